@@ -1,0 +1,127 @@
+//! The ledger of checked identities.
+//!
+//! Every test that checks a labelled equation of the book ends with the
+//! [`verify!`](crate::verify) macro. The macro asserts that the measured error
+//! is within the tolerance and, when the assertion holds, writes one line to
+//! the ledger folder of the build (`target/tmp/ledger/`). `cargo run --bin book
+//! -- ledger` then turns those lines into the appendix *Ledger of checked
+//! identities*, so the appendix always shows the errors of the last run.
+
+use std::fs;
+use std::path::Path;
+
+/// How an identity is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Against central finite differences.
+    FiniteDifferences,
+    /// By summing or minimising over every configuration.
+    Exhaustive,
+    /// In exact (integer or rational) arithmetic.
+    ExactArithmetic,
+    /// Two floating-point computations of the same quantity, no approximation.
+    FloatingPoint,
+    /// By numerical quadrature.
+    Quadrature,
+    /// By sampling, against a statistical tolerance.
+    Sampling,
+    /// A property that holds or fails (a count, an order, an inequality).
+    Property,
+}
+
+impl Method {
+    /// The name printed in the ledger.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::FiniteDifferences => "finite differences",
+            Method::Exhaustive => "exhaustive enumeration",
+            Method::ExactArithmetic => "exact arithmetic",
+            Method::FloatingPoint => "two computations in f64",
+            Method::Quadrature => "quadrature",
+            Method::Sampling => "sampling",
+            Method::Property => "property",
+        }
+    }
+}
+
+/// One line of the ledger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The equation's label, as in its `\tag{...}`.
+    pub label: String,
+    /// The test that checked it.
+    pub test: String,
+    /// How it was checked.
+    pub method: Method,
+    /// The tolerance the measured error had to stay within.
+    pub tolerance: f64,
+    /// The worst error measured.
+    pub worst: f64,
+    /// How many cases were checked.
+    pub cases: usize,
+}
+
+impl Entry {
+    /// The entry as one tab-separated line.
+    pub fn to_line(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{:e}\t{:e}\t{}",
+            self.label,
+            self.test,
+            self.method.name(),
+            self.tolerance,
+            self.worst,
+            self.cases
+        )
+    }
+}
+
+/// The name of the running test: libtest names each test's thread after it.
+pub fn test_name(module: &str) -> String {
+    match std::thread::current().name() {
+        Some(name) if name != "main" => name.to_string(),
+        _ => module.to_string(),
+    }
+}
+
+/// Writes `entry` to `<dir>/ledger/<label>@<test>.tsv` (one file an entry, so
+/// tests running in parallel never write the same file).
+pub fn record(dir: &str, entry: &Entry) {
+    let folder = Path::new(dir).join("ledger");
+    if fs::create_dir_all(&folder).is_err() {
+        return; // the ledger is a report; a read-only target must not fail a check
+    }
+    let file = format!("{}@{}.tsv", entry.label, entry.test.replace("::", "."));
+    let _ = fs::write(folder.join(file), entry.to_line() + "\n");
+}
+
+/// Asserts that a measured error is within its tolerance and records it in the ledger.
+///
+/// `verify!(label, method, tolerance, worst, cases)`: `label` is the equation's
+/// tag, `worst` the largest error measured over `cases` cases. Use it in
+/// integration tests (it reads `CARGO_TARGET_TMPDIR`, which cargo sets for them).
+#[macro_export]
+macro_rules! verify {
+    ($label:expr, $method:expr, $tol:expr, $worst:expr, $cases:expr) => {{
+        let label: &str = $label;
+        let tolerance: f64 = $tol;
+        let worst: f64 = $worst;
+        let cases: usize = $cases;
+        assert!(cases > 0, "({label}) no cases were checked");
+        assert!(
+            worst <= tolerance,
+            "({label}) worst error {worst:e} exceeds the tolerance {tolerance:e} over {cases} cases"
+        );
+        $crate::check::ledger::record(
+            env!("CARGO_TARGET_TMPDIR"),
+            &$crate::check::ledger::Entry {
+                label: label.to_string(),
+                test: $crate::check::ledger::test_name(module_path!()),
+                method: $method,
+                tolerance,
+                worst,
+                cases,
+            },
+        );
+    }};
+}

@@ -1,0 +1,55 @@
+//! Companion crate of the book *Four Derivations, Verified*.
+//!
+//! The module tree mirrors the book:
+//!
+//! | module | book part |
+//! |---|---|
+//! | [`check`] | *How this book checks its claims*: finite differences, errors, the ledger |
+//! | [`numerics`] | stable sigmoid, softplus, log-sum-exp and softmax, used by every chapter |
+//! | [`conv`] | Problem 1: backpropagation through a small convolutional network |
+//! | [`bayesnet`] | Problem 2: why a directed graphical model is normalized |
+//! | [`rbm`] | Problem 3: the conditionals of a restricted Boltzmann machine |
+//! | [`ising`] | Problem 4: denoising a binary image with an Ising model |
+//! | [`figures`] | the code that draws every figure |
+//! | [`book`] | the tools that build the appendices from the chapters and the checks |
+#![forbid(unsafe_code)]
+
+pub mod bayesnet;
+pub mod book;
+pub mod check;
+pub mod conv;
+pub mod error;
+pub mod figures;
+pub mod ising;
+pub mod numerics;
+pub mod rbm;
+
+pub use error::{Error, Result};
+
+/// The chapters of the book, compiled as doctests by `cargo test`, so that
+/// every runnable example in the text runs under plain cargo as well as under
+/// `mdbook test`. (The structural test `tests/book.rs` fails if a chapter is
+/// missing from this list.)
+#[cfg(doctest)]
+pub mod chapters {
+    #[doc = include_str!("../src/introduction.md")]
+    pub struct Introduction;
+    #[doc = include_str!("../src/notation.md")]
+    pub struct Notation;
+    #[doc = include_str!("../src/checking.md")]
+    pub struct Checking;
+    #[doc = include_str!("../src/conv.md")]
+    pub struct Conv;
+    #[doc = include_str!("../src/bayesnet.md")]
+    pub struct Bayesnet;
+    #[doc = include_str!("../src/rbm.md")]
+    pub struct Rbm;
+    #[doc = include_str!("../src/ising.md")]
+    pub struct Ising;
+    #[doc = include_str!("../src/appendix/errata.md")]
+    pub struct Errata;
+    #[doc = include_str!("../src/appendix/ledger.md")]
+    pub struct Ledger;
+    #[doc = include_str!("../src/appendix/references.md")]
+    pub struct References;
+}
