@@ -1,8 +1,44 @@
 //! Figures of the chapter *How this book checks its claims*.
 
-use crate::figures::Figure;
+use super::study::{self, central_error_model, UNIT_ROUNDOFF};
+use crate::figures::{Figure, Plot, Series};
 
 /// The figures of this chapter.
 pub fn figures() -> Vec<Figure> {
-    Vec::new()
+    vec![Figure::svg(
+        "figures/checking/fd-error.svg",
+        fd_error_plot(),
+    )]
+}
+
+/// Measured error of the central and forward differences of e^x sin x at x = 1
+/// against the step h, with the error model of the central difference.
+pub fn fd_error_plot() -> String {
+    let rows = study::study();
+    let x = 1.0;
+    let (f_abs, d3f_abs, d2f_abs) = (study::f(x).abs(), study::d3f(x).abs(), study::d2f(x).abs());
+    let central: Vec<(f64, f64)> = rows.iter().map(|r| (r.h, r.central)).collect();
+    let forward: Vec<(f64, f64)> = rows.iter().map(|r| (r.h, r.forward)).collect();
+    let model: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|r| (r.h, central_error_model(r.h, f_abs, d3f_abs)))
+        .collect();
+    let forward_model: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|r| (r.h, r.h * d2f_abs / 2.0 + 2.0 * UNIT_ROUNDOFF * f_abs / r.h))
+        .collect();
+    Plot {
+        title: "Error of difference quotients of e^x sin x at x = 1".into(),
+        x_label: "step h".into(),
+        y_label: "absolute error of the derivative".into(),
+        log_x: true,
+        log_y: true,
+        series: vec![
+            Series::dots("central, measured", central),
+            Series::line("central, h²|f'''|/6 + u|f|/h", model),
+            Series::dots("forward, measured", forward),
+            Series::line("forward, h|f''|/2 + 2u|f|/h", forward_model),
+        ],
+    }
+    .to_svg()
 }

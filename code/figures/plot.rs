@@ -206,7 +206,8 @@ impl Plot {
             TOP + (H - TOP - BOTTOM) / 2.0,
             escape(&self.y_label)
         );
-        // Curves and legend.
+        let mut legend: Vec<(&str, &String)> = Vec::new();
+        // Curves, then the legend on a white box above them.
         for (i, (series, points)) in self.series.iter().zip(&pts).enumerate() {
             let color = COLORS[i % COLORS.len()];
             if series.markers {
@@ -229,15 +230,25 @@ impl Plot {
                     path.join(" ")
                 );
             }
-            let ly = TOP + 16.0 + 18.0 * i as f64;
-            let lx = W - RIGHT - 200.0;
+            legend.push((color, &series.name));
+        }
+        let lx = W - RIGHT - 236.0;
+        let _ = writeln!(
+            s,
+            r##"<rect x="{:.2}" y="{:.2}" width="230" height="{:.2}" fill="white" fill-opacity="0.9" stroke="#999"/>"##,
+            lx - 6.0,
+            TOP + 4.0,
+            8.0 + 18.0 * legend.len() as f64
+        );
+        for (i, (color, name)) in legend.iter().enumerate() {
+            let ly = TOP + 20.0 + 18.0 * i as f64;
             let _ = writeln!(
                 s,
                 r#"<rect x="{lx:.2}" y="{:.2}" width="14" height="4" fill="{color}"/><text x="{:.2}" y="{:.2}">{}</text>"#,
                 ly - 6.0,
                 lx + 20.0,
                 ly,
-                escape(&series.name)
+                escape(name)
             );
         }
         s.push_str("</svg>\n");

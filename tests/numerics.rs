@@ -1,0 +1,95 @@
+//! The stable elementary functions of `verified_dl::numerics`, at ordinary
+//! and at extreme inputs (plus and minus 1000, where a naive e^x overflows).
+
+use ndarray::{array, Array1};
+use verified_dl::check::ledger::Method;
+use verified_dl::check::{rel_err, EXACT_TOL};
+use verified_dl::numerics::{log_softmax, log_sum_exp, sigmoid, softmax, softplus};
+use verified_dl::verify;
+
+#[test]
+fn sigmoid_is_finite_and_exact_at_the_extremes() {
+    assert_eq!(sigmoid(1000.0), 1.0);
+    assert_eq!(sigmoid(-1000.0), 0.0);
+    // e^{-1000} underflows, but sigma(-700) = e^{-700}/(1+e^{-700}) is representable.
+    assert!(rel_err(sigmoid(-700.0) / (-700f64).exp(), 1.0) < EXACT_TOL);
+    // The naive e^x / (1 + e^x) gives inf / inf = NaN at x = 1000.
+    let naive = |x: f64| x.exp() / (1.0 + x.exp());
+    assert!(naive(1000.0).is_nan());
+}
+
+#[test]
+fn sigmoid_symmetry_and_derivative() {
+    // (check.sigmoid): sigma(-x) = 1 - sigma(x), checked over a grid of x.
+    let xs: Vec<f64> = (-400..=400).map(|i| i as f64 * 0.1).collect();
+    let worst = xs
+        .iter()
+        .map(|&x| (sigmoid(-x) - (1.0 - sigmoid(x))).abs())
+        .fold(0.0, f64::max);
+    verify!(
+        "check.sigmoid",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        xs.len()
+    );
+}
+
+#[test]
+fn softplus_is_the_log_of_one_plus_exp() {
+    // (check.softplus): softplus(x) = ln(1 + e^x) where the naive form is exact
+    // enough to compare, and softplus(x) - softplus(-x) = x everywhere.
+    let xs: Vec<f64> = (-300..=300).map(|i| i as f64 * 0.1).collect();
+    let mut worst = 0.0f64;
+    for &x in &xs {
+        worst = worst.max(rel_err(softplus(x), x.exp().ln_1p()));
+        worst = worst.max(rel_err(softplus(x) - softplus(-x), x));
+    }
+    verify!(
+        "check.softplus",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        xs.len()
+    );
+    assert_eq!(softplus(1000.0), 1000.0);
+    assert!(softplus(-1000.0) >= 0.0 && softplus(-1000.0) < 1e-300);
+    assert!(rel_err(softplus(-30.0), (-30f64).exp()) < 1e-12);
+    // The naive form overflows.
+    assert!((1000f64).exp().ln_1p().is_infinite());
+}
+
+#[test]
+fn log_sum_exp_factors_out_the_maximum() {
+    // (check.lse): lse(x + c) = lse(x) + c, and lse of equal entries is x + ln n.
+    let x = [1000.0, 1000.0, 999.0];
+    let expected = 1000.0 + (2.0 + (-1f64).exp()).ln();
+    assert!(rel_err(log_sum_exp(&x), expected) < EXACT_TOL);
+    let y = [-1000.0, -1000.0];
+    assert!(rel_err(log_sum_exp(&y), -1000.0 + 2f64.ln()) < EXACT_TOL);
+    let mut worst = 0.0f64;
+    let mut cases = 0;
+    for c in [-1000.0, -10.0, 0.0, 10.0, 1000.0] {
+        let z = [0.5, -1.25, 2.0, 0.0];
+        let shifted: Vec<f64> = z.iter().map(|v| v + c).collect();
+        worst = worst.max(rel_err(log_sum_exp(&shifted), log_sum_exp(&z) + c));
+        cases += 1;
+    }
+    verify!("check.lse", Method::FloatingPoint, EXACT_TOL, worst, cases);
+    assert_eq!(log_sum_exp(&[]), f64::NEG_INFINITY);
+    assert_eq!(log_sum_exp(&[f64::INFINITY, 0.0]), f64::INFINITY);
+}
+
+#[test]
+fn softmax_sums_to_one_at_extreme_logits() {
+    let z: Array1<f64> = array![1000.0, -1000.0, 999.0, 0.0];
+    let p = softmax(z.view());
+    assert!(p.iter().all(|v| v.is_finite()));
+    assert!((p.sum() - 1.0).abs() < EXACT_TOL);
+    let e = (-1f64).exp();
+    assert!(rel_err(p[0], 1.0 / (1.0 + e)) < EXACT_TOL);
+    assert!(rel_err(p[2], e / (1.0 + e)) < EXACT_TOL);
+    let lp = log_softmax(z.view());
+    assert!(rel_err(lp[1], -2000.0 - (1.0 + e).ln()) < EXACT_TOL);
+    assert!(lp.iter().all(|v| v.is_finite()));
+}
