@@ -131,6 +131,7 @@ fn central_difference_truncation_error_is_h_squared_f3_over_6() {
         let measured = (study::central(study::f, x, h) - study::df(x)) / (h * h);
         worst = worst.max(rel_err(study::d3f(x) / 6.0, measured) / (study::d3f(x) / 6.0).abs());
     }
+    // ANCHOR: verify_line
     verify!(
         "check.central-diff",
         Method::FloatingPoint,
@@ -138,6 +139,7 @@ fn central_difference_truncation_error_is_h_squared_f3_over_6() {
         worst,
         hs.len()
     );
+    // ANCHOR_END: verify_line
 }
 
 #[test]
