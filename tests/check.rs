@@ -68,7 +68,7 @@ fn gradient_and_jacobian_catch_a_transposed_matrix() {
     // f(X) = sum_ij A_ij X_ij^2 / 2 + tr(A X): gradient A o X + A^T.
     let f = |x: &Array2<f64>| (&a * &x.mapv(|v| v * v)).sum() / 2.0 + a.dot(x).diag().sum();
     let fd = gradient(f, &x, FD_STEP);
-    let right = &a * &x + &a.t();
+    let right = &a * &x + a.t();
     let wrong = &a * &x + &a;
     assert!(compare_arrays(&right, &fd).worst < FD_TOL);
     assert!(compare_arrays(&wrong, &fd).worst > 1e-2);

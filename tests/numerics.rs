@@ -19,7 +19,7 @@ fn sigmoid_is_finite_and_exact_at_the_extremes() {
 }
 
 #[test]
-fn sigmoid_symmetry_and_derivative() {
+fn sigmoid_of_minus_x_is_one_minus_sigmoid() {
     // (check.sigmoid): sigma(-x) = 1 - sigma(x), checked over a grid of x.
     let xs: Vec<f64> = (-400..=400).map(|i| i as f64 * 0.1).collect();
     let worst = xs

@@ -1,14 +1,26 @@
 //! `cargo run --bin book -- <command>`: regenerate what the book makes from code.
 //!
-//! * `figures`: write every figure under `src/`;
-//! * `ledger <dir>`: write `src/appendix/ledger.md` from the ledger lines that
-//!   the checks left in `<dir>/ledger/` (by default `target/tmp`).
+//! * `figures`: write every figure under `src/figures/`;
+//! * `ledger [dir]`: write `src/appendix/ledger.md` from the records that the
+//!   checks left in `dir/ledger/` (default `target/tmp`, where `verify!`
+//!   writes); fails, naming them, if any labelled equation has no record;
+//! * `errata`: write `src/appendix/errata.md` from the chapters' erratum blocks;
+//! * `lint`: list every breach of the book's structural rules (see `book::lint`).
 
 use std::path::Path;
+use std::process::exit;
+
+use verified_dl::book;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chapters = || {
+        book::read_chapters(root).unwrap_or_else(|e| {
+            eprintln!("cannot read the chapters: {e}");
+            exit(1)
+        })
+    };
     match args.first().map(String::as_str) {
         Some("figures") => {
             for figure in verified_dl::figures::all() {
@@ -20,9 +32,57 @@ fn main() {
                 println!("wrote src/{}", figure.path);
             }
         }
+        Some("ledger") => {
+            let dir = args
+                .get(1)
+                .map(|d| Path::new(d).to_path_buf())
+                .unwrap_or_else(|| root.join("target/tmp"));
+            let entries = book::read_ledger(&dir.join("ledger"));
+            match book::ledger_markdown(&chapters(), &entries) {
+                Ok(md) => {
+                    std::fs::write(root.join("src/appendix/ledger.md"), md).expect("write ledger");
+                    println!(
+                        "wrote src/appendix/ledger.md ({} records from {})",
+                        entries.len(),
+                        dir.display()
+                    );
+                }
+                Err(missing) => {
+                    eprintln!(
+                        "no check recorded these labelled equations: {}\n(run `cargo test` first; every label needs a test ending in verify!)",
+                        missing.join(", ")
+                    );
+                    exit(1);
+                }
+            }
+        }
+        Some("errata") => {
+            let preamble = std::fs::read_to_string(root.join("src/appendix/errata-preamble.txt"))
+                .unwrap_or_default();
+            match book::errata_markdown(&chapters(), &preamble) {
+                Ok(md) => {
+                    std::fs::write(root.join("src/appendix/errata.md"), md).expect("write errata");
+                    println!("wrote src/appendix/errata.md");
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    exit(1);
+                }
+            }
+        }
+        Some("lint") => {
+            let problems = book::lint::lint(root);
+            for p in &problems {
+                println!("{p}");
+            }
+            if !problems.is_empty() {
+                exit(1);
+            }
+            println!("the book's structure is sound");
+        }
         _ => {
-            eprintln!("usage: book figures");
-            std::process::exit(2);
+            eprintln!("usage: book figures | book ledger [dir] | book errata | book lint");
+            exit(2);
         }
     }
 }

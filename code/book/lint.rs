@@ -1,0 +1,218 @@
+//! The structural rules of the book, as one function that lists every breach.
+//!
+//! `tests/book.rs` runs [`lint`] on the real book (which must give no
+//! problem) and on small broken books (each of which must give the problem it
+//! was built to show).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{anchors, errata, fences, includes, labels, read_chapters, summary_chapters};
+
+fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path, ext));
+        } else if path.extension().and_then(|e| e.to_str()) == Some(ext) {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every breach of the book's structural rules under `root`, one message each.
+///
+/// The rules: every chapter file is listed in `SUMMARY.md` and every listed
+/// file exists; every chapter is compiled as a doctest by `code/lib.rs`; every
+/// include names an existing file and anchor; every fence has a language;
+/// every hand-written Rust block runs, or the line before it says why it is
+/// "not run"; every runnable example that uses a crate names it with an
+/// `extern crate` line (so that `mdbook test` finds it); every label is unique
+/// and verified by a test in `tests/`; every label a test verifies exists;
+/// and the ledger appendix lists every label.
+pub fn lint(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let src = root.join("src");
+    let summary = match fs::read_to_string(src.join("SUMMARY.md")) {
+        Ok(s) => s,
+        Err(e) => return vec![format!("cannot read src/SUMMARY.md: {e}")],
+    };
+    let listed: Vec<String> = summary_chapters(&summary);
+    let listed_set: BTreeSet<&str> = listed.iter().map(String::as_str).collect();
+    for file in files_under(&src, "md") {
+        let rel = file
+            .strip_prefix(&src)
+            .expect("under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel != "SUMMARY.md" && !listed_set.contains(rel.as_str()) {
+            problems.push(format!("src/{rel} is not listed in SUMMARY.md"));
+        }
+    }
+    for path in &listed {
+        if !src.join(path).is_file() {
+            problems.push(format!("SUMMARY.md lists {path}, which does not exist"));
+        }
+    }
+    let lib = fs::read_to_string(root.join("code/lib.rs")).unwrap_or_default();
+    for path in &listed {
+        if !lib.contains(&format!("include_str!(\"../src/{path}\")")) {
+            problems.push(format!(
+                "src/{path} is not compiled as a doctest (add it to the chapters module of code/lib.rs)"
+            ));
+        }
+    }
+    let chapters = match read_chapters(root) {
+        Ok(c) => c,
+        Err(e) => {
+            problems.push(format!("cannot read the chapters: {e}"));
+            return problems;
+        }
+    };
+
+    // Listings and fences.
+    for chapter in &chapters {
+        let dir = src.join(&chapter.path);
+        let dir = dir.parent().expect("chapter has a folder");
+        for inc in includes(&chapter.text) {
+            let file = dir.join(&inc.path);
+            let Ok(text) = fs::read_to_string(&file) else {
+                problems.push(format!(
+                    "src/{}:{}: include of missing file {}",
+                    chapter.path, inc.line, inc.path
+                ));
+                continue;
+            };
+            if let Some(anchor) = &inc.anchor {
+                let is_range = anchor.chars().all(|c| c.is_ascii_digit() || c == ':');
+                if !is_range && !anchors(&text).contains(anchor) {
+                    problems.push(format!(
+                        "src/{}:{}: {} has no anchor `{anchor}`",
+                        chapter.path, inc.line, inc.path
+                    ));
+                }
+            }
+        }
+        for fence in fences(&chapter.text) {
+            let at = format!("src/{}:{}", chapter.path, fence.line);
+            if fence.info.is_empty() {
+                problems.push(format!(
+                    "{at}: a fence without a language (rustdoc would run it as Rust)"
+                ));
+                continue;
+            }
+            if !fence.is_rust() {
+                continue;
+            }
+            if fence.is_include() {
+                continue;
+            }
+            if fence.is_not_run() {
+                if !fence.before.to_lowercase().contains("not run") {
+                    problems.push(format!(
+                        "{at}: a hand-written Rust block marked `{}` without a reason (the line before it must say why it is not run)",
+                        fence.info
+                    ));
+                }
+                continue;
+            }
+            let code = fence.body.join("\n");
+            for krate in ["verified_dl", "ndarray", "rand", "approx"] {
+                if code.contains(&format!("{krate}::"))
+                    && !code.contains(&format!("extern crate {krate};"))
+                {
+                    problems.push(format!(
+                        "{at}: the example uses {krate} but has no `# extern crate {krate};` line (mdbook test would not find it)"
+                    ));
+                }
+            }
+        }
+    }
+
+    // Labels and the tests that verify them.
+    let mut where_labelled: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for chapter in &chapters {
+        for label in labels(&chapter.text) {
+            where_labelled
+                .entry(label)
+                .or_default()
+                .push(chapter.path.clone());
+        }
+    }
+    let mut tests_text = String::new();
+    for file in files_under(&root.join("tests"), "rs") {
+        tests_text.push_str(&fs::read_to_string(&file).unwrap_or_default());
+        tests_text.push('\n');
+    }
+    let errata_ids: BTreeSet<String> = chapters
+        .iter()
+        .filter_map(|c| errata(&c.path, &c.text).ok())
+        .flatten()
+        .map(|e| e.id)
+        .collect();
+    for (label, places) in &where_labelled {
+        if places.len() > 1 {
+            problems.push(format!(
+                "label ({label}) is used {} times ({})",
+                places.len(),
+                places.join(", ")
+            ));
+        }
+        if !tests_text.contains(&format!("\"{label}\"")) {
+            problems.push(format!(
+                "label ({label}) in src/{} is verified by no test in tests/ (no verify!(\"{label}\", ...))",
+                places[0]
+            ));
+        }
+    }
+    for label in verified_labels(&tests_text) {
+        let known = where_labelled.contains_key(&label)
+            || label
+                .strip_prefix("erratum.")
+                .is_some_and(|id| errata_ids.contains(id));
+        if !known {
+            problems.push(format!(
+                "a test verifies ({label}), which no chapter labels (a typo, or a stale test)"
+            ));
+        }
+    }
+    for chapter in &chapters {
+        if let Err(e) = errata(&chapter.path, &chapter.text) {
+            problems.push(e);
+        }
+    }
+    let ledger = fs::read_to_string(src.join("appendix/ledger.md")).unwrap_or_default();
+    for label in where_labelled.keys() {
+        if !ledger.contains(&format!("[{label}]")) {
+            problems.push(format!(
+                "label ({label}) is missing from src/appendix/ledger.md (run the test command, which regenerates it)"
+            ));
+        }
+    }
+    problems
+}
+
+/// The labels named as the first argument of `verify!(` in test sources.
+pub fn verified_labels(tests_text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = tests_text;
+    while let Some(start) = rest.find("verify!(") {
+        let after = rest[start + 8..].trim_start();
+        if let Some(lit) = after.strip_prefix('"') {
+            if let Some(end) = lit.find('"') {
+                out.push(lit[..end].to_string());
+            }
+        }
+        rest = &rest[start + 8..];
+    }
+    out.sort();
+    out.dedup();
+    out
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Builds the book and serves it at http://localhost:3000, rebuilding on change.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+cd "$ROOT"
+exec mdbook serve --open --hostname 127.0.0.1 --port "${PORT:-3000}"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every check of the book, in order, and stops at the first failure:
+#   1. the crate's tests: unit, integration (every labelled equation) and the
+#      chapters as doctests (`cargo test`);
+#   2. the ledger appendix, regenerated from what those tests measured;
+#   3. the book's build, which must print no warning (`mdbook build`);
+#   4. the book's examples under mdBook (`mdbook test`);
+#   5. every page in headless Chromium (no network, no raw TeX, no broken image).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+cd "$ROOT"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo test: the crate's tests and the chapters' examples"
+rm -rf target/tmp/ledger
+cargo test
+
+step "ledger: src/appendix/ledger.md from the measurements of this run"
+cargo run --quiet --bin book -- ledger
+
+step "mdbook build (no warnings allowed)"
+log=$(mdbook build 2>&1) || { printf '%s\n' "$log"; exit 1; }
+if printf '%s\n' "$log" | grep -E 'WARN|ERROR'; then
+  echo "mdbook build printed warnings"; exit 1
+fi
+
+step "mdbook test: every example of the book, against this crate"
+deps=$(scripts/mdbook-deps.sh)
+mdbook test -L "$deps"
+
+step "browser: every page in headless Chromium"
+if command -v node >/dev/null; then
+  (cd browser-check && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent; })
+  node browser-check/check.mjs book screenshots
+elif [ "${CI:-}" = true ]; then
+  echo "browser check: node is missing; under CI that is a failure"; exit 1
+else
+  echo "browser check: SKIPPED (node is missing)"
+fi
+
+step "all checks passed"

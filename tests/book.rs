@@ -1,0 +1,247 @@
+//! The book's structure: the rules of CONVENTIONS.md that a program can check.
+//!
+//! `the_book_breaks_no_rule` runs the linter on the real book; the other tests
+//! build small broken books and show that the linter catches each defect, so
+//! that a silent linter cannot pass for a satisfied one.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use verified_dl::book::{self, lint::lint};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_book_breaks_no_rule() {
+    let problems = lint(root());
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_errata_appendix_is_generated_from_the_chapters() {
+    let chapters = book::read_chapters(root()).unwrap();
+    let preamble =
+        fs::read_to_string(root().join("src/appendix/errata-preamble.txt")).unwrap_or_default();
+    let generated = book::errata_markdown(&chapters, &preamble).unwrap();
+    let committed = fs::read_to_string(root().join("src/appendix/errata.md")).unwrap();
+    assert!(
+        generated == committed,
+        "src/appendix/errata.md differs from the chapters' errata: run `cargo run --bin book -- errata`"
+    );
+}
+
+/// `mdbook build` must print no warning. Skipped, saying so, where mdbook is
+/// not installed; under CI (CI=true) a missing mdbook is a failure.
+#[test]
+fn mdbook_builds_without_warnings() {
+    let local = root().join(".tools/bin/mdbook");
+    let mdbook = if local.is_file() {
+        local
+    } else if Command::new("mdbook").arg("--version").output().is_ok() {
+        PathBuf::from("mdbook")
+    } else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "mdbook is not installed (run `make test`, which installs it)"
+        );
+        eprintln!("SKIPPED: mdbook is not installed; `make test` installs it");
+        return;
+    };
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book-build");
+    let mut path = std::env::var_os("PATH").unwrap_or_default();
+    if let Some(bin) = mdbook.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let mut paths = vec![bin.to_path_buf()];
+        paths.extend(std::env::split_paths(&path));
+        path = std::env::join_paths(paths).unwrap();
+    }
+    let out = Command::new(&mdbook)
+        .arg("build")
+        .arg("-d")
+        .arg(&out_dir)
+        .current_dir(root())
+        .env("PATH", path)
+        .output()
+        .expect("run mdbook");
+    let log =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "mdbook build failed:\n{log}");
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+        .collect();
+    assert!(
+        warnings.is_empty(),
+        "mdbook build warned:\n{}",
+        warnings.join("\n")
+    );
+}
+
+/// A small book in a temporary folder, to be broken one way per test.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("lint")
+            .join(name);
+        let _ = fs::remove_dir_all(&dir);
+        for sub in ["src/appendix", "code", "tests"] {
+            fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        let s = Scratch(dir);
+        s.write(
+            "src/SUMMARY.md",
+            "# Summary\n\n- [One](one.md)\n- [Ledger](appendix/ledger.md)\n",
+        );
+        s.write(
+            "src/one.md",
+            "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```rust,ignore\n{{#include ../code/a.rs:f}}\n```\n",
+        );
+        s.write(
+            "src/appendix/ledger.md",
+            "# Ledger\n\n| [one.x](../one.html) |\n",
+        );
+        s.write(
+            "code/lib.rs",
+            "#[doc = include_str!(\"../src/one.md\")]\n#[doc = include_str!(\"../src/appendix/ledger.md\")]\n",
+        );
+        s.write("code/a.rs", "// ANCHOR: f\nfn f() {}\n// ANCHOR_END: f\n");
+        s.write(
+            "tests/one.rs",
+            "verify!(\"one.x\", Method::Property, 0.0, 0.0, 1);\n",
+        );
+        s
+    }
+    fn write(&self, path: &str, text: &str) {
+        fs::write(self.0.join(path), text).unwrap();
+    }
+    fn problems(&self) -> Vec<String> {
+        lint(&self.0)
+    }
+}
+
+fn assert_caught(problems: &[String], needle: &str) {
+    assert!(
+        problems.iter().any(|p| p.contains(needle)),
+        "expected a problem containing {needle:?}, got {problems:#?}"
+    );
+}
+
+#[test]
+fn the_scratch_book_is_sound() {
+    assert_eq!(Scratch::new("sound").problems(), Vec::<String>::new());
+}
+
+#[test]
+fn catches_a_chapter_missing_from_the_summary_and_the_reverse() {
+    let s = Scratch::new("summary");
+    s.write("src/two.md", "# Two\n");
+    assert_caught(&s.problems(), "src/two.md is not listed in SUMMARY.md");
+    s.write(
+        "src/SUMMARY.md",
+        "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n- [Three](three.md)\n- [Ledger](appendix/ledger.md)\n",
+    );
+    assert_caught(
+        &s.problems(),
+        "SUMMARY.md lists three.md, which does not exist",
+    );
+    assert_caught(&s.problems(), "src/two.md is not compiled as a doctest");
+}
+
+#[test]
+fn catches_a_missing_file_or_anchor() {
+    let s = Scratch::new("include");
+    s.write("code/a.rs", "// ANCHOR: g\nfn g() {}\n// ANCHOR_END: g\n");
+    assert_caught(&s.problems(), "has no anchor `f`");
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```rust,ignore\n{{#include ../code/b.rs:f}}\n```\n",
+    );
+    assert_caught(&s.problems(), "include of missing file ../code/b.rs");
+}
+
+#[test]
+fn catches_a_hand_written_block_that_is_not_run_without_a_reason() {
+    let s = Scratch::new("ignored");
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\nSome text.\n\n```rust,ignore\nlet x = 1;\n```\n",
+    );
+    assert_caught(&s.problems(), "without a reason");
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\nThis sketch is not run: it shows a signature only.\n\n```rust,ignore\nlet x = 1;\n```\n",
+    );
+    assert_eq!(s.problems(), Vec::<String>::new());
+}
+
+#[test]
+fn catches_a_fence_without_a_language_and_an_example_without_extern_crate() {
+    let s = Scratch::new("fences");
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```\nplain\n```\n\n```rust\nuse verified_dl::check::rel_err;\n```\n",
+    );
+    let problems = s.problems();
+    assert_caught(&problems, "a fence without a language");
+    assert_caught(&problems, "has no `# extern crate verified_dl;` line");
+}
+
+#[test]
+fn catches_a_label_that_no_test_verifies_and_a_test_of_no_label() {
+    let s = Scratch::new("labels");
+    s.write(
+        "tests/one.rs",
+        "verify!(\"one.y\", Method::Property, 0.0, 0.0, 1);\n",
+    );
+    let problems = s.problems();
+    assert_caught(
+        &problems,
+        "label (one.x) in src/one.md is verified by no test",
+    );
+    assert_caught(
+        &problems,
+        "a test verifies (one.y), which no chapter labels",
+    );
+}
+
+#[test]
+fn catches_a_label_missing_from_the_ledger_and_a_duplicate_label() {
+    let s = Scratch::new("ledger");
+    s.write("src/appendix/ledger.md", "# Ledger\n");
+    assert_caught(
+        &s.problems(),
+        "label (one.x) is missing from src/appendix/ledger.md",
+    );
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n$$\ny = 2 \\tag{one.x}\n$$\n",
+    );
+    assert_caught(&s.problems(), "label (one.x) is used 2 times");
+}
+
+#[test]
+fn catches_a_malformed_erratum() {
+    let s = Scratch::new("erratum");
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n> **Erratum one-typo.**\n> *Source (problem 1):* x = 2.\n",
+    );
+    assert_caught(
+        &s.problems(),
+        "erratum one-typo must follow the line <a id=\"erratum-one-typo\"></a>",
+    );
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n<a id=\"erratum-one-typo\"></a>\n> **Erratum one-typo.**\n> *Source (problem 1):* x = 2.\n> *Wrong:* it is 1.\n",
+    );
+    assert_caught(&s.problems(), "erratum one-typo has no *Correct...:* field");
+}
