@@ -54,6 +54,8 @@ const browser = await chromium.launch({
 fs.mkdirSync(shotDir, { recursive: true });
 const failures = [];
 let mathCount = 0;
+const idsByPage = new Map();
+const internalLinks = [];
 
 for (const theme of ["light", "navy"]) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
@@ -102,6 +104,16 @@ for (const theme of ["light", "navy"]) {
       return out;
     });
     mathCount += report.math;
+    if (theme === "light") {
+      const ids = await page.evaluate(() => [...document.querySelectorAll("[id]")].map((e) => e.id));
+      idsByPage.set(pagePath, new Set(ids));
+      const links = await page.evaluate(() => [...document.querySelectorAll("main a[href]")]
+        .map((a) => a.href).filter((h) => h.includes("#")));
+      for (const href of links) {
+        const u = new URL(href);
+        if (u.origin === origin) internalLinks.push({ from: pagePath, page: u.pathname.slice(1), hash: decodeURIComponent(u.hash.slice(1)) });
+      }
+    }
     if (report.errors) failures.push(`${where}: ${report.errors} KaTeX error(s)`);
     for (const r of report.raw) failures.push(`${where}: raw TeX left in the text: "${r}"`);
     for (const b of report.broken) failures.push(`${where}: image did not load: ${b}`);
@@ -121,11 +133,19 @@ for (const theme of ["light", "navy"]) {
 await browser.close();
 server.close();
 
+// Every link to a section of another page of the book lands on an existing id.
+for (const link of internalLinks) {
+  const ids = idsByPage.get(link.page);
+  if (ids && link.hash && !ids.has(link.hash)) {
+    failures.push(`${link.from}: link to ${link.page}#${link.hash}, which has no such id`);
+  }
+}
+
 const n = pages.length;
 if (failures.length) {
   console.error(`browser check: ${failures.length} problem(s) on ${n} pages:`);
   for (const f of failures) console.error(`  ${f}`);
   process.exit(1);
 }
-console.log(`browser check: ${n} pages in 2 themes, ${mathCount} formulas rendered, no raw TeX, no broken image, no request off this machine.`);
+console.log(`browser check: ${n} pages in 2 themes, ${mathCount} formulas rendered, ${internalLinks.length} section links resolved; no raw TeX, no broken image, no request off this machine.`);
 console.log(`screenshots: ${shotDir}`);

@@ -261,6 +261,55 @@ pub fn errata(chapter: &str, markdown: &str) -> std::result::Result<Vec<Erratum>
     Ok(out)
 }
 
+/// The HTML id that mdBook gives a heading (lower case, spaces to `-`,
+/// punctuation dropped), before duplicates get their `-1`, `-2` suffixes.
+pub fn heading_id(text: &str) -> String {
+    text.replace('`', "")
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|ch| {
+            if ch.is_alphanumeric() || ch == '_' || ch == '-' {
+                Some(ch)
+            } else if ch.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// For each label of a chapter, the id of the section it stands in (the last
+/// heading above it, made unique as mdBook does).
+pub fn label_sections(markdown: &str) -> Vec<(String, String)> {
+    let mut used: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if !in_fence && line.starts_with('#') {
+            let text = line.trim_start_matches('#').trim();
+            let base = heading_id(text);
+            let mut id = base.clone();
+            let mut n = 0;
+            while used.contains(&id) {
+                n += 1;
+                id = format!("{base}-{n}");
+            }
+            used.push(id.clone());
+            current = id;
+        }
+        for label in labels(line) {
+            out.push((label, current.clone()));
+        }
+    }
+    out
+}
+
 /// The title of a chapter: its first `# ` heading.
 pub fn title(markdown: &str) -> String {
     markdown
@@ -392,19 +441,25 @@ pub fn ledger_markdown(
         s.push_str(&format!("\n## {}\n\n", chapter.title));
         s.push_str("| label | test | method | tolerance | worst error | cases |\n");
         s.push_str("|---|---|---|---|---|---|\n");
+        let sections = label_sections(&chapter.text);
         let mut seen = Vec::new();
         for label in labels {
             if seen.contains(&label) {
                 continue;
             }
             seen.push(label.clone());
+            let section = sections
+                .iter()
+                .find(|(l, _)| *l == label)
+                .map(|(_, id)| id.clone())
+                .unwrap_or_default();
             match by_label.get(label.as_str()) {
                 None => missing.push(label),
                 Some(list) => {
                     for e in list {
                         total += 1;
                         s.push_str(&format!(
-                            "| [{label}](../{}) | `{}` | {} | {} | {} | {} |\n",
+                            "| [{label}](../{}#{section}) | `{}` | {} | {} | {} | {} |\n",
                             chapter.path.replace(".md", ".html"),
                             escape_cell(&e.test),
                             e.method.name(),
