@@ -56,20 +56,16 @@ fn main() {
                 }
             }
         }
-        Some("errata") => {
-            let preamble = std::fs::read_to_string(root.join("src/appendix/errata-preamble.txt"))
-                .unwrap_or_default();
-            match book::errata_markdown(&chapters(), &preamble) {
-                Ok(md) => {
-                    std::fs::write(root.join("src/appendix/errata.md"), md).expect("write errata");
-                    println!("wrote src/appendix/errata.md");
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    exit(1);
-                }
+        Some("errata") => match book::errata_markdown(&chapters(), book::ERRATA_PREAMBLE) {
+            Ok(md) => {
+                std::fs::write(root.join("src/appendix/errata.md"), md).expect("write errata");
+                println!("wrote src/appendix/errata.md");
             }
-        }
+            Err(e) => {
+                eprintln!("{e}");
+                exit(1);
+            }
+        },
         Some("lint") => {
             let problems = book::lint::lint(root);
             for p in &problems {

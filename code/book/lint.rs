@@ -157,6 +157,12 @@ pub fn lint(root: &Path) -> Vec<String> {
         .flatten()
         .map(|e| e.id)
         .collect();
+    let confirmed_ids: BTreeSet<String> = chapters
+        .iter()
+        .filter_map(|c| super::confirmations(&c.path, &c.text).ok())
+        .flatten()
+        .map(|e| e.id)
+        .collect();
     for (label, places) in &where_labelled {
         if places.len() > 1 {
             problems.push(format!(
@@ -176,7 +182,10 @@ pub fn lint(root: &Path) -> Vec<String> {
         let known = where_labelled.contains_key(&label)
             || label
                 .strip_prefix("erratum.")
-                .is_some_and(|id| errata_ids.contains(id));
+                .is_some_and(|id| errata_ids.contains(id))
+            || label
+                .strip_prefix("confirmed.")
+                .is_some_and(|id| confirmed_ids.contains(id));
         if !known {
             problems.push(format!(
                 "a test verifies ({label}), which no chapter labels (a typo, or a stale test)"
@@ -185,6 +194,9 @@ pub fn lint(root: &Path) -> Vec<String> {
     }
     for chapter in &chapters {
         if let Err(e) = errata(&chapter.path, &chapter.text) {
+            problems.push(e);
+        }
+        if let Err(e) = super::confirmations(&chapter.path, &chapter.text) {
             problems.push(e);
         }
     }

@@ -5,6 +5,9 @@
 
 pub mod lint;
 
+/// The introduction of the errata appendix, above the generated tables.
+pub const ERRATA_PREAMBLE: &str = include_str!("errata_preamble.md");
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -178,46 +181,82 @@ pub fn fences(markdown: &str) -> Vec<Fence> {
     out
 }
 
-/// An erratum block of a chapter (see CONVENTIONS.md for its form).
+/// An erratum block of a chapter (see CONVENTIONS.md for its form), or a
+/// confirmation: a step of the source checked and found right, which has the
+/// same form with only the *Source* and *Test* fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Erratum {
     /// Its id, as in `<a id="erratum-ID">` and `**Erratum ID.**`.
     pub id: String,
     /// The chapter file it stands in, relative to `src/`.
     pub chapter: String,
-    /// What the source says, and where (`*Source (...):*` field).
+    /// What the source says.
     pub source: String,
-    /// Where in the source, as the field's parenthesis says.
+    /// Where in the source, as the *Source* field's parenthesis says.
     pub place: String,
-    /// What is wrong.
+    /// What is wrong (empty for a confirmation).
     pub wrong: String,
-    /// The correction.
+    /// The correction (empty for a confirmation).
     pub correct: String,
-    /// The test that shows the source's version failing.
+    /// The test that shows the source's version failing (or, for a
+    /// confirmation, holding).
     pub test: String,
 }
 
 /// The errata blocks of a chapter, or a message naming the first malformed one.
 pub fn errata(chapter: &str, markdown: &str) -> std::result::Result<Vec<Erratum>, String> {
+    markers(
+        chapter,
+        markdown,
+        "Erratum",
+        "erratum",
+        &["Source", "Wrong", "Correct", "Test"],
+    )
+}
+
+/// The confirmation blocks of a chapter (`> **Confirmed ID.**` after
+/// `<a id="confirmed-ID"></a>`, with *Source* and *Test* fields).
+pub fn confirmations(chapter: &str, markdown: &str) -> std::result::Result<Vec<Erratum>, String> {
+    markers(
+        chapter,
+        markdown,
+        "Confirmed",
+        "confirmed",
+        &["Source", "Test"],
+    )
+}
+
+fn markers(
+    chapter: &str,
+    markdown: &str,
+    heading: &str,
+    anchor_prefix: &str,
+    fields: &[&str],
+) -> std::result::Result<Vec<Erratum>, String> {
     let lines: Vec<&str> = markdown.lines().collect();
     let mut out = Vec::new();
+    let lead = format!("> **{heading} ");
     for (i, line) in lines.iter().enumerate() {
-        let Some(rest) = line.trim().strip_prefix("> **Erratum ") else {
+        let Some(rest) = line.trim().strip_prefix(lead.as_str()) else {
             continue;
         };
+        let kind = heading.to_lowercase();
         let id = rest
             .split_once(".**")
             .map(|(id, _)| id.trim().to_string())
-            .ok_or_else(|| format!("{chapter}:{}: erratum heading without `.**`", i + 1))?;
-        let anchor = format!("<a id=\"erratum-{id}\"></a>");
+            .ok_or_else(|| format!("{chapter}:{}: {kind} heading without `.**`", i + 1))?;
+        let anchor = format!("<a id=\"{anchor_prefix}-{id}\"></a>");
         if i == 0 || lines[i - 1].trim() != anchor {
             return Err(format!(
-                "{chapter}:{}: erratum {id} must follow the line {anchor}",
+                "{chapter}:{}: {kind} {id} must follow the line {anchor}",
                 i + 1
             ));
         }
-        // The block: the following lines that start with '>'.
-        let mut block = String::new();
+        // The block: this line's remainder and the following lines that start with '>'.
+        let mut block = rest
+            .split_once(".**")
+            .map(|(_, r)| r.to_string())
+            .unwrap_or_default();
         for l in &lines[i + 1..] {
             match l.trim_start().strip_prefix('>') {
                 Some(t) => {
@@ -230,11 +269,11 @@ pub fn errata(chapter: &str, markdown: &str) -> std::result::Result<Vec<Erratum>
         let field = |name: &str| -> std::result::Result<(String, String), String> {
             let start = block
                 .find(&format!("*{name}"))
-                .ok_or_else(|| format!("{chapter}: erratum {id} has no *{name}...:* field"))?;
+                .ok_or_else(|| format!("{chapter}: {kind} {id} has no *{name}...:* field"))?;
             let after = &block[start + 1 + name.len()..];
             let colon = after
                 .find(":*")
-                .ok_or_else(|| format!("{chapter}: erratum {id}: field {name} lacks ':*'"))?;
+                .ok_or_else(|| format!("{chapter}: {kind} {id}: field {name} lacks ':*'"))?;
             let qualifier = after[..colon].trim().trim_matches(|c| c == '(' || c == ')');
             let text = &after[colon + 2..];
             let end = ["*Source", "*Wrong:*", "*Correct:*", "*Test:*"]
@@ -244,18 +283,25 @@ pub fn errata(chapter: &str, markdown: &str) -> std::result::Result<Vec<Erratum>
                 .unwrap_or(text.len());
             Ok((qualifier.to_string(), text[..end].trim().to_string()))
         };
-        let (place, source) = field("Source")?;
-        let (_, wrong) = field("Wrong")?;
-        let (_, correct) = field("Correct")?;
-        let (_, test) = field("Test")?;
+        let mut values = Vec::new();
+        for name in fields {
+            values.push(field(name)?);
+        }
+        let get = |name: &str| {
+            fields
+                .iter()
+                .position(|f| *f == name)
+                .map(|k| values[k].1.clone())
+                .unwrap_or_default()
+        };
         out.push(Erratum {
             id,
             chapter: chapter.to_string(),
-            source,
-            place,
-            wrong,
-            correct,
-            test,
+            place: values[0].0.clone(),
+            source: get("Source"),
+            wrong: get("Wrong"),
+            correct: get("Correct"),
+            test: get("Test"),
         });
     }
     Ok(out)
@@ -522,6 +568,29 @@ pub fn errata_markdown(
         }
         s.push('\n');
     }
-    s.push_str(&format!("{count} errata in all.\n"));
+    s.push_str(&format!("{count} errata in all.\n\n"));
+    s.push_str("## Steps of the source checked and found right\n\n");
+    let mut confirmed = 0;
+    for chapter in chapters {
+        let list = confirmations(&chapter.path, &chapter.text)?;
+        if list.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("**{}.**\n\n", chapter.title));
+        for e in list {
+            confirmed += 1;
+            s.push_str(&format!(
+                "* [{}](../{}#confirmed-{}) ({}): {} Checked by {}\n",
+                e.id,
+                chapter.path.replace(".md", ".html"),
+                e.id,
+                e.place,
+                e.source,
+                e.test
+            ));
+        }
+        s.push('\n');
+    }
+    s.push_str(&format!("{confirmed} steps confirmed in all.\n"));
     Ok(s)
 }
