@@ -8,6 +8,7 @@
 //! * [`sampling`]: ancestral sampling;
 //! * [`random`]: random networks for the checks.
 
+pub mod example;
 pub mod figures;
 pub mod gaussian;
 pub mod network;

@@ -300,9 +300,25 @@ impl<T: Prob> BayesNet<T> {
     /// The factorization `p(x) = prod_k p(x_k | pa_k)` at the assignment `x`.
     pub fn joint(&self, x: &[usize]) -> Result<T> {
         self.check_assignment(x)?;
+        self.product_at(x)
+    }
+
+    /// `prod_k p(x_k | pa_k)` for an `x` known to be a valid assignment.
+    pub(crate) fn product_at(&self, x: &[usize]) -> Result<T> {
         (0..self.len()).try_fold(T::one(), |p, k| p.mul(self.tables[k][(self.row(k, x), x[k])]))
     }
     // ANCHOR_END: joint
+
+    /// The joint at every configuration, in row-major order (the last node
+    /// varies fastest).
+    pub fn joint_values(&self) -> Result<Vec<T>> {
+        let mut values = Vec::with_capacity(self.configurations()?);
+        for_each_configuration(&self.arity, |x| {
+            values.push(self.product_at(x)?);
+            Ok(())
+        })?;
+        Ok(values)
+    }
 
     // ANCHOR: without
     /// The network on the other nodes once the childless node `node` is
@@ -346,4 +362,28 @@ impl<T: Prob> BayesNet<T> {
 pub fn configurations(arity: &[usize]) -> impl Iterator<Item = Vec<usize>> + '_ {
     let total: usize = arity.iter().product();
     (0..total).map(move |i| row_assignment(i, arity))
+}
+
+/// Calls `f` on every joint configuration in row-major order, counting like
+/// an odometer in one buffer (no allocation per configuration).
+pub fn for_each_configuration(arity: &[usize], mut f: impl FnMut(&[usize]) -> Result<()>) -> Result<()> {
+    if arity.contains(&0) {
+        return Ok(()); // no configurations at all
+    }
+    let mut x = vec![0; arity.len()];
+    loop {
+        f(&x)?;
+        let mut i = arity.len();
+        loop {
+            if i == 0 {
+                return Ok(());
+            }
+            i -= 1;
+            x[i] += 1;
+            if x[i] < arity[i] {
+                break;
+            }
+            x[i] = 0;
+        }
+    }
 }

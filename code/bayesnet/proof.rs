@@ -1,7 +1,7 @@
 //! The proof of problem 2 as code: sum out the first node of the order, find
 //! the factorization of the smaller network, repeat.
 
-use super::network::{configurations, BayesNet, Prob};
+use super::network::{BayesNet, Prob};
 use super::order::parents_after_order;
 use crate::error::{Error, Result};
 
@@ -29,10 +29,7 @@ impl<T: Prob> Table<T> {
         if names.windows(2).any(|w| w[0] >= w[1]) {
             return Err(Error::Invalid(format!("node names {names:?} must increase")));
         }
-        net.configurations()?;
-        let values = configurations(net.arity())
-            .map(|x| net.joint(&x))
-            .collect::<Result<Vec<T>>>()?;
+        let values = net.joint_values()?;
         Ok(Table { vars: names.to_vec(), arity: net.arity().to_vec(), values })
     }
     // ANCHOR_END: joint_table
@@ -117,11 +114,7 @@ pub fn proof_steps<T: Prob>(net: &BayesNet<T>) -> Result<Vec<Step<T>>> {
 // ANCHOR: totals
 /// `sum_x p(x)` by brute force: every joint configuration, one sum.
 pub fn total_by_enumeration<T: Prob>(net: &BayesNet<T>) -> Result<T> {
-    net.configurations()?;
-    let terms = configurations(net.arity())
-        .map(|x| net.joint(&x))
-        .collect::<Result<Vec<T>>>()?;
-    T::sum(terms)
+    T::sum(net.joint_values()?)
 }
 
 /// `sum_x p(x)` as the proof computes it: sum the nodes out one at a time in

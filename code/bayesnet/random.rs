@@ -19,6 +19,9 @@ pub struct Shape {
     pub max_arity: usize,
     /// At most this many parents a node (keeps tables small).
     pub max_parents: usize,
+    /// Arities are drawn again until the network has at most this many joint
+    /// configurations (keeps exhaustive checks fast).
+    pub max_configurations: usize,
 }
 
 /// A random DAG on `n` nodes: a hidden random order, and each node takes
@@ -48,7 +51,18 @@ pub fn random_dag(rng: &mut Rng, n: usize, density: f64, max_parents: usize) -> 
 
 fn random_graph(rng: &mut Rng, shape: Shape) -> (Vec<usize>, Vec<Vec<usize>>, Vec<usize>) {
     let n = rng.random_range(1..=shape.max_nodes);
-    let arity: Vec<usize> = (0..n).map(|_| rng.random_range(shape.min_arity..=shape.max_arity)).collect();
+    let mut arity: Vec<usize>;
+    loop {
+        arity = (0..n).map(|_| rng.random_range(shape.min_arity..=shape.max_arity)).collect();
+        let configurations = arity.iter().try_fold(1usize, |c, &a| c.checked_mul(a));
+        // The smallest arities always fit once max_configurations >= min_arity^n.
+        let smallest = shape.min_arity.checked_pow(n as u32);
+        if configurations.is_some_and(|c| c <= shape.max_configurations)
+            || smallest.is_none_or(|s| s > shape.max_configurations)
+        {
+            break;
+        }
+    }
     let density = rng.random_range(0.1..0.7);
     let parents = random_dag(rng, n, density, shape.max_parents);
     let rows = parents.iter().map(|pa| pa.iter().map(|&j| arity[j]).product()).collect();
