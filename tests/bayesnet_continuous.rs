@@ -31,7 +31,13 @@ fn three_nodes() -> LinearGaussian {
 
 /// x_1 ~ N(-1, 0.5^2), x_0 | x_1 ~ N(1.5 x_1 + 2, 0.4^2): a strongly correlated pair.
 fn two_nodes() -> LinearGaussian {
-    LinearGaussian::new(vec![vec![1], vec![]], vec![vec![1.5], vec![]], vec![2.0, -1.0], vec![0.4, 0.5]).unwrap()
+    LinearGaussian::new(
+        vec![vec![1], vec![]],
+        vec![vec![1.5], vec![]],
+        vec![2.0, -1.0],
+        vec![0.4, 0.5],
+    )
+    .unwrap()
 }
 
 /// `int t^m e^{-t^2} dt`: 0 for odd m, Gamma((m+1)/2) for even m, by
@@ -40,7 +46,9 @@ fn hermite_moment(m: usize) -> f64 {
     if m % 2 == 1 {
         return 0.0;
     }
-    (0..m / 2).fold(std::f64::consts::PI.sqrt(), |acc, i| acc * (2 * i + 1) as f64 / 2.0)
+    (0..m / 2).fold(std::f64::consts::PI.sqrt(), |acc, i| {
+        acc * (2 * i + 1) as f64 / 2.0
+    })
 }
 
 #[test]
@@ -50,13 +58,25 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
     for n in 1..=30 {
         let (t, w) = gauss_hermite(n).unwrap();
         assert_eq!(t.len(), n);
-        assert!(t.windows(2).all(|p| p[0] > p[1]), "n = {n}: nodes must decrease");
+        assert!(
+            t.windows(2).all(|p| p[0] > p[1]),
+            "n = {n}: nodes must decrease"
+        );
         assert!(w.iter().all(|&wi| wi > 0.0));
-        let quad = |m: usize| -> f64 { t.iter().zip(&w).map(|(&ti, &wi)| wi * ti.powi(m as i32)).sum() };
+        let quad = |m: usize| -> f64 {
+            t.iter()
+                .zip(&w)
+                .map(|(&ti, &wi)| wi * ti.powi(m as i32))
+                .sum()
+        };
         for m in 0..2 * n {
             // Odd moments are 0 by cancellation of terms as large as
             // sum_i w_i |t_i|^m, so the error is measured against that size.
-            let size: f64 = t.iter().zip(&w).map(|(&ti, &wi)| wi * ti.abs().powi(m as i32)).sum();
+            let size: f64 = t
+                .iter()
+                .zip(&w)
+                .map(|(&ti, &wi)| wi * ti.abs().powi(m as i32))
+                .sum();
             worst = worst.max((quad(m) - hermite_moment(m)).abs() / size.max(1.0));
             cases += 1;
         }
@@ -64,13 +84,22 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
         // this catches a rule with one node too few or too many.
         let factorial: f64 = (1..=n).map(|i| i as f64).product();
         let error = factorial * std::f64::consts::PI.sqrt() / 2f64.powi(n as i32);
-        assert!((quad(2 * n) - hermite_moment(2 * n)).abs() > 0.5 * error, "n = {n}");
+        assert!(
+            (quad(2 * n) - hermite_moment(2 * n)).abs() > 0.5 * error,
+            "n = {n}"
+        );
         worst = worst.max(rel_err(quad(2 * n), hermite_moment(2 * n) - error));
         assert!(worst <= EXACT_TOL, "n = {n}: {worst:e}");
         cases += 1;
     }
     println!("worst {worst:e} over {cases} moments");
-    verified_dl::verify!("bayes.gauss-hermite", Method::ExactArithmetic, EXACT_TOL, worst, cases);
+    verified_dl::verify!(
+        "bayes.gauss-hermite",
+        Method::Quadrature,
+        EXACT_TOL,
+        worst,
+        cases
+    );
 }
 
 #[test]
@@ -83,7 +112,13 @@ fn linear_gaussian_integrates_to_one() {
     }
     // The check can fail: a rule too coarse for the correlated pair misses by far more.
     assert!((two_nodes().total_by_gauss_hermite(6).unwrap() - 1.0).abs() > 1e-3);
-    verified_dl::verify!("bayes.gaussian-total", Method::Quadrature, QUAD_TOL, worst, 2);
+    verified_dl::verify!(
+        "bayes.gaussian-total",
+        Method::Quadrature,
+        QUAD_TOL,
+        worst,
+        2
+    );
 }
 
 #[test]
@@ -97,14 +132,27 @@ fn each_conditional_integrates_to_one_on_a_fixed_axis() {
     let mut rng = verified_dl::check::seeded(30);
     for _ in 0..200 {
         let x = verified_dl::check::uniform(&mut rng, 3, -2.0, 2.0);
-        let x: Vec<f64> = x.iter().zip(&mean).zip(cov.diag()).map(|((&u, &m), &v)| m + u * v.sqrt()).collect();
+        let x: Vec<f64> = x
+            .iter()
+            .zip(&mean)
+            .zip(cov.diag())
+            .map(|((&u, &m), &v)| m + u * v.sqrt())
+            .collect();
         for k in 0..3 {
-            let total = model.conditional_total(k, &x, NODES, mean[k], cov[(k, k)].sqrt()).unwrap();
+            let total = model
+                .conditional_total(k, &x, NODES, mean[k], cov[(k, k)].sqrt())
+                .unwrap();
             worst = worst.max((total - 1.0).abs());
             cases += 1;
         }
     }
-    verified_dl::verify!("bayes.gaussian-step", Method::Quadrature, QUAD_TOL, worst, cases);
+    verified_dl::verify!(
+        "bayes.gaussian-step",
+        Method::Quadrature,
+        QUAD_TOL,
+        worst,
+        cases
+    );
 }
 
 #[test]
@@ -116,25 +164,61 @@ fn moments_of_the_example() {
     // Var x_0 = 0.36 * 1.4116 + 0.16 * 1.44 - 2 * 0.24 * 1.152 + 0.81 = 0.995616.
     let (mean, cov) = three_nodes().moments().unwrap();
     let expected_mean = [1.14, 0.1, 0.5];
-    let expected_cov = [[0.995616, -0.38616, -0.1152], [-0.38616, 1.4116, 1.152], [-0.1152, 1.152, 1.44]];
+    let expected_cov = [
+        [0.995616, -0.38616, -0.1152],
+        [-0.38616, 1.4116, 1.152],
+        [-0.1152, 1.152, 1.44],
+    ];
     for i in 0..3 {
-        assert!(rel_err(mean[i], expected_mean[i]) <= EXACT_TOL, "mean {i}: {}", mean[i]);
+        assert!(
+            rel_err(mean[i], expected_mean[i]) <= EXACT_TOL,
+            "mean {i}: {}",
+            mean[i]
+        );
         for j in 0..3 {
-            assert!(rel_err(cov[(i, j)], expected_cov[i][j]) <= EXACT_TOL, "cov {i},{j}: {}", cov[(i, j)]);
+            assert!(
+                rel_err(cov[(i, j)], expected_cov[i][j]) <= EXACT_TOL,
+                "cov {i},{j}: {}",
+                cov[(i, j)]
+            );
         }
     }
 }
 
 #[test]
 fn bad_continuous_input_is_an_error() {
-    assert!(matches!(gauss_hermite(0), Err(Error::BadSize { value: 0, .. })));
-    let cyclic = LinearGaussian::new(vec![vec![1], vec![0]], vec![vec![1.0], vec![1.0]], vec![0.0; 2], vec![1.0; 2]);
+    assert!(matches!(
+        gauss_hermite(0),
+        Err(Error::BadSize { value: 0, .. })
+    ));
+    let cyclic = LinearGaussian::new(
+        vec![vec![1], vec![0]],
+        vec![vec![1.0], vec![1.0]],
+        vec![0.0; 2],
+        vec![1.0; 2],
+    );
     assert_eq!(cyclic.unwrap_err(), Error::Cycle { nodes: vec![0, 1] });
-    let zero_sigma = LinearGaussian::new(vec![vec![]], vec![vec![]], vec![0.0], vec![0.0]).unwrap_err();
-    assert!(zero_sigma.to_string().contains("standard deviation at index [0] is 0"), "{zero_sigma}");
-    let nan_weight = LinearGaussian::new(vec![vec![1], vec![]], vec![vec![f64::NAN], vec![]], vec![0.0; 2], vec![1.0; 2]);
+    let zero_sigma =
+        LinearGaussian::new(vec![vec![]], vec![vec![]], vec![0.0], vec![0.0]).unwrap_err();
+    assert!(
+        zero_sigma
+            .to_string()
+            .contains("standard deviation at index [0] is 0"),
+        "{zero_sigma}"
+    );
+    let nan_weight = LinearGaussian::new(
+        vec![vec![1], vec![]],
+        vec![vec![f64::NAN], vec![]],
+        vec![0.0; 2],
+        vec![1.0; 2],
+    );
     assert!(matches!(nan_weight, Err(Error::NonFinite { .. })));
-    let short = LinearGaussian::new(vec![vec![1], vec![]], vec![vec![], vec![]], vec![0.0; 2], vec![1.0; 2]);
+    let short = LinearGaussian::new(
+        vec![vec![1], vec![]],
+        vec![vec![], vec![]],
+        vec![0.0; 2],
+        vec![1.0; 2],
+    );
     assert!(matches!(short, Err(Error::ShapeMismatch { .. })));
     assert!(three_nodes().total_by_gauss_hermite(1000).is_err());
 }

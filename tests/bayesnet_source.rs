@@ -13,7 +13,10 @@ fn r(n: i128, d: i128) -> Rational {
 /// The source's justification for summing `first` out first: it is not in
 /// the *intersection* of the other nodes' parent sets.
 fn source_condition(parents: &[Vec<usize>], first: usize) -> bool {
-    let others: Vec<&Vec<usize>> = (0..parents.len()).filter(|&k| k != first).map(|k| &parents[k]).collect();
+    let others: Vec<&Vec<usize>> = (0..parents.len())
+        .filter(|&k| k != first)
+        .map(|k| &parents[k])
+        .collect();
     !others.iter().all(|pa| pa.contains(&first))
 }
 
@@ -45,11 +48,19 @@ fn erratum_bayes_intersection() {
     // The left side is p(x_1) p(x_2), a function of (x_1, x_2) only; the
     // right side still depends on x_0, and equals the left at neither value.
     let left = Table::joint(&net, &[0, 1, 2]).unwrap().sum_out(0).unwrap();
-    assert_eq!(left.get(&[0, 0]).unwrap(), r(11, 20).checked_mul(r(1, 3)).unwrap());
+    assert_eq!(
+        left.get(&[0, 0]).unwrap(),
+        r(11, 20).checked_mul(r(1, 3)).unwrap()
+    );
     let mut wrong_for_every_x0 = true;
     for x0 in 0..2 {
-        let right = |x1: usize, x2: usize| net.table(1)[(x0, x1)].checked_mul(net.table(2)[(0, x2)]).unwrap();
-        let equal_everywhere = (0..2).all(|x1| (0..2).all(|x2| left.get(&[x1, x2]).unwrap() == right(x1, x2)));
+        let right = |x1: usize, x2: usize| {
+            net.table(1)[(x0, x1)]
+                .checked_mul(net.table(2)[(0, x2)])
+                .unwrap()
+        };
+        let equal_everywhere =
+            (0..2).all(|x1| (0..2).all(|x2| left.get(&[x1, x2]).unwrap() == right(x1, x2)));
         wrong_for_every_x0 &= !equal_everywhere;
     }
     assert!(wrong_for_every_x0);
@@ -84,10 +95,21 @@ fn erratum_bayes_separated_integrals() {
     let net = example::sprinkler().unwrap();
     for k in 0..net.len() {
         for row in net.table(k).rows() {
-            assert_eq!(row.iter().try_fold(Rational::ZERO, |s, &t| s.checked_add(t)).unwrap(), Rational::ONE);
+            assert_eq!(
+                row.iter()
+                    .try_fold(Rational::ZERO, |s, &t| s.checked_add(t))
+                    .unwrap(),
+                Rational::ONE
+            );
         }
     }
-    verified_dl::verify!("erratum.bayes-separated-integrals", Method::Property, 0.0, 0.0, 2);
+    verified_dl::verify!(
+        "erratum.bayes-separated-integrals",
+        Method::Property,
+        0.0,
+        0.0,
+        2
+    );
 }
 
 #[test]
@@ -101,24 +123,38 @@ fn erratum_bayes_integration_variables() {
     let steps = proof_steps(&net).unwrap();
     let mut not_one = 0;
     for (j, step) in steps.iter().enumerate() {
-        assert!(remaining.values.iter().any(|&v| v != Rational::ONE), "after {j} of {} sums", net.len());
+        assert!(
+            remaining.values.iter().any(|&v| v != Rational::ONE),
+            "after {j} of {} sums",
+            net.len()
+        );
         not_one += 1;
         remaining = remaining.sum_out(step.summed).unwrap();
     }
     assert_eq!(remaining.values, vec![Rational::ONE]);
     // After K - 1 sums what is left is p(x_{I_K}), the prior of "cloudy".
-    verified_dl::verify!("erratum.bayes-integration-variables", Method::Property, 0.0, 0.0, not_one);
+    verified_dl::verify!(
+        "erratum.bayes-integration-variables",
+        Method::Property,
+        0.0,
+        0.0,
+        not_one
+    );
 }
 
 /// The "factorization" p(a | b) p(b | a) of a two-node cycle, with
 /// p(a = b | b) = p(b = a | a) = theta: its sum over (a, b).
 fn cyclic_total(theta: Rational) -> Rational {
-    let not = Rational::ONE.checked_add(Rational::int(-1).checked_mul(theta).unwrap()).unwrap();
+    let not = Rational::ONE
+        .checked_add(Rational::int(-1).checked_mul(theta).unwrap())
+        .unwrap();
     let p = |x: usize, given: usize| if x == given { theta } else { not };
     let mut total = Rational::ZERO;
     for a in 0..2 {
         for b in 0..2 {
-            total = total.checked_add(p(a, b).checked_mul(p(b, a)).unwrap()).unwrap();
+            total = total
+                .checked_add(p(a, b).checked_mul(p(b, a)).unwrap())
+                .unwrap();
         }
     }
     total
@@ -133,7 +169,9 @@ fn cyclic_factorization_does_not_sum_to_one() {
     for i in 0..=20 {
         let theta = r(i, 20);
         let d = r(2 * i - 20, 20);
-        let formula = Rational::ONE.checked_add(d.checked_mul(d).unwrap()).unwrap();
+        let formula = Rational::ONE
+            .checked_add(d.checked_mul(d).unwrap())
+            .unwrap();
         misses += usize::from(cyclic_total(theta) != formula);
         assert_eq!(cyclic_total(theta) == Rational::ONE, i == 10);
     }
@@ -141,5 +179,11 @@ fn cyclic_factorization_does_not_sum_to_one() {
     let t = arr2(&[[r(9, 10), r(1, 10)], [r(1, 10), r(9, 10)]]);
     let err = BayesNet::new(vec![2, 2], vec![vec![1], vec![0]], vec![t.clone(), t]).unwrap_err();
     assert_eq!(err, Error::Cycle { nodes: vec![0, 1] });
-    verified_dl::verify!("bayes.cycle", Method::ExactArithmetic, 0.0, misses as f64, 21);
+    verified_dl::verify!(
+        "bayes.cycle",
+        Method::ExactArithmetic,
+        0.0,
+        misses as f64,
+        21
+    );
 }

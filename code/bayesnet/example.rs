@@ -23,9 +23,9 @@ fn table(rows: &[&[(i128, i128)]]) -> Result<Array2<Rational>> {
 /// node 3 = cloudy. Every variable is binary (0 = no, 1 = yes).
 pub fn sprinkler() -> Result<BayesNet<Rational>> {
     let wet = table(&[
-        &[(1, 1), (0, 1)],     // sprinkler 0, rain 0
-        &[(1, 10), (9, 10)],   // sprinkler 0, rain 1
-        &[(1, 10), (9, 10)],   // sprinkler 1, rain 0
+        &[(1, 1), (0, 1)],      // sprinkler 0, rain 0
+        &[(1, 10), (9, 10)],    // sprinkler 0, rain 1
+        &[(1, 10), (9, 10)],    // sprinkler 1, rain 0
         &[(1, 100), (99, 100)], // sprinkler 1, rain 1
     ])?;
     let sprinkler = table(&[&[(1, 2), (1, 2)], &[(9, 10), (1, 10)]])?; // given cloudy 0, 1

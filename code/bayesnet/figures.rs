@@ -18,7 +18,12 @@ pub fn three_node_example() -> crate::Result<LinearGaussian> {
 /// The correlated pair: `x_1 ~ N(-1, 0.5^2)`, `x_0 | x_1 ~ N(1.5 x_1 + 2, 0.4^2)`
 /// (correlation 0.88).
 pub fn two_node_example() -> crate::Result<LinearGaussian> {
-    LinearGaussian::new(vec![vec![1], vec![]], vec![vec![1.5], vec![]], vec![2.0, -1.0], vec![0.4, 0.5])
+    LinearGaussian::new(
+        vec![vec![1], vec![]],
+        vec![vec![1.5], vec![]],
+        vec![2.0, -1.0],
+        vec![0.4, 0.5],
+    )
 }
 
 /// The floor drawn for an error of exactly zero on the log axis.
@@ -54,7 +59,10 @@ fn cyclic() -> Figure {
     let points = (0..=100)
         .map(|i| {
             let theta = i as f64 / 100.0;
-            (theta, 2.0 * theta * theta + 2.0 * (1.0 - theta) * (1.0 - theta))
+            (
+                theta,
+                2.0 * theta * theta + 2.0 * (1.0 - theta) * (1.0 - theta),
+            )
         })
         .collect();
     let plot = Plot {
@@ -63,7 +71,10 @@ fn cyclic() -> Figure {
         y_label: "total".into(),
         log_x: false,
         log_y: false,
-        series: vec![Series::line("1 + (2 theta - 1)^2", points), Series::line("1", vec![(0.0, 1.0), (1.0, 1.0)])],
+        series: vec![
+            Series::line("1 + (2 theta - 1)^2", points),
+            Series::line("1", vec![(0.0, 1.0), (1.0, 1.0)]),
+        ],
     };
     Figure::svg("figures/bayesnet/cycle.svg", plot.to_svg())
 }

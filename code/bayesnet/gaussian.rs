@@ -66,7 +66,9 @@ pub fn gauss_hermite(n: usize) -> Result<(Vec<f64>, Vec<f64>)> {
             }
         }
         if !converged || !z.is_finite() {
-            return Err(Error::Invalid(format!("Gauss-Hermite root {i} of n = {n} did not converge")));
+            return Err(Error::Invalid(format!(
+                "Gauss-Hermite root {i} of n = {n} did not converge"
+            )));
         }
         t[i] = z;
         t[n - 1 - i] = -z;
@@ -95,7 +97,12 @@ impl LinearGaussian {
     /// Builds and validates the model: `weights[k][i]` multiplies the parent
     /// `parents[k][i]`; the graph must be acyclic; every number finite; every
     /// `sigma_k > 0`.
-    pub fn new(parents: Vec<Vec<usize>>, weights: Vec<Vec<f64>>, bias: Vec<f64>, sigma: Vec<f64>) -> Result<Self> {
+    pub fn new(
+        parents: Vec<Vec<usize>>,
+        weights: Vec<Vec<f64>>,
+        bias: Vec<f64>,
+        sigma: Vec<f64>,
+    ) -> Result<Self> {
         let n = parents.len();
         crate::error::ensure_shape("number of weight lists", &[n], &[weights.len()])?;
         crate::error::ensure_shape("number of biases", &[n], &[bias.len()])?;
@@ -105,14 +112,22 @@ impl LinearGaussian {
             crate::error::ensure_shape(&what, &[parents[k].len()], &[weights[k].len()])?;
             for (i, &wk) in weights[k].iter().enumerate() {
                 if !wk.is_finite() {
-                    return Err(Error::NonFinite { what, index: vec![i], value: wk });
+                    return Err(Error::NonFinite {
+                        what,
+                        index: vec![i],
+                        value: wk,
+                    });
                 }
             }
             if parents[k].contains(&k) {
                 return Err(Error::Cycle { nodes: vec![k] });
             }
             if !bias[k].is_finite() {
-                return Err(Error::NonFinite { what: "bias".into(), index: vec![k], value: bias[k] });
+                return Err(Error::NonFinite {
+                    what: "bias".into(),
+                    index: vec![k],
+                    value: bias[k],
+                });
             }
             if !(sigma[k].is_finite() && sigma[k] > 0.0) {
                 return Err(Error::BadValue {
@@ -124,7 +139,12 @@ impl LinearGaussian {
             }
         }
         parents_after_order(&parents)?;
-        Ok(LinearGaussian { parents, weights, bias, sigma })
+        Ok(LinearGaussian {
+            parents,
+            weights,
+            bias,
+            sigma,
+        })
     }
 
     /// The number of nodes.
@@ -217,12 +237,17 @@ impl LinearGaussian {
         let (t, w) = gauss_hermite(n)?;
         let (mean, cov) = self.moments()?;
         let k = self.len();
-        let scale: Vec<f64> = (0..k).map(|i| std::f64::consts::SQRT_2 * cov[(i, i)].sqrt()).collect();
-        let points = n.checked_pow(k as u32).filter(|&p| p <= 1 << 24).ok_or_else(|| Error::BadSize {
-            what: "number of Gauss-Hermite nodes per axis".into(),
-            value: n,
-            constraint: format!("n^{k} grid points must be at most 2^24"),
-        })?;
+        let scale: Vec<f64> = (0..k)
+            .map(|i| std::f64::consts::SQRT_2 * cov[(i, i)].sqrt())
+            .collect();
+        let points = n
+            .checked_pow(k as u32)
+            .filter(|&p| p <= 1 << 24)
+            .ok_or_else(|| Error::BadSize {
+                what: "number of Gauss-Hermite nodes per axis".into(),
+                value: n,
+                constraint: format!("n^{k} grid points must be at most 2^24"),
+            })?;
         let mut x = vec![0.0; k];
         let terms = (0..points).map(|mut index| {
             let mut weight = 1.0;

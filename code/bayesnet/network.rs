@@ -154,7 +154,11 @@ impl<T: Prob> BayesNet<T> {
     /// the node itself or listed twice, a directed cycle (the error lists the
     /// nodes on it), a table of the wrong shape, an entry that is negative or
     /// not finite, a row that does not sum to one within `T::ROW_TOL`.
-    pub fn new(arity: Vec<usize>, parents: Vec<Vec<usize>>, tables: Vec<Array2<T>>) -> Result<Self> {
+    pub fn new(
+        arity: Vec<usize>,
+        parents: Vec<Vec<usize>>,
+        tables: Vec<Array2<T>>,
+    ) -> Result<Self> {
         let n = arity.len();
         crate::error::ensure_shape("number of parent lists", &[n], &[parents.len()])?;
         crate::error::ensure_shape("number of tables", &[n], &[tables.len()])?;
@@ -185,9 +189,14 @@ impl<T: Prob> BayesNet<T> {
         parents_after_order(&parents)?; // a cycle is an error naming its nodes
         for (k, table) in tables.iter().enumerate() {
             let parent_arity: Vec<usize> = parents[k].iter().map(|&j| arity[j]).collect();
-            let rows = parent_arity.iter().try_fold(1usize, |r, &a| r.checked_mul(a));
+            let rows = parent_arity
+                .iter()
+                .try_fold(1usize, |r, &a| r.checked_mul(a));
             let rows = rows.ok_or_else(|| {
-                Error::Invalid(format!("node {k}: the table for parents {:?} is too large", parents[k]))
+                Error::Invalid(format!(
+                    "node {k}: the table for parents {:?} is too large",
+                    parents[k]
+                ))
             })?;
             let what = table_name(k, &parents[k]);
             crate::error::ensure_shape(&what, &[rows, arity[k]], table.shape())?;
@@ -224,7 +233,12 @@ impl<T: Prob> BayesNet<T> {
                 children[j].push(k);
             }
         }
-        Ok(BayesNet { arity, parents, tables, children })
+        Ok(BayesNet {
+            arity,
+            parents,
+            tables,
+            children,
+        })
     }
     // ANCHOR_END: new
 
@@ -268,7 +282,9 @@ impl<T: Prob> BayesNet<T> {
         self.arity
             .iter()
             .try_fold(1usize, |c, &a| c.checked_mul(a))
-            .ok_or_else(|| Error::Invalid(format!("{:?}: too many joint configurations", self.arity)))
+            .ok_or_else(|| {
+                Error::Invalid(format!("{:?}: too many joint configurations", self.arity))
+            })
     }
 
     /// Checks that `x` is an assignment of every node.
@@ -305,7 +321,9 @@ impl<T: Prob> BayesNet<T> {
 
     /// `prod_k p(x_k | pa_k)` for an `x` known to be a valid assignment.
     pub(crate) fn product_at(&self, x: &[usize]) -> Result<T> {
-        (0..self.len()).try_fold(T::one(), |p, k| p.mul(self.tables[k][(self.row(k, x), x[k])]))
+        (0..self.len()).try_fold(T::one(), |p, k| {
+            p.mul(self.tables[k][(self.row(k, x), x[k])])
+        })
     }
     // ANCHOR_END: joint
 
@@ -329,7 +347,10 @@ impl<T: Prob> BayesNet<T> {
     /// their tables conditioned on a variable that is no longer there.
     pub fn without(&self, node: usize) -> Result<BayesNet<T>> {
         if node >= self.len() {
-            return Err(Error::Invalid(format!("node {node} is not in a network of {} nodes", self.len())));
+            return Err(Error::Invalid(format!(
+                "node {node} is not in a network of {} nodes",
+                self.len()
+            )));
         }
         if !self.children[node].is_empty() {
             return Err(Error::Invalid(format!(
@@ -339,12 +360,18 @@ impl<T: Prob> BayesNet<T> {
         }
         let rename = |j: usize| if j > node { j - 1 } else { j };
         let keep = |k: &usize| *k != node;
-        let arity = (0..self.len()).filter(keep).map(|k| self.arity[k]).collect();
+        let arity = (0..self.len())
+            .filter(keep)
+            .map(|k| self.arity[k])
+            .collect();
         let parents = (0..self.len())
             .filter(keep)
             .map(|k| self.parents[k].iter().map(|&j| rename(j)).collect())
             .collect();
-        let tables = (0..self.len()).filter(keep).map(|k| self.tables[k].clone()).collect();
+        let tables = (0..self.len())
+            .filter(keep)
+            .map(|k| self.tables[k].clone())
+            .collect();
         BayesNet::new(arity, parents, tables)
     }
     // ANCHOR_END: without
@@ -366,7 +393,10 @@ pub fn configurations(arity: &[usize]) -> impl Iterator<Item = Vec<usize>> + '_ 
 
 /// Calls `f` on every joint configuration in row-major order, counting like
 /// an odometer in one buffer (no allocation per configuration).
-pub fn for_each_configuration(arity: &[usize], mut f: impl FnMut(&[usize]) -> Result<()>) -> Result<()> {
+pub fn for_each_configuration(
+    arity: &[usize],
+    mut f: impl FnMut(&[usize]) -> Result<()>,
+) -> Result<()> {
     if arity.contains(&0) {
         return Ok(()); // no configurations at all
     }

@@ -20,7 +20,9 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
     for (k, pa) in parents.iter().enumerate() {
         for &j in pa {
             if j >= n {
-                return Err(Error::Invalid(format!("node {k} has parent {j}, but the nodes are 0..{n}")));
+                return Err(Error::Invalid(format!(
+                    "node {k} has parent {j}, but the nodes are 0..{n}"
+                )));
             }
             children[j].push(k);
         }
@@ -56,7 +58,9 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
             .find(|&&c| !placed[c])
             .expect("an unplaced node has an unplaced child");
         if seen[next] != usize::MAX {
-            return Err(Error::Cycle { nodes: walk[seen[next]..].to_vec() });
+            return Err(Error::Cycle {
+                nodes: walk[seen[next]..].to_vec(),
+            });
         }
         seen[next] = walk.len();
         walk.push(next);

@@ -27,21 +27,25 @@ impl<T: Prob> Table<T> {
     pub fn joint(net: &BayesNet<T>, names: &[usize]) -> Result<Table<T>> {
         crate::error::ensure_shape("names of the nodes", &[net.len()], &[names.len()])?;
         if names.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(Error::Invalid(format!("node names {names:?} must increase")));
+            return Err(Error::Invalid(format!(
+                "node names {names:?} must increase"
+            )));
         }
         let values = net.joint_values()?;
-        Ok(Table { vars: names.to_vec(), arity: net.arity().to_vec(), values })
+        Ok(Table {
+            vars: names.to_vec(),
+            arity: net.arity().to_vec(),
+            values,
+        })
     }
     // ANCHOR_END: joint_table
 
     // ANCHOR: sum_out
     /// The table of `sum_{x_var} f(..., x_var, ...)`: the variable `var` summed out.
     pub fn sum_out(&self, var: usize) -> Result<Table<T>> {
-        let pos = self
-            .vars
-            .iter()
-            .position(|&v| v == var)
-            .ok_or_else(|| Error::Invalid(format!("variable {var} is not among {:?}", self.vars)))?;
+        let pos = self.vars.iter().position(|&v| v == var).ok_or_else(|| {
+            Error::Invalid(format!("variable {var} is not among {:?}", self.vars))
+        })?;
         // Row-major: index = (outer * arity[pos] + value) * inner + rest.
         let inner: usize = self.arity[pos + 1..].iter().product();
         let a = self.arity[pos];
@@ -49,14 +53,20 @@ impl<T: Prob> Table<T> {
         let mut values = Vec::with_capacity(outer * inner);
         for o in 0..outer {
             for i in 0..inner {
-                values.push(T::sum((0..a).map(|v| self.values[(o * a + v) * inner + i]))?);
+                values.push(T::sum(
+                    (0..a).map(|v| self.values[(o * a + v) * inner + i]),
+                )?);
             }
         }
         let mut vars = self.vars.clone();
         let mut arity = self.arity.clone();
         vars.remove(pos);
         arity.remove(pos);
-        Ok(Table { vars, arity, values })
+        Ok(Table {
+            vars,
+            arity,
+            values,
+        })
     }
     // ANCHOR_END: sum_out
 
@@ -102,10 +112,16 @@ pub fn proof_steps<T: Prob>(net: &BayesNet<T>) -> Result<Vec<Step<T>>> {
     let mut names: Vec<usize> = (0..net.len()).collect();
     let mut steps = Vec::with_capacity(order.len());
     for &summed in &order {
-        let k = names.binary_search(&summed).expect("an unsummed node is named");
+        let k = names
+            .binary_search(&summed)
+            .expect("an unsummed node is named");
         rest = rest.without(k)?;
         names.remove(k);
-        steps.push(Step { summed, rest: rest.clone(), names: names.clone() });
+        steps.push(Step {
+            summed,
+            rest: rest.clone(),
+            names: names.clone(),
+        });
     }
     Ok(steps)
 }

@@ -53,7 +53,9 @@ fn random_graph(rng: &mut Rng, shape: Shape) -> (Vec<usize>, Vec<Vec<usize>>, Ve
     let n = rng.random_range(1..=shape.max_nodes);
     let mut arity: Vec<usize>;
     loop {
-        arity = (0..n).map(|_| rng.random_range(shape.min_arity..=shape.max_arity)).collect();
+        arity = (0..n)
+            .map(|_| rng.random_range(shape.min_arity..=shape.max_arity))
+            .collect();
         let configurations = arity.iter().try_fold(1usize, |c, &a| c.checked_mul(a));
         // The smallest arities always fit once max_configurations >= min_arity^n.
         let smallest = shape.min_arity.checked_pow(n as u32);
@@ -65,7 +67,10 @@ fn random_graph(rng: &mut Rng, shape: Shape) -> (Vec<usize>, Vec<Vec<usize>>, Ve
     }
     let density = rng.random_range(0.1..0.7);
     let parents = random_dag(rng, n, density, shape.max_parents);
-    let rows = parents.iter().map(|pa| pa.iter().map(|&j| arity[j]).product()).collect();
+    let rows = parents
+        .iter()
+        .map(|pa| pa.iter().map(|&j| arity[j]).product())
+        .collect();
     (arity, parents, rows)
 }
 
@@ -77,7 +82,13 @@ pub fn random_network(rng: &mut Rng, shape: Shape) -> Result<BayesNet<f64>> {
         .map(|k| {
             let mut t = Array2::zeros((rows[k], arity[k]));
             for mut row in t.rows_mut() {
-                row.mapv_inplace(|_| if rng.random_bool(0.1) { 0.0 } else { rng.random_range(0.01..1.0) });
+                row.mapv_inplace(|_| {
+                    if rng.random_bool(0.1) {
+                        0.0
+                    } else {
+                        rng.random_range(0.01..1.0)
+                    }
+                });
                 let sum = row.sum();
                 if sum == 0.0 {
                     row[0] = 1.0;
@@ -93,7 +104,11 @@ pub fn random_network(rng: &mut Rng, shape: Shape) -> Result<BayesNet<f64>> {
 
 /// A random network with rational tables: each row is `c_v / d` with a
 /// random denominator `d` in `1..=max_den` and counts `c_v >= 0` summing to `d`.
-pub fn random_rational_network(rng: &mut Rng, shape: Shape, max_den: i128) -> Result<BayesNet<Rational>> {
+pub fn random_rational_network(
+    rng: &mut Rng,
+    shape: Shape,
+    max_den: i128,
+) -> Result<BayesNet<Rational>> {
     let (arity, parents, rows) = random_graph(rng, shape);
     let mut tables = Vec::with_capacity(arity.len());
     for k in 0..arity.len() {

@@ -38,13 +38,19 @@ impl Rational {
     /// The fraction `num / den` in lowest terms; a zero denominator is an error.
     pub fn new(num: i128, den: i128) -> Result<Rational> {
         if den == 0 {
-            return Err(Error::Invalid(format!("rational {num}/0 has a zero denominator")));
+            return Err(Error::Invalid(format!(
+                "rational {num}/0 has a zero denominator"
+            )));
         }
         let g = gcd(num, den);
         let (mut num, mut den) = (num / g, den / g);
         if den < 0 {
-            num = num.checked_neg().ok_or_else(|| Error::Invalid(format!("rational overflow negating {num}")))?;
-            den = den.checked_neg().ok_or_else(|| Error::Invalid(format!("rational overflow negating {den}")))?;
+            num = num
+                .checked_neg()
+                .ok_or_else(|| Error::Invalid(format!("rational overflow negating {num}")))?;
+            den = den
+                .checked_neg()
+                .ok_or_else(|| Error::Invalid(format!("rational overflow negating {den}")))?;
         }
         Ok(Rational { num, den })
     }
@@ -74,7 +80,10 @@ impl Rational {
             .checked_mul(dg)
             .and_then(|x| other.num.checked_mul(bg).and_then(|y| x.checked_add(y)))
             .ok_or_else(|| overflow("+", self, other))?;
-        let den = self.den.checked_mul(dg).ok_or_else(|| overflow("+", self, other))?;
+        let den = self
+            .den
+            .checked_mul(dg)
+            .ok_or_else(|| overflow("+", self, other))?;
         Rational::new(num, den)
     }
 
@@ -119,7 +128,10 @@ impl Ord for Rational {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         // a/b < c/d  <=>  a d < c b (b, d > 0); i128 products of the sizes used
         // here cannot overflow, and if they would we fall back to f64.
-        match (self.num.checked_mul(other.den), other.num.checked_mul(self.den)) {
+        match (
+            self.num.checked_mul(other.den),
+            other.num.checked_mul(self.den),
+        ) {
             (Some(l), Some(r)) => l.cmp(&r),
             _ => self.to_f64().total_cmp(&other.to_f64()),
         }

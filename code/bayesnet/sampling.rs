@@ -32,7 +32,10 @@ impl<'a, T: Prob> AncestralSampler<'a, T> {
             let mut cumulative = 0.0;
             // If rounding leaves u above the last cumulative sum, take the
             // last value of positive probability.
-            let mut value = (0..row.len()).rev().find(|&v| row[v].to_f64() > 0.0).unwrap_or(0);
+            let mut value = (0..row.len())
+                .rev()
+                .find(|&v| row[v].to_f64() > 0.0)
+                .unwrap_or(0);
             for (v, p) in row.iter().enumerate() {
                 cumulative += p.to_f64();
                 if u < cumulative {
