@@ -1,6 +1,7 @@
 //! Checks of the chapter *Why a directed graphical model is normalized*:
 //! the order, the proof's steps, the total by three methods, sampling.
 
+use rand::RngExt;
 use verified_dl::bayesnet::network::configurations;
 use verified_dl::bayesnet::random::{random_dag, random_network, random_rational_network, Shape};
 use verified_dl::bayesnet::sampling::AncestralSampler;
@@ -325,7 +326,7 @@ fn worst_z<T: Prob>(net: &BayesNet<T>, draws: usize, seed: u64) -> (f64, usize) 
     let mut counts = vec![0usize; joint.values.len()];
     let mut rng = seeded(seed);
     for _ in 0..draws {
-        let x = sampler.draw(&mut rng);
+        let x = sampler.draw(|| rng.random::<f64>());
         let index = x.iter().zip(net.arity()).fold(0, |i, (&v, &a)| i * a + v);
         counts[index] += 1;
     }
@@ -381,7 +382,7 @@ fn ancestral_sampling_reproduces_the_joint() {
     let mut counts = [0usize; 16];
     let draws = 200_000;
     for _ in 0..draws {
-        let x = sampler.draw(&mut rng);
+        let x = sampler.draw(|| rng.random::<f64>());
         counts[x.iter().fold(0, |i, &v| 2 * i + v)] += 1;
     }
     let wrong = counts
