@@ -3,7 +3,7 @@
 use ndarray::{arr2, Array2};
 use rand::RngExt;
 use verified_dl::bayesnet::{BayesNet, Rational, Table};
-use verified_dl::check::{rel_err, seeded};
+use verified_dl::check::{rel_err, seeded, EXACT_TOL};
 use verified_dl::Error;
 
 fn uniform_table(rows: usize, arity: usize) -> Array2<f64> {
@@ -122,7 +122,7 @@ fn table_errors_name_the_node_and_the_row() {
         panic!("expected NotNormalized, got {err}")
     };
     assert_eq!(row, &vec![1, 1]);
-    assert!(rel_err(*sum, 2.0 / 3.0 + 0.5) < 1e-15);
+    assert!(rel_err(*sum, 2.0 / 3.0 + 0.5) <= EXACT_TOL);
     assert!(
         err.to_string()
             .starts_with("table p(x_0 | parents [2, 1]) of node 0, row [1, 1], sums to"),
@@ -165,7 +165,7 @@ fn assignments_and_tables_are_checked() {
         net.joint(&[0, 0]),
         Err(Error::ShapeMismatch { .. })
     ));
-    assert!(rel_err(net.joint(&[2, 1, 0]).unwrap(), 1.0 / 12.0) < 1e-15);
+    assert!(rel_err(net.joint(&[2, 1, 0]).unwrap(), 1.0 / 12.0) <= EXACT_TOL);
 
     let err = net.without(2).unwrap_err();
     assert_eq!(
@@ -226,5 +226,41 @@ fn rationals_are_exact_and_checked() {
             a.to_f64() * b.to_f64(),
         ));
     }
-    assert!(worst < 1e-15, "worst {worst:e}");
+    assert!(worst <= EXACT_TOL, "worst {worst:e}");
+}
+
+#[test]
+fn rows_are_row_major_over_the_parents_as_listed() {
+    // Every total is 1 whatever map from parent values to rows is used, so
+    // the totals cannot check the row convention; this test does, against
+    // ndarray's own row-major reshape of each table to the shape
+    // (r_{pa_1}, ..., r_{pa_m}, r_k), indexed by the parents' values as listed.
+    use verified_dl::bayesnet::random::{random_network, Shape};
+    let shape = Shape {
+        max_nodes: 8,
+        min_arity: 2,
+        max_arity: 4,
+        max_parents: 3,
+        max_configurations: 1 << 12,
+    };
+    let mut rng = seeded(41);
+    let mut checked = 0usize;
+    for _ in 0..200 {
+        let net = random_network(&mut rng, shape).unwrap();
+        for x in verified_dl::bayesnet::network::configurations(net.arity()).take(50) {
+            let mut expected = 1.0;
+            for k in 0..net.len() {
+                let mut dims: Vec<usize> = net.parents(k).iter().map(|&j| net.arity()[j]).collect();
+                dims.push(net.arity()[k]);
+                let table = net.table(k).clone().into_shape_with_order(dims).unwrap();
+                let mut index: Vec<usize> = net.parents(k).iter().map(|&j| x[j]).collect();
+                index.push(x[k]);
+                expected *= table[index.as_slice()];
+            }
+            // Same factors, same order of multiplication: equal to the last bit.
+            assert_eq!(net.joint(&x).unwrap(), expected, "x = {x:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 5000);
 }
