@@ -1,0 +1,40 @@
+//! The chapter's running example: the sprinkler network, in exact rationals.
+
+use super::network::BayesNet;
+use super::rational::Rational;
+use crate::error::Result;
+use ndarray::Array2;
+
+fn table(rows: &[&[(i128, i128)]]) -> Result<Array2<Rational>> {
+    let arity = rows[0].len();
+    let mut values = Vec::with_capacity(rows.len() * arity);
+    for row in rows {
+        for &(num, den) in row.iter() {
+            values.push(Rational::new(num, den)?);
+        }
+    }
+    Array2::from_shape_vec((rows.len(), arity), values)
+        .map_err(|e| crate::Error::Invalid(format!("example table: {e}")))
+}
+
+// ANCHOR: sprinkler
+/// The sprinkler network: node 0 = wet grass (parents: sprinkler, rain),
+/// node 1 = sprinkler (parent: cloudy), node 2 = rain (parent: cloudy),
+/// node 3 = cloudy. Every variable is binary (0 = no, 1 = yes).
+pub fn sprinkler() -> Result<BayesNet<Rational>> {
+    let wet = table(&[
+        &[(1, 1), (0, 1)],      // sprinkler 0, rain 0
+        &[(1, 10), (9, 10)],    // sprinkler 0, rain 1
+        &[(1, 10), (9, 10)],    // sprinkler 1, rain 0
+        &[(1, 100), (99, 100)], // sprinkler 1, rain 1
+    ])?;
+    let sprinkler = table(&[&[(1, 2), (1, 2)], &[(9, 10), (1, 10)]])?; // given cloudy 0, 1
+    let rain = table(&[&[(4, 5), (1, 5)], &[(1, 5), (4, 5)]])?; // given cloudy 0, 1
+    let cloudy = table(&[&[(1, 2), (1, 2)]])?;
+    BayesNet::new(
+        vec![2, 2, 2, 2],
+        vec![vec![1, 2], vec![3], vec![3], vec![]],
+        vec![wet, sprinkler, rain, cloudy],
+    )
+}
+// ANCHOR_END: sprinkler

@@ -1,0 +1,411 @@
+//! Checks of the chapter *Why a directed graphical model is normalized*:
+//! the order, the proof's steps, the total by three methods, sampling.
+
+use rand::RngExt;
+use verified_dl::bayesnet::network::configurations;
+use verified_dl::bayesnet::random::{random_dag, random_network, random_rational_network, Shape};
+use verified_dl::bayesnet::sampling::AncestralSampler;
+use verified_dl::bayesnet::{
+    example, is_parents_after, parents_after_order, proof_steps, total_by_enumeration,
+    total_by_steps, BayesNet, Prob, Rational, Table,
+};
+use verified_dl::check::ledger::Method;
+use verified_dl::check::{rel_err, seeded, EXACT_TOL};
+use verified_dl::Error;
+
+/// The random networks of the proof's checks: up to 12 nodes, arities 2 to 4,
+/// at most 3 parents and 2^16 joint configurations a network.
+const SHAPE: Shape = Shape {
+    max_nodes: 12,
+    min_arity: 2,
+    max_arity: 4,
+    max_parents: 3,
+    max_configurations: 1 << 16,
+};
+/// How many random networks the proof's steps are checked on.
+const NETWORKS: usize = 1000;
+
+/// The worst relative error between a table and the joint of a network on the same variables.
+fn worst_against_joint<T: Prob>(table: &Table<T>, net: &BayesNet<T>, names: &[usize]) -> f64 {
+    assert_eq!(
+        table.vars, names,
+        "the table and the network are on different variables"
+    );
+    let joint = Table::joint(net, names).expect("the sub-network's joint");
+    table
+        .values
+        .iter()
+        .zip(&joint.values)
+        .map(|(a, b)| rel_err(a.to_f64(), b.to_f64()))
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn order_puts_parents_after_on_random_dags() {
+    let mut rng = seeded(20);
+    let mut failures = 0usize;
+    let mut cases = 0usize;
+    for trial in 0..2000 {
+        let n = 1 + trial % 30;
+        let parents = random_dag(&mut rng, n, 0.3, n);
+        let order = parents_after_order(&parents).expect("a DAG has the order");
+        failures += usize::from(!is_parents_after(&parents, &order));
+        // The first node of the order is childless, the last has no parents.
+        failures += usize::from(parents.iter().any(|pa| pa.contains(&order[0])));
+        failures += usize::from(!parents[order[n - 1]].is_empty());
+        cases += 1;
+    }
+    // The property fails for a wrong order: reversing a nontrivial one breaks it.
+    let chain = vec![vec![1], vec![2], vec![]];
+    let mut order = parents_after_order(&chain).unwrap();
+    assert_eq!(order, vec![0, 1, 2]);
+    order.reverse();
+    assert!(!is_parents_after(&chain, &order));
+    verified_dl::verify!("bayes.order", Method::Property, 0.0, failures as f64, cases);
+}
+
+#[test]
+fn cycles_are_found_and_named() {
+    // Adding an edge against the hidden order of a DAG closes a cycle; the
+    // error must list nodes that really form a directed cycle.
+    let mut rng = seeded(21);
+    let mut failures = 0usize;
+    let mut cases = 0usize;
+    for trial in 0..1000 {
+        let n = 2 + trial % 20;
+        let mut parents = random_dag(&mut rng, n, 0.4, n);
+        let order = parents_after_order(&parents).unwrap();
+        // order[i] has parents among later nodes; make a late node a child of an early one.
+        let (early, late) = (order[0], order[n - 1]);
+        parents[late].push(early);
+        // Make sure a path from late to early exists: let early have late as parent.
+        if !parents[early].contains(&late) {
+            parents[early].push(late);
+        }
+        match parents_after_order(&parents) {
+            Err(Error::Cycle { nodes }) => {
+                let closes = (0..nodes.len()).all(|i| {
+                    let (from, to) = (nodes[i], nodes[(i + 1) % nodes.len()]);
+                    parents[to].contains(&from)
+                });
+                failures += usize::from(!closes || nodes.is_empty());
+            }
+            _ => failures += 1,
+        }
+        cases += 1;
+    }
+    let err = parents_after_order(&[vec![1], vec![2], vec![0], vec![]]).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Cycle {
+            nodes: vec![0, 2, 1]
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the graph has a directed cycle through nodes 0 -> 2 -> 1"
+    );
+    verified_dl::verify!("bayes.order", Method::Property, 0.0, failures as f64, cases);
+}
+
+#[test]
+fn proof_steps_leave_the_smaller_factorization() {
+    let mut rng = seeded(22);
+    let (mut worst_step, mut worst_total) = (0.0f64, 0.0f64);
+    let (mut steps_checked, mut entries) = (0usize, 0usize);
+    let mut largest = 0usize;
+    for _ in 0..NETWORKS {
+        let net = random_network(&mut rng, SHAPE).unwrap();
+        let names: Vec<usize> = (0..net.len()).collect();
+        let mut remaining = Table::joint(&net, &names).unwrap();
+        largest = largest.max(remaining.values.len());
+        for step in proof_steps(&net).unwrap() {
+            // Step j: sum the next node of the order out of what remains ...
+            remaining = remaining.sum_out(step.summed).unwrap();
+            // ... and it is the factorization of the network on the other nodes.
+            worst_step = worst_step.max(worst_against_joint(&remaining, &step.rest, &step.names));
+            steps_checked += 1;
+            entries += remaining.values.len();
+        }
+        // After K steps nothing remains but the total, the empty network's 1.
+        assert!(remaining.vars.is_empty());
+        worst_total = worst_total.max(rel_err(remaining.get(&[]).unwrap(), 1.0));
+    }
+    assert_eq!(
+        largest,
+        1 << 16,
+        "the networks should include the largest allowed"
+    );
+    println!(
+        "{steps_checked} steps, {entries} entries, worst {worst_step:e}, total {worst_total:e}"
+    );
+    verified_dl::verify!(
+        "bayes.sum-out",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst_step,
+        entries
+    );
+    verified_dl::verify!(
+        "bayes.induction",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst_step,
+        steps_checked
+    );
+    verified_dl::verify!(
+        "bayes.total",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst_total,
+        NETWORKS
+    );
+}
+
+#[test]
+fn total_by_enumeration_is_one() {
+    let mut rng = seeded(23);
+    let mut worst = 0.0f64;
+    for _ in 0..NETWORKS {
+        let net = random_network(&mut rng, SHAPE).unwrap();
+        worst = worst.max(rel_err(total_by_enumeration(&net).unwrap(), 1.0));
+    }
+    verified_dl::verify!(
+        "bayes.total",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst,
+        NETWORKS
+    );
+}
+
+#[test]
+fn total_is_exactly_one_in_rationals() {
+    // Smaller networks: every one of the (up to 4^8) terms is a rational sum.
+    let shape = Shape {
+        max_nodes: 8,
+        ..SHAPE
+    };
+    let mut rng = seeded(24);
+    let mut misses = 0usize;
+    let mut steps_checked = 0usize;
+    let cases = 300;
+    for _ in 0..cases {
+        let net = random_rational_network(&mut rng, shape, 12).unwrap();
+        misses += usize::from(total_by_enumeration(&net).unwrap() != Rational::ONE);
+        misses += usize::from(total_by_steps(&net).unwrap() != Rational::ONE);
+        // Every step of the proof, exactly: the remaining sum *is* the smaller joint.
+        let names: Vec<usize> = (0..net.len()).collect();
+        let mut remaining = Table::joint(&net, &names).unwrap();
+        for step in proof_steps(&net).unwrap() {
+            remaining = remaining.sum_out(step.summed).unwrap();
+            misses += usize::from(remaining != Table::joint(&step.rest, &step.names).unwrap());
+            steps_checked += 1;
+        }
+    }
+    // The running example, exactly.
+    let sprinkler = example::sprinkler().unwrap();
+    assert_eq!(total_by_enumeration(&sprinkler).unwrap(), Rational::ONE);
+    // A table that is off by 1/100 gives a total that is off: the check can fail.
+    let off = BayesNet::new(
+        vec![2],
+        vec![vec![]],
+        vec![ndarray::arr2(&[[
+            Rational::new(1, 2).unwrap(),
+            Rational::new(51, 100).unwrap(),
+        ]])],
+    );
+    assert!(matches!(off, Err(Error::NotNormalized { .. })));
+    verified_dl::verify!(
+        "bayes.total",
+        Method::ExactArithmetic,
+        0.0,
+        misses as f64,
+        2 * cases + 1
+    );
+    verified_dl::verify!(
+        "bayes.sum-out",
+        Method::ExactArithmetic,
+        0.0,
+        misses as f64,
+        steps_checked
+    );
+    verified_dl::verify!(
+        "bayes.induction",
+        Method::ExactArithmetic,
+        0.0,
+        misses as f64,
+        steps_checked
+    );
+}
+
+#[test]
+fn summing_out_a_root_first_does_not_give_a_factorization() {
+    // The direction of the order matters: in the sprinkler network, summing
+    // out the root "cloudy" (node 3) first leaves tables of nodes 1 and 2
+    // conditioned on a variable that is gone, and the remaining sum is not
+    // the product of the other tables at any fixed value of node 3.
+    let net = example::sprinkler().unwrap();
+    assert!(net.without(3).is_err());
+    let joint = Table::joint(&net, &[0, 1, 2, 3]).unwrap();
+    let remaining = joint.sum_out(3).unwrap();
+    let mut differs = 0usize;
+    for c in 0..2 {
+        let mut fixed = false;
+        for x in configurations(&[2, 2, 2]) {
+            let full = [x[0], x[1], x[2], c];
+            let rest = [0, 1, 2]
+                .iter()
+                .map(|&k| net.table(k)[(net.row(k, &full), full[k])])
+                .try_fold(Rational::ONE, |p, q| p.checked_mul(q))
+                .unwrap();
+            fixed |= remaining.get(&x).unwrap() != rest;
+        }
+        differs += usize::from(fixed);
+    }
+    assert_eq!(
+        differs, 2,
+        "the remaining sum should differ from the rest at both values of node 3"
+    );
+}
+
+#[test]
+fn childless_marginal_is_the_network_without_it() {
+    let mut rng = seeded(25);
+    let mut worst = 0.0f64;
+    let mut cases = 0usize;
+    for trial in 0..300 {
+        let net = random_network(
+            &mut rng,
+            Shape {
+                max_nodes: 8,
+                ..SHAPE
+            },
+        )
+        .unwrap();
+        let names: Vec<usize> = (0..net.len()).collect();
+        let joint = Table::joint(&net, &names).unwrap();
+        // Every childless node, not only the first one of the order.
+        for k in (0..net.len()).filter(|&k| net.children(k).is_empty()) {
+            let rest: Vec<usize> = names.iter().copied().filter(|&j| j != k).collect();
+            worst = worst.max(worst_against_joint(
+                &joint.sum_out(k).unwrap(),
+                &net.without(k).unwrap(),
+                &rest,
+            ));
+            cases += 1;
+        }
+        // A node with children cannot be removed alone: the error names them.
+        if let Some(k) = (0..net.len()).find(|&k| !net.children(k).is_empty()) {
+            let msg = net.without(k).unwrap_err().to_string();
+            assert!(
+                msg.contains(&format!("node {k} has children")),
+                "trial {trial}: {msg}"
+            );
+        }
+    }
+    verified_dl::verify!(
+        "bayes.childless",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        cases
+    );
+}
+
+/// Sampling tolerance: under correct sampling the count of a configuration of
+/// probability p in N draws has mean N p and standard deviation sqrt(N p (1-p)),
+/// so its z-score is close to a standard normal. |z| > 5 has probability
+/// 5.7e-7 each; over the 237 cells checked here, about 1.4e-4 in all.
+const SAMPLING_Z: f64 = 5.0;
+
+fn worst_z<T: Prob>(net: &BayesNet<T>, draws: usize, seed: u64) -> (f64, usize) {
+    let sampler = AncestralSampler::new(net).unwrap();
+    let names: Vec<usize> = (0..net.len()).collect();
+    let joint = Table::joint(net, &names).unwrap();
+    let mut counts = vec![0usize; joint.values.len()];
+    let mut rng = seeded(seed);
+    for _ in 0..draws {
+        let x = sampler.draw(|| rng.random::<f64>());
+        let index = x.iter().zip(net.arity()).fold(0, |i, (&v, &a)| i * a + v);
+        counts[index] += 1;
+    }
+    let n = draws as f64;
+    let mut worst = 0.0f64;
+    for (&c, p) in counts.iter().zip(&joint.values) {
+        let p = p.to_f64();
+        if p == 0.0 {
+            // Impossible configurations are never drawn.
+            worst = worst.max(if c == 0 { 0.0 } else { f64::INFINITY });
+        } else {
+            worst = worst
+                .max((c as f64 - n * p).abs() / (n * p * (1.0 - p)).sqrt().max(f64::MIN_POSITIVE));
+        }
+    }
+    (worst, counts.len())
+}
+
+#[test]
+fn ancestral_sampling_reproduces_the_joint() {
+    let sprinkler = example::sprinkler().unwrap();
+    let (mut worst, mut cells) = worst_z(&sprinkler, 200_000, 26);
+    let mut rng = seeded(27);
+    for seed in 0..20 {
+        let net = random_network(
+            &mut rng,
+            Shape {
+                max_nodes: 4,
+                min_arity: 2,
+                max_arity: 3,
+                max_parents: 3,
+                max_configurations: 81,
+            },
+        )
+        .unwrap();
+        let (z, c) = worst_z(&net, 50_000, 100 + seed);
+        worst = worst.max(z);
+        cells += c;
+    }
+    // The test can fail: sampling every node from its first row only (ignoring
+    // the parents) does not reproduce the sprinkler network.
+    let ignoring = BayesNet::new(
+        vec![2, 2, 2, 2],
+        vec![vec![], vec![], vec![], vec![]],
+        (0..4)
+            .map(|k| sprinkler.table(k).slice(ndarray::s![0..1, ..]).to_owned())
+            .collect(),
+    )
+    .unwrap();
+    let joint = Table::joint(&sprinkler, &[0, 1, 2, 3]).unwrap();
+    let sampler = AncestralSampler::new(&ignoring).unwrap();
+    let mut rng = seeded(28);
+    let mut counts = [0usize; 16];
+    let draws = 200_000;
+    for _ in 0..draws {
+        let x = sampler.draw(|| rng.random::<f64>());
+        counts[x.iter().fold(0, |i, &v| 2 * i + v)] += 1;
+    }
+    let wrong = counts
+        .iter()
+        .zip(&joint.values)
+        .map(|(&c, p)| {
+            let p = p.to_f64();
+            let sd = (draws as f64 * p * (1.0 - p)).sqrt();
+            if p == 0.0 {
+                if c > 0 {
+                    f64::INFINITY
+                } else {
+                    0.0
+                }
+            } else {
+                (c as f64 - draws as f64 * p).abs() / sd
+            }
+        })
+        .fold(0.0, f64::max);
+    assert!(
+        wrong > SAMPLING_Z,
+        "ignoring the parents should be detected, z = {wrong}"
+    );
+    println!("worst z-score {worst:.3} over {cells} cells");
+    verified_dl::verify!("bayes.sampling", Method::Sampling, SAMPLING_Z, worst, cells);
+}
