@@ -3,4 +3,4 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
-exec mdbook serve --open --hostname 127.0.0.1 --port "${PORT:-3000}"
+exec mdbook serve --hostname 127.0.0.1 --port "${PORT:-3000}"

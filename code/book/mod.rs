@@ -451,8 +451,24 @@ fn fmt_err(x: f64) -> String {
     }
 }
 
+/// Makes text safe inside a markdown table cell: a `|` outside math becomes
+/// `\|`; inside `$...$` (which KaTeX renders before the table is parsed) it
+/// becomes `\vert`, since `\|` would be read there as a double bar.
 fn escape_cell(s: &str) -> String {
-    s.replace('|', "\\|")
+    let mut out = String::with_capacity(s.len());
+    let mut in_math = false;
+    for ch in s.chars() {
+        match ch {
+            '$' => {
+                in_math = !in_math;
+                out.push(ch);
+            }
+            '|' if in_math => out.push_str("\\vert "),
+            '|' => out.push_str("\\|"),
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 /// The ledger appendix: every labelled equation with the checks that recorded it.
