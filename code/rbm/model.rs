@@ -28,6 +28,15 @@ pub struct Rbm {
 }
 // ANCHOR_END: rbm_struct
 
+/// One of the two layers of an RBM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// The visible units v.
+    Visible,
+    /// The hidden units h.
+    Hidden,
+}
+
 /// Expectations of the sufficient statistics v h^T, h and v under some distribution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Moments {
@@ -234,7 +243,17 @@ impl Rbm {
     /// ln Z, by enumerating the smaller layer through its free energy:
     /// ln Z = ln sum_v e^{-F(v)} = ln sum_h e^{-F(h)}.
     pub fn log_z(&self) -> Result<f64> {
-        let layer = self.smaller_layer()?;
+        let layer = if self.n_h() <= self.n_v() {
+            Layer::Hidden
+        } else {
+            Layer::Visible
+        };
+        self.log_z_by(layer)
+    }
+
+    /// ln Z by enumerating the given layer: ln sum_s e^{-F(s)} over its 2^n states.
+    pub fn log_z_by(&self, layer: Layer) -> Result<f64> {
+        let layer = self.enumerated(layer)?;
         let mut input = vec![0.0; layer.m.nrows()];
         let terms: Vec<f64> = (0..1usize << layer.c.len())
             .map(|k| layer.minus_free_energy(k, &mut input))
@@ -243,24 +262,35 @@ impl Rbm {
     }
 
     /// The smaller layer (the hidden one on a tie), set up for enumeration.
-    fn smaller_layer(&self) -> Result<SmallerLayer> {
-        let (n_v, n_h) = (self.n_v(), self.n_h());
-        if n_h <= n_v {
-            ensure_enumerable("number of hidden units", n_h)?;
-            Ok(SmallerLayer {
-                hidden: true,
-                m: self.w.as_standard_layout().into_owned(),
-                c: self.a.clone(),
-                d: self.b.clone(),
-            })
+    fn smaller_layer(&self) -> Result<EnumeratedLayer> {
+        if self.n_h() <= self.n_v() {
+            self.enumerated(Layer::Hidden)
         } else {
-            ensure_enumerable("number of visible units", n_v)?;
-            Ok(SmallerLayer {
-                hidden: false,
-                m: self.w.t().as_standard_layout().into_owned(),
-                c: self.b.clone(),
-                d: self.a.clone(),
-            })
+            self.enumerated(Layer::Visible)
+        }
+    }
+
+    /// A layer set up for enumeration.
+    fn enumerated(&self, layer: Layer) -> Result<EnumeratedLayer> {
+        match layer {
+            Layer::Hidden => {
+                ensure_enumerable("number of hidden units", self.n_h())?;
+                Ok(EnumeratedLayer {
+                    hidden: true,
+                    m: self.w.as_standard_layout().into_owned(),
+                    c: self.a.clone(),
+                    d: self.b.clone(),
+                })
+            }
+            Layer::Visible => {
+                ensure_enumerable("number of visible units", self.n_v())?;
+                Ok(EnumeratedLayer {
+                    hidden: false,
+                    m: self.w.t().as_standard_layout().into_owned(),
+                    c: self.b.clone(),
+                    d: self.a.clone(),
+                })
+            }
         }
     }
     // ANCHOR_END: log_z
@@ -385,16 +415,16 @@ impl Rbm {
     }
 }
 
-/// The smaller layer of an RBM, oriented for enumeration: `m` maps its state s
+/// A layer of an RBM, oriented for enumeration: `m` maps its state s
 /// to the input `m s + d` of the other layer, and `c` is its own bias.
-struct SmallerLayer {
+struct EnumeratedLayer {
     hidden: bool,
     m: Array2<f64>,
     c: Array1<f64>,
     d: Array1<f64>,
 }
 
-impl SmallerLayer {
+impl EnumeratedLayer {
     /// -F(s) = c^T s + sum_r softplus((m s + d)_r) for state number `k`; leaves
     /// the input m s + d of the other layer in `input`.
     fn minus_free_energy(&self, k: usize, input: &mut [f64]) -> f64 {
