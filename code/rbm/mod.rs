@@ -6,6 +6,7 @@
 //! * [`bars_stripes`]: the bars-and-stripes data set;
 //! * [`brute`]: brute-force references over every (v, h) pair, for the checks;
 //! * [`train`]: gradient ascent with the exact gradient, CD-k and PCD;
+//! * `figures`: the training curves of the chapter ([`bas_runs`], [`figures`]);
 //! * [`source`]: the source's formulas as written, for the errata.
 
 pub mod bars_stripes;
@@ -14,11 +15,7 @@ pub mod model;
 pub mod source;
 pub mod train;
 
-pub use model::{Gradient, Moments, Rbm};
+mod figures;
 
-use crate::figures::Figure;
-
-/// The figures of this chapter.
-pub fn figures() -> Vec<Figure> {
-    Vec::new()
-}
+pub use figures::{bas_runs, figures, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS, BAS_HIDDEN, BAS_RATE, BAS_SEED};
+pub use model::{Gradient, Layer, Moments, Rbm};

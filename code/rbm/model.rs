@@ -337,11 +337,18 @@ impl Rbm {
             .collect();
         let log_z = log_sum_exp(&minus_f);
         let mut m = Moments::zeros(n_v, n_h);
+        let n = layer.c.len();
+        let mut s = Array1::zeros(n);
+        let mut expected_other = Array1::zeros(input.len());
         for (k, &mf) in minus_f.iter().enumerate() {
             let p = (mf - log_z).exp();
             layer.minus_free_energy(k, &mut input);
-            let s = state(k, layer.c.len());
-            let expected_other = Array1::from_iter(input.iter().map(|&u| sigmoid(u)));
+            for (u, su) in s.iter_mut().enumerate() {
+                *su = ((k >> u) & 1) as f64;
+            }
+            for (e, &x) in expected_other.iter_mut().zip(input.iter()) {
+                *e = sigmoid(x);
+            }
             if layer.hidden {
                 m.add(expected_other.view(), s.view(), p);
             } else {
@@ -429,21 +436,25 @@ impl EnumeratedLayer {
     /// the input m s + d of the other layer in `input`.
     fn minus_free_energy(&self, k: usize, input: &mut [f64]) -> f64 {
         let n = self.c.len();
-        let mut own = 0.0;
+        let (m, c, d) = (
+            self.m.as_slice().expect("standard layout"),
+            self.c.as_slice().expect("contiguous"),
+            self.d.as_slice().expect("contiguous"),
+        );
+        // The units that are on in state k.
+        let mut on = [0usize; MAX_ENUMERATED_UNITS];
+        let mut count = 0;
         for u in 0..n {
             if (k >> u) & 1 == 1 {
-                own += self.c[u];
+                on[count] = u;
+                count += 1;
             }
         }
-        let mut total = own;
+        let on = &on[..count];
+        let mut total: f64 = on.iter().map(|&u| c[u]).sum();
         for (r, slot) in input.iter_mut().enumerate() {
-            let row = self.m.row(r);
-            let mut x = self.d[r];
-            for u in 0..n {
-                if (k >> u) & 1 == 1 {
-                    x += row[u];
-                }
-            }
+            let row = &m[r * n..(r + 1) * n];
+            let x = d[r] + on.iter().map(|&u| row[u]).sum::<f64>();
             *slot = x;
             total += softplus(x);
         }
