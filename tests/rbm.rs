@@ -83,7 +83,9 @@ fn check_lines(rbm: &Rbm, v: &Array1<f64>, lines: &mut Lines) {
         lines.marginal = lines.marginal.max(rel_err(marginal, p_h[j]));
     }
     let f = rbm.free_energy(v.view()).unwrap();
-    lines.free_energy = lines.free_energy.max(rel_err(brute::free_energy(rbm, v.view()).unwrap(), f));
+    lines.free_energy = lines
+        .free_energy
+        .max(rel_err(brute::free_energy(rbm, v.view()).unwrap(), f));
     // Line 1 needs Z itself: only for machines small enough to tabulate.
     if rbm.n_v() + n_h <= 12 {
         let table = brute::log_joint_table(rbm).unwrap();
@@ -114,26 +116,71 @@ fn run_hidden_checks() -> Lines {
 /// The symmetric result: the same lines for p(v | h), through the transposed machine,
 /// whose hidden layer is the visible layer of the original.
 fn transpose(rbm: &Rbm) -> Rbm {
-    Rbm::new(rbm.w().t().to_owned(), rbm.b().to_owned(), rbm.a().to_owned()).unwrap()
+    Rbm::new(
+        rbm.w().t().to_owned(),
+        rbm.b().to_owned(),
+        rbm.a().to_owned(),
+    )
+    .unwrap()
 }
 
 #[test]
 fn h_given_v_every_line_matches_brute_force() {
     let lines = run_hidden_checks();
     assert!(lines.overflows > 0, "no case overflowed a naive exp");
-    println!("{} pairs (v, h), {} overflow a naive e^(-E)", lines.cases, lines.overflows);
-    verified_dl::verify!("rbm.bayes", Method::Exhaustive, EXACT_TOL, lines.bayes, lines.cases);
-    verified_dl::verify!("rbm.cancel", Method::Exhaustive, EXACT_TOL, lines.cancel, lines.cases);
-    verified_dl::verify!("rbm.factor", Method::Exhaustive, EXACT_TOL, lines.factor, lines.cases);
-    verified_dl::verify!("rbm.h-given-v", Method::Exhaustive, EXACT_TOL, lines.product, lines.cases);
-    verified_dl::verify!("rbm.hj-given-v", Method::Exhaustive, EXACT_TOL, lines.marginal, lines.cases);
-    verified_dl::verify!("rbm.free-energy", Method::Exhaustive, EXACT_TOL, lines.free_energy, lines.cases);
+    println!(
+        "{} pairs (v, h), {} overflow a naive e^(-E)",
+        lines.cases, lines.overflows
+    );
+    verified_dl::verify!(
+        "rbm.bayes",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.bayes,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.cancel",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.cancel,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.factor",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.factor,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.h-given-v",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.product,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.hj-given-v",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.marginal,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.free-energy",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.free_energy,
+        lines.cases
+    );
 }
 
 #[test]
 fn v_given_h_matches_brute_force() {
     let mut rng = seeded(4);
-    let (mut worst_product, mut worst_marginal, mut worst_free, mut cases) = (0.0f64, 0.0f64, 0.0f64, 0);
+    let (mut worst_product, mut worst_marginal, mut worst_free, mut cases) =
+        (0.0f64, 0.0f64, 0.0f64, 0);
     let mut overflows = 0;
     for m in 0..MACHINES {
         let n_v = rng.random_range(1..=10);
@@ -143,13 +190,16 @@ fn v_given_h_matches_brute_force() {
         for _ in 0..2 {
             let h = random_state(&mut rng, n_h);
             let truth = brute::p_v_given_h(&rbm, h.view()).unwrap();
-            for k in 0..1usize << n_v {
+            for (k, &truth_k) in truth.iter().enumerate() {
                 let v = state(k, n_v);
-                if (-rbm.energy(v.view(), h.view()).unwrap()).exp().is_infinite() {
+                if (-rbm.energy(v.view(), h.view()).unwrap())
+                    .exp()
+                    .is_infinite()
+                {
                     overflows += 1;
                 }
                 let product = rbm.prob_v_given_h(v.view(), h.view()).unwrap();
-                worst_product = worst_product.max(rel_err(truth[k], product));
+                worst_product = worst_product.max(rel_err(truth_k, product));
                 // The transposed machine's p(h | v) is the original's p(v | h).
                 let mirrored = swapped.prob_h_given_v(v.view(), h.view()).unwrap();
                 assert_eq!(product, mirrored);
@@ -157,7 +207,10 @@ fn v_given_h_matches_brute_force() {
             }
             let p_v = rbm.p_v_given_h(h.view()).unwrap();
             for i in 0..n_v {
-                let marginal: f64 = (0..1usize << n_v).filter(|k| (k >> i) & 1 == 1).map(|k| truth[k]).sum();
+                let marginal: f64 = (0..1usize << n_v)
+                    .filter(|k| (k >> i) & 1 == 1)
+                    .map(|k| truth[k])
+                    .sum();
                 worst_marginal = worst_marginal.max(rel_err(marginal, p_v[i]));
             }
             let column: Vec<f64> = (0..1usize << n_v)
@@ -168,9 +221,27 @@ fn v_given_h_matches_brute_force() {
         }
     }
     assert!(overflows > 0, "no case overflowed a naive exp");
-    verified_dl::verify!("rbm.v-given-h", Method::Exhaustive, EXACT_TOL, worst_product, cases);
-    verified_dl::verify!("rbm.vi-given-h", Method::Exhaustive, EXACT_TOL, worst_marginal, cases);
-    verified_dl::verify!("rbm.free-energy-h", Method::Exhaustive, EXACT_TOL, worst_free, cases);
+    verified_dl::verify!(
+        "rbm.v-given-h",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst_product,
+        cases
+    );
+    verified_dl::verify!(
+        "rbm.vi-given-h",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst_marginal,
+        cases
+    );
+    verified_dl::verify!(
+        "rbm.free-energy-h",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst_free,
+        cases
+    );
 }
 
 #[test]
@@ -206,7 +277,13 @@ fn energy_defines_a_normalized_joint() {
         }
         worst_sum = worst_sum.max(rel_err(1.0, total));
     }
-    verified_dl::verify!("rbm.energy", Method::Exhaustive, EXACT_TOL, worst_sum.max(worst_terms), cases);
+    verified_dl::verify!(
+        "rbm.energy",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst_sum.max(worst_terms),
+        cases
+    );
 }
 
 #[test]
@@ -221,7 +298,11 @@ fn log_z_by_the_smaller_layer_matches_brute_force() {
     for (m, &(n_v, n_h)) in shapes.iter().enumerate() {
         let rbm = random_rbm(&mut rng, n_v, n_h, SCALES[m % SCALES.len()]);
         let truth = brute::log_z(&rbm).unwrap();
-        for found in [rbm.log_z().unwrap(), rbm.log_z_by(Layer::Visible).unwrap(), rbm.log_z_by(Layer::Hidden).unwrap()] {
+        for found in [
+            rbm.log_z().unwrap(),
+            rbm.log_z_by(Layer::Visible).unwrap(),
+            rbm.log_z_by(Layer::Hidden).unwrap(),
+        ] {
             worst = worst.max(rel_err(truth, found));
         }
         cases += 1;
@@ -236,7 +317,13 @@ fn log_z_of_a_16_by_16_machine_is_the_same_through_either_layer() {
     let by_v = rbm.log_z_by(Layer::Visible).unwrap();
     let by_h = rbm.log_z_by(Layer::Hidden).unwrap();
     println!("ln Z = {by_v:.17} (through v) and {by_h:.17} (through h)");
-    verified_dl::verify!("rbm.log-z", Method::FloatingPoint, EXACT_TOL, rel_err(by_v, by_h), 1);
+    verified_dl::verify!(
+        "rbm.log-z",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        rel_err(by_v, by_h),
+        1
+    );
 }
 
 #[test]
@@ -259,5 +346,11 @@ fn log_likelihood_is_minus_free_energy_minus_log_z() {
         worst = worst.max(rel_err(expected, rbm.log_likelihood(data.view()).unwrap()));
         cases += 1;
     }
-    verified_dl::verify!("rbm.log-likelihood", Method::Exhaustive, EXACT_TOL, worst, cases);
+    verified_dl::verify!(
+        "rbm.log-likelihood",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst,
+        cases
+    );
 }

@@ -26,11 +26,11 @@ fn erratum_rbm_denominator() {
     let truth = brute::p_h_given_v(&rbm, v.view()).unwrap();
     let mut total = 0.0;
     let mut gap = 0.0f64;
-    for l in 0..4 {
+    for (l, &truth_l) in truth.iter().enumerate() {
         let h = state(l, 2);
         let wrong = source::joint_over_p_h(&rbm, v.view(), h.view()).unwrap();
-        println!("h = {h}: p(v,h)/p(h) = {wrong:.4}, p(h|v) = {:.4}", truth[l]);
-        gap = gap.max((wrong - truth[l]).abs());
+        println!("h = {h}: p(v,h)/p(h) = {wrong:.4}, p(h|v) = {truth_l:.4}");
+        gap = gap.max((wrong - truth_l).abs());
         total += wrong;
     }
     println!("sum over h of p(v,h)/p(h) = {total:.4}");
@@ -45,7 +45,10 @@ fn erratum_rbm_sigmoid_argument() {
     let truth = brute::p_h_given_v(&rbm, v.view()).unwrap();
     let h = state(0, 2); // h = (0, 0)
     let wrong = source::product_of_sigma_h_x(&rbm, v.view(), h.view()).unwrap();
-    println!("prod sigma(h_j x_j) at h = 0: {wrong:.4}; p(h = 0 | v) = {:.4}", truth[0]);
+    println!(
+        "prod sigma(h_j x_j) at h = 0: {wrong:.4}; p(h = 0 | v) = {:.4}",
+        truth[0]
+    );
     assert_eq!(wrong, 0.25); // sigma(0)^2, whatever W, a and b are
     assert!((wrong - truth[0]).abs() > GAP);
     let total: f64 = (0..4)
@@ -56,7 +59,13 @@ fn erratum_rbm_sigmoid_argument() {
     // The corrected factor sigma((2 h_j - 1) x_j) gives the truth.
     let corrected = rbm.prob_h_given_v(h.view(), v.view()).unwrap();
     assert!((corrected - truth[0]).abs() < 1e-15);
-    verified_dl::verify!("erratum.rbm-sigmoid-argument", Method::Property, 0.0, 0.0, 4);
+    verified_dl::verify!(
+        "erratum.rbm-sigmoid-argument",
+        Method::Property,
+        0.0,
+        0.0,
+        4
+    );
 }
 
 #[test]
@@ -66,7 +75,9 @@ fn erratum_rbm_unit_sum() {
     let sum = source::unit_sum(x[1]);
     let marginal = source::marginal_by_source_chain(x.view(), 0);
     let truth = rbm.p_h_given_v(v.view()).unwrap()[0];
-    println!("sum_h sigma(h x) = {sum:.4}; chain gives p(h_1 = 1 | v) = {marginal:.4}, truth {truth:.4}");
+    println!(
+        "sum_h sigma(h x) = {sum:.4}; chain gives p(h_1 = 1 | v) = {marginal:.4}, truth {truth:.4}"
+    );
     assert!((sum - 1.0).abs() > GAP && (marginal - truth).abs() > GAP);
     // With the corrected factor the sum over h_i is sigma(-x_i) + sigma(x_i) = 1.
     assert!((sigmoid(-x[1]) + sigmoid(x[1]) - 1.0).abs() < 1e-15);
@@ -80,7 +91,12 @@ fn erratum_rbm_stray_constant() {
     let mut gap = 0.0f64;
     for j in 0..2 {
         let wrong = source::stray_constant(&rbm, v.view(), j).unwrap();
-        println!("sigma((W^T v + 1)_{}) = {wrong:.4}, p(h_{} = 1 | v) = {:.4}", j + 1, j + 1, truth[j]);
+        println!(
+            "sigma((W^T v + 1)_{}) = {wrong:.4}, p(h_{} = 1 | v) = {:.4}",
+            j + 1,
+            j + 1,
+            truth[j]
+        );
         gap = gap.max((wrong - truth[j]).abs());
     }
     assert!(gap > GAP);
@@ -100,7 +116,9 @@ fn erratum_rbm_joint_product() {
     // distribution over h for each v, not a joint distribution.
     let total: f64 = (0..2)
         .flat_map(|k| (0..4).map(move |l| (k, l)))
-        .map(|(k, l)| source::product_named_joint(&rbm, state(k, 1).view(), state(l, 2).view()).unwrap())
+        .map(|(k, l)| {
+            source::product_named_joint(&rbm, state(k, 1).view(), state(l, 2).view()).unwrap()
+        })
         .sum();
     println!("sum over (v, h) of prod_j p(h_j | v) = {total:.4}");
     assert!((total - 2.0).abs() < 1e-14);

@@ -73,10 +73,21 @@ fn gibbs_chain_with_the_sources_stray_constant_misses_the_joint() {
     // The same chain with the hidden bias a replaced by 1, as in the source's
     // sigma((W^T v + 1)_j): it converges, but to another distribution.
     let rbm = small_rbm();
-    let stray = Rbm::new(rbm.w().to_owned(), Array1::ones(rbm.n_h()), rbm.b().to_owned()).unwrap();
+    let stray = Rbm::new(
+        rbm.w().to_owned(),
+        Array1::ones(rbm.n_h()),
+        rbm.b().to_owned(),
+    )
+    .unwrap();
     let tv = total_variation(&rbm, &chain_histogram(&stray, 22));
     println!("total variation of the stray-constant chain: {tv:.5}");
     // It fails the very check the correct chain passes.
     assert!(tv > TV_TOL, "stray chain within {tv} of the joint");
-    verified_dl::verify!("erratum.rbm-stray-constant", Method::Property, 0.0, 0.0, SWEEPS);
+    verified_dl::verify!(
+        "erratum.rbm-stray-constant",
+        Method::Property,
+        0.0,
+        0.0,
+        SWEEPS
+    );
 }

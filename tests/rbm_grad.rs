@@ -22,11 +22,18 @@ fn gradient_matches_finite_differences_of_the_exact_log_likelihood() {
         let a = uniform(&mut rng, n_h, -1.0, 1.0);
         let b = uniform(&mut rng, n_v, -1.0, 1.0);
         let rows = rng.random_range(1..=6);
-        let data = Array2::from_shape_simple_fn((rows, n_v), || if rng.random::<bool>() { 1.0 } else { 0.0 });
+        let data =
+            Array2::from_shape_simple_fn(
+                (rows, n_v),
+                || if rng.random::<bool>() { 1.0 } else { 0.0 },
+            );
         let rbm = Rbm::new(w.clone(), a.clone(), b.clone()).unwrap();
         let g = rbm.gradient(data.view()).unwrap();
         let ll = |w: &Array2<f64>, a: &Array1<f64>, b: &Array1<f64>| {
-            Rbm::new(w.clone(), a.clone(), b.clone()).unwrap().log_likelihood(data.view()).unwrap()
+            Rbm::new(w.clone(), a.clone(), b.clone())
+                .unwrap()
+                .log_likelihood(data.view())
+                .unwrap()
         };
         let fd_w = gradient(|w| ll(w, &a, &b), &w, FD_STEP);
         let fd_a = gradient(|a| ll(&w, a, &b), &a, FD_STEP);
@@ -36,9 +43,27 @@ fn gradient_matches_finite_differences_of_the_exact_log_likelihood() {
         worst_b = worst_b.max(compare_arrays(&fd_b, &g.b).worst);
         cases += 1;
     }
-    verified_dl::verify!("rbm.grad-w", Method::FiniteDifferences, FD_TOL, worst_w, cases);
-    verified_dl::verify!("rbm.grad-a", Method::FiniteDifferences, FD_TOL, worst_a, cases);
-    verified_dl::verify!("rbm.grad-b", Method::FiniteDifferences, FD_TOL, worst_b, cases);
+    verified_dl::verify!(
+        "rbm.grad-w",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst_w,
+        cases
+    );
+    verified_dl::verify!(
+        "rbm.grad-a",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst_a,
+        cases
+    );
+    verified_dl::verify!(
+        "rbm.grad-b",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst_b,
+        cases
+    );
 }
 
 #[test]
@@ -48,14 +73,23 @@ fn a_gradient_without_the_model_term_fails_the_check() {
     let w = uniform(&mut rng, (4, 3), -1.0, 1.0);
     let a = uniform(&mut rng, 3, -1.0, 1.0);
     let b = uniform(&mut rng, 4, -1.0, 1.0);
-    let data = Array2::from_shape_vec((2, 4), vec![1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0]).unwrap();
+    let data =
+        Array2::from_shape_vec((2, 4), vec![1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0]).unwrap();
     let rbm = Rbm::new(w.clone(), a.clone(), b.clone()).unwrap();
     let data_term = rbm.data_moments(data.view()).unwrap();
     let fd_w = gradient(
-        |w| Rbm::new(w.clone(), a.clone(), b.clone()).unwrap().log_likelihood(data.view()).unwrap(),
+        |w| {
+            Rbm::new(w.clone(), a.clone(), b.clone())
+                .unwrap()
+                .log_likelihood(data.view())
+                .unwrap()
+        },
         &w,
         FD_STEP,
     );
     let error = compare_arrays(&fd_w, &data_term.vh).worst;
-    assert!(error > 0.01, "data term alone within {error:e} of the gradient");
+    assert!(
+        error > 0.01,
+        "data term alone within {error:e} of the gradient"
+    );
 }

@@ -28,7 +28,10 @@ fn sigmoid_is_stable_and_accurate_up_to_1000() {
     let mut previous = 0.0;
     for x in grid() {
         let s = sigmoid(x);
-        assert!(s.is_finite() && (0.0..=1.0).contains(&s) && s >= previous, "sigma({x}) = {s}");
+        assert!(
+            s.is_finite() && (0.0..=1.0).contains(&s) && s >= previous,
+            "sigma({x}) = {s}"
+        );
         previous = s;
         // 1 / (1 + e^{-x}) is accurate to a few ulps wherever e^{-x} does not
         // overflow (x >= -709); compare relatively, so the tail counts.
@@ -36,7 +39,13 @@ fn sigmoid_is_stable_and_accurate_up_to_1000() {
             worst = worst.max(relative(s, 1.0 / (1.0 + (-x).exp())));
         }
     }
-    verified_dl::verify!("rbm.sigmoid", Method::FloatingPoint, EXACT_TOL, worst, grid().len());
+    verified_dl::verify!(
+        "rbm.sigmoid",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        grid().len()
+    );
 }
 
 #[test]
@@ -45,7 +54,13 @@ fn sigmoid_of_minus_x_is_one_minus_sigmoid_of_x() {
     for x in grid() {
         worst = worst.max((sigmoid(x) + sigmoid(-x) - 1.0).abs());
     }
-    verified_dl::verify!("rbm.sigmoid-complement", Method::FloatingPoint, EXACT_TOL, worst, grid().len());
+    verified_dl::verify!(
+        "rbm.sigmoid-complement",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        grid().len()
+    );
 }
 
 #[test]
@@ -58,7 +73,10 @@ fn softplus_is_stable_and_accurate_up_to_1000() {
     let mut worst = relative(softplus(0.0), 2f64.ln());
     for x in grid() {
         let sp = softplus(x);
-        assert!(sp.is_finite() && sp >= 0.0 && sp >= x, "softplus({x}) = {sp}");
+        assert!(
+            sp.is_finite() && sp >= 0.0 && sp >= x,
+            "softplus({x}) = {sp}"
+        );
         // softplus(x) - softplus(-x) = x: ln(1 + e^x) - ln(1 + e^{-x}) = ln e^x.
         worst = worst.max((sp - softplus(-x) - x).abs() / x.abs().max(1.0));
         // In the left tail softplus(x) = e^x (1 - e^x / 2 + ...): relative error
@@ -71,7 +89,13 @@ fn softplus_is_stable_and_accurate_up_to_1000() {
             worst = worst.max(relative(sp, x + (-x).exp()));
         }
     }
-    verified_dl::verify!("rbm.softplus", Method::FloatingPoint, EXACT_TOL, worst, grid().len());
+    verified_dl::verify!(
+        "rbm.softplus",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        grid().len()
+    );
 }
 
 #[test]

@@ -35,10 +35,19 @@ fn bars_and_stripes_are_the_30_images_with_constant_rows_or_columns() {
     let data = bars_and_stripes(side).unwrap();
     let generated: BTreeSet<usize> = data
         .outer_iter()
-        .map(|row| row.iter().enumerate().map(|(p, &x)| (x as usize) << p).sum())
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .map(|(p, &x)| (x as usize) << p)
+                .sum()
+        })
         .collect();
     assert_eq!(by_definition.len(), 30);
-    assert_eq!(generated.len(), data.nrows(), "the generator repeats an image");
+    assert_eq!(
+        generated.len(),
+        data.nrows(),
+        "the generator repeats an image"
+    );
     assert_eq!(generated, by_definition);
     // The other sides: 2 * 2^side - 2 images.
     for side in 1..=3 {
@@ -64,14 +73,27 @@ fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
         let ll = &run.log_likelihood;
         assert_eq!(ll.len(), BAS_EPOCHS + 1);
         // Gibbs' inequality: the average log-likelihood of 30 distinct vectors is at most -ln 30.
-        assert!(ll.iter().all(|&l| l <= best), "{} exceeds -ln 30", estimator.name());
+        assert!(
+            ll.iter().all(|&l| l <= best),
+            "{} exceeds -ln 30",
+            estimator.name()
+        );
         // The start: W nearly 0 and b = 0 (each pixel is on in half the patterns),
         // so p(v) is nearly uniform over the 2^16 images.
         assert!(rel_err(ll[0], -16.0 * 2f64.ln()) < 0.05, "start {}", ll[0]);
         let last = ll[BAS_EPOCHS];
-        println!("{:>15}: start {:.4}, end {:.4}, best {:.4}", estimator.name(), ll[0], last,
-            ll.iter().cloned().fold(f64::MIN, f64::max));
-        assert!(last > ll[0] + REQUIRED_GAIN, "{} only reached {last}", estimator.name());
+        println!(
+            "{:>15}: start {:.4}, end {:.4}, best {:.4}",
+            estimator.name(),
+            ll[0],
+            last,
+            ll.iter().cloned().fold(f64::MIN, f64::max)
+        );
+        assert!(
+            last > ll[0] + REQUIRED_GAIN,
+            "{} only reached {last}",
+            estimator.name()
+        );
     }
     verified_dl::verify!("rbm.training", Method::Property, 0.0, 0.0, runs.len());
 }

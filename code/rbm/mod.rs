@@ -17,5 +17,7 @@ pub mod train;
 
 mod figures;
 
-pub use figures::{bas_runs, figures, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS, BAS_HIDDEN, BAS_RATE, BAS_SEED};
+pub use figures::{
+    bas_runs, figures, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS, BAS_HIDDEN, BAS_RATE, BAS_SEED,
+};
 pub use model::{Gradient, Layer, Moments, Rbm};

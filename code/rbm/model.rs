@@ -122,7 +122,10 @@ impl Rbm {
     /// An RBM from its weights (n_v x n_h), hidden bias a (n_h) and visible bias b (n_v).
     pub fn new(w: Array2<f64>, a: Array1<f64>, b: Array1<f64>) -> Result<Rbm> {
         let (n_v, n_h) = w.dim();
-        for (what, n) in [("number of visible units", n_v), ("number of hidden units", n_h)] {
+        for (what, n) in [
+            ("number of visible units", n_v),
+            ("number of hidden units", n_h),
+        ] {
             if n == 0 {
                 return Err(Error::BadSize {
                     what: what.to_string(),

@@ -18,7 +18,10 @@ pub fn joint_over_p_h(rbm: &Rbm, v: ArrayView1<f64>, h: ArrayView1<f64>) -> Resu
 /// Source, end of the first display: "prod_j sigma(h_j (W^T v + a)_j)".
 pub fn product_of_sigma_h_x(rbm: &Rbm, v: ArrayView1<f64>, h: ArrayView1<f64>) -> Result<f64> {
     let x = rbm.hidden_input(v)?;
-    Ok(h.iter().zip(x.iter()).map(|(&hj, &xj)| sigmoid(hj * xj)).product())
+    Ok(h.iter()
+        .zip(x.iter())
+        .map(|(&hj, &xj)| sigmoid(hj * xj))
+        .product())
 }
 
 /// Source, "sum over h_i in {0, 1} of sigma(h_i (W^T v + a)_i)", which its last

@@ -2,7 +2,6 @@
 //! of the gradient computed exactly or estimated by contrastive divergence.
 
 use ndarray::{Array1, Array2, ArrayView2};
-use rand::RngExt;
 
 use crate::check::{seeded, uniform, Rng};
 use crate::error::{Error, Result};
@@ -154,8 +153,3 @@ fn chain_moments(rbm: &Rbm, chains: &mut Array2<f64>, k: usize, rng: &mut Rng) -
     rbm.data_moments(chains.view())
 }
 // ANCHOR_END: train
-
-/// A uniformly random binary matrix (used to start chains away from the data).
-pub fn random_states(rows: usize, cols: usize, rng: &mut Rng) -> Array2<f64> {
-    Array2::from_shape_simple_fn((rows, cols), || if rng.random::<bool>() { 1.0 } else { 0.0 })
-}
