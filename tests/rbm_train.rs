@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::rel_err;
 use verified_dl::rbm::bars_stripes::bars_and_stripes;
-use verified_dl::rbm::{bas_runs, BAS_EPOCHS};
+use verified_dl::rbm::{bas_runs, mass_on, most_probable, BAS_EPOCHS};
 
 /// True when every row of the `side` x `side` image (row-major bits of `image`) is constant.
 fn rows_constant(image: usize, side: usize) -> bool {
@@ -68,6 +68,12 @@ const REQUIRED_GAIN: f64 = 5.0;
 #[test]
 fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
     let best = -(30f64.ln());
+    let data = bars_and_stripes(4).unwrap();
+    let patterns: BTreeSet<usize> = data
+        .outer_iter()
+        .map(|row| row.iter().enumerate().map(|(p, &x)| (x as usize) << p).sum())
+        .collect();
+    let mut worst_mass_bound = f64::NEG_INFINITY;
     let runs = bas_runs().unwrap();
     for (estimator, run) in &runs {
         let ll = &run.log_likelihood;
@@ -94,6 +100,20 @@ fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
             "{} only reached {last}",
             estimator.name()
         );
+        // How much probability the trained machine puts on the 30 patterns, and
+        // how many of its 30 most probable images are patterns.
+        let mass = mass_on(&run.rbm, data.view()).unwrap();
+        let top = most_probable(&run.rbm, 30).unwrap();
+        let hits = top.iter().filter(|k| patterns.contains(k)).count();
+        println!(
+            "{:>15}: mass on the 30 patterns {mass:.4}, {hits} of the 30 most probable images are patterns",
+            estimator.name()
+        );
+        // By the inequality of arithmetic and geometric means,
+        // (1/30) sum_n p(v_n) >= exp((1/30) sum_n ln p(v_n)) = e^L.
+        worst_mass_bound = worst_mass_bound.max(30.0 * last.exp() - mass);
     }
+    assert!(worst_mass_bound <= 0.0, "AM-GM violated by {worst_mass_bound}");
+    verified_dl::verify!("rbm.mass-bound", Method::Property, 0.0, worst_mass_bound.max(0.0), runs.len());
     verified_dl::verify!("rbm.training", Method::Property, 0.0, 0.0, runs.len());
 }

@@ -1,8 +1,12 @@
 //! The figures of the chapter: training curves on bars and stripes.
 
+use ndarray::{Array2, ArrayView2};
+
 use crate::error::Result;
+use crate::figures::raster::grayscale_png;
 use crate::figures::{Figure, Plot, Series};
 use crate::rbm::bars_stripes::bars_and_stripes;
+use crate::rbm::model::{ensure_enumerable, state, Rbm};
 use crate::rbm::train::{train, Estimator, Run, Schedule};
 
 // ANCHOR: bas_setup
@@ -43,9 +47,73 @@ pub fn bas_runs() -> Result<Vec<(Estimator, Run)>> {
 }
 // ANCHOR_END: bas_setup
 
+// ANCHOR: model_images
+/// ln p(v) = -F(v) - ln Z of every visible state, in state order (exact).
+pub fn log_marginals(rbm: &Rbm) -> Result<Vec<f64>> {
+    let n_v = rbm.n_v();
+    ensure_enumerable("number of visible units", n_v)?;
+    let log_z = rbm.log_z()?;
+    (0..1usize << n_v)
+        .map(|k| Ok(-rbm.free_energy(state(k, n_v).view())? - log_z))
+        .collect()
+}
+
+/// The numbers of the `count` most probable visible states, most probable
+/// first (ties in state order).
+pub fn most_probable(rbm: &Rbm, count: usize) -> Result<Vec<usize>> {
+    let log_p = log_marginals(rbm)?;
+    let mut order: Vec<usize> = (0..log_p.len()).collect();
+    order.sort_by(|&k, &l| log_p[l].total_cmp(&log_p[k]).then(k.cmp(&l)));
+    order.truncate(count);
+    Ok(order)
+}
+
+/// The probability the machine gives to the rows of `data` together, sum_n p(v_n).
+pub fn mass_on(rbm: &Rbm, data: ArrayView2<f64>) -> Result<f64> {
+    let log_z = rbm.log_z()?;
+    let mut mass = 0.0;
+    for v in data.outer_iter() {
+        mass += (-rbm.free_energy(v)? - log_z).exp();
+    }
+    Ok(mass)
+}
+// ANCHOR_END: model_images
+
+/// Draws rows of `side` x `side` images (one image a row of `images`, pixel
+/// (r, c) at column r * side + c), on pixels black, separated by gray lines.
+fn image_grid(rows: &[Array2<f64>], side: usize) -> Array2<f64> {
+    let columns = rows.iter().map(|r| r.nrows()).max().unwrap_or(0);
+    let cell = side + 1;
+    let mut canvas = Array2::from_elem((rows.len() * cell + 1, columns * cell + 1), 0.75);
+    for (row, images) in rows.iter().enumerate() {
+        for (col, image) in images.outer_iter().enumerate() {
+            for r in 0..side {
+                for c in 0..side {
+                    canvas[(row * cell + 1 + r, col * cell + 1 + c)] = 1.0 - image[r * side + c];
+                }
+            }
+        }
+    }
+    canvas
+}
+
 /// The figures of this chapter.
 pub fn figures() -> Vec<Figure> {
     let runs = bas_runs().expect("the bars-and-stripes runs use valid settings");
+    let data = bars_and_stripes(4).expect("side 4 is valid");
+    let mut rows = vec![data.clone()];
+    for (_, run) in &runs {
+        let top = most_probable(&run.rbm, data.nrows()).expect("16 visible units enumerate");
+        let mut images = Array2::zeros((top.len(), 16));
+        for (n, &k) in top.iter().enumerate() {
+            images.row_mut(n).assign(&state(k, 16));
+        }
+        rows.push(images);
+    }
+    let images = Figure {
+        path: "figures/rbm/bas-most-probable.png".to_string(),
+        bytes: grayscale_png(image_grid(&rows, 4).view(), 6),
+    };
     let mut series: Vec<Series> = runs
         .iter()
         .map(|(e, run)| {
@@ -70,5 +138,8 @@ pub fn figures() -> Vec<Figure> {
         series,
         ..Plot::default()
     };
-    vec![Figure::svg("figures/rbm/bas-training.svg", plot.to_svg())]
+    vec![
+        Figure::svg("figures/rbm/bas-training.svg", plot.to_svg()),
+        images,
+    ]
 }

@@ -18,6 +18,7 @@ pub mod train;
 mod figures;
 
 pub use figures::{
-    bas_runs, figures, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS, BAS_HIDDEN, BAS_RATE, BAS_SEED,
+    bas_runs, figures, log_marginals, mass_on, most_probable, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS,
+    BAS_HIDDEN, BAS_RATE, BAS_SEED,
 };
 pub use model::{Gradient, Layer, Moments, Rbm};

@@ -89,7 +89,7 @@ pub fn state(index: usize, n: usize) -> Array1<f64> {
 }
 
 /// Checks that a layer of `n` units is small enough to enumerate.
-pub(crate) fn ensure_enumerable(what: &str, n: usize) -> Result<()> {
+pub fn ensure_enumerable(what: &str, n: usize) -> Result<()> {
     if n > MAX_ENUMERATED_UNITS {
         return Err(Error::BadSize {
             what: what.to_string(),
@@ -103,7 +103,7 @@ pub(crate) fn ensure_enumerable(what: &str, n: usize) -> Result<()> {
 }
 
 /// Checks that a data set has `n_v` columns, at least one row, and binary entries.
-pub(crate) fn ensure_data(data: ArrayView2<f64>, n_v: usize) -> Result<()> {
+pub fn ensure_data(data: ArrayView2<f64>, n_v: usize) -> Result<()> {
     if data.nrows() == 0 {
         return Err(Error::BadSize {
             what: "number of data vectors".to_string(),
