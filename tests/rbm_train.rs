@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::rel_err;
 use verified_dl::rbm::bars_stripes::bars_and_stripes;
+use verified_dl::rbm::train::Estimator;
 use verified_dl::rbm::{bas_runs, mass_on, most_probable, BAS_EPOCHS};
 
 /// True when every row of the `side` x `side` image (row-major bits of `image`) is constant.
@@ -88,6 +89,16 @@ fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
         // so p(v) is nearly uniform over the 2^16 images.
         assert!(rel_err(ll[0], -16.0 * 2f64.ln()) < 0.05, "start {}", ll[0]);
         let last = ll[BAS_EPOCHS];
+        let falls = ll.windows(2).filter(|w| w[1] < w[0]).count();
+        println!(
+            "{:>15}: {falls} of {BAS_EPOCHS} epochs lower the log-likelihood",
+            estimator.name()
+        );
+        // The exact gradient ascends the objective itself: at this step size
+        // every epoch raises it.
+        if *estimator == Estimator::Exact {
+            assert_eq!(falls, 0, "the exact gradient lowered the log-likelihood");
+        }
         println!(
             "{:>15}: start {:.4}, end {:.4}, best {:.4}",
             estimator.name(),
