@@ -72,7 +72,12 @@ fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
     let data = bars_and_stripes(4).unwrap();
     let patterns: BTreeSet<usize> = data
         .outer_iter()
-        .map(|row| row.iter().enumerate().map(|(p, &x)| (x as usize) << p).sum())
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .map(|(p, &x)| (x as usize) << p)
+                .sum()
+        })
         .collect();
     let mut worst_mass_bound = f64::NEG_INFINITY;
     let runs = bas_runs().unwrap();
@@ -124,7 +129,16 @@ fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
         // (1/30) sum_n p(v_n) >= exp((1/30) sum_n ln p(v_n)) = e^L.
         worst_mass_bound = worst_mass_bound.max(30.0 * last.exp() - mass);
     }
-    assert!(worst_mass_bound <= 0.0, "AM-GM violated by {worst_mass_bound}");
-    verified_dl::verify!("rbm.mass-bound", Method::Property, 0.0, worst_mass_bound.max(0.0), runs.len());
+    assert!(
+        worst_mass_bound <= 0.0,
+        "AM-GM violated by {worst_mass_bound}"
+    );
+    verified_dl::verify!(
+        "rbm.mass-bound",
+        Method::Property,
+        0.0,
+        worst_mass_bound.max(0.0),
+        runs.len()
+    );
     verified_dl::verify!("rbm.training", Method::Property, 0.0, 0.0, runs.len());
 }

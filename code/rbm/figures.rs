@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::figures::raster::grayscale_png;
 use crate::figures::{Figure, Plot, Series};
 use crate::rbm::bars_stripes::bars_and_stripes;
+use crate::rbm::chain::{chain_total_variation, gibbs_demo_rbm, GIBBS_BURN_IN, GIBBS_CHAIN_SEED};
 use crate::rbm::model::{ensure_enumerable, state, Rbm};
 use crate::rbm::train::{train, Estimator, Run, Schedule};
 
@@ -97,6 +98,47 @@ fn image_grid(rows: &[Array2<f64>], side: usize) -> Array2<f64> {
     canvas
 }
 
+/// The total-variation distance of the Gibbs chain (and of the chain with the
+/// source's stray constant) from the exact joint against the number of sweeps.
+fn gibbs_figure() -> Figure {
+    let rbm = gibbs_demo_rbm();
+    let stray = Rbm::new(
+        rbm.w().to_owned(),
+        ndarray::Array1::ones(rbm.n_h()),
+        rbm.b().to_owned(),
+    )
+    .expect("finite parameters");
+    // 100, 200, 500, 1000, ..., 100 000 sweeps: prefixes of one chain.
+    let checkpoints: Vec<usize> = (2..=5)
+        .flat_map(|e| [1, 2, 5].map(|m| m * 10usize.pow(e - 1)))
+        .chain([100_000])
+        .collect();
+    let curve = |sampler: &Rbm| -> Vec<(f64, f64)> {
+        let tv =
+            chain_total_variation(sampler, &rbm, GIBBS_BURN_IN, &checkpoints, GIBBS_CHAIN_SEED)
+                .expect("valid checkpoints");
+        checkpoints.iter().map(|&n| n as f64).zip(tv).collect()
+    };
+    let states = (1usize << (rbm.n_v() + rbm.n_h())) as f64;
+    let bound = checkpoints
+        .iter()
+        .map(|&n| (n as f64, 0.5 * (states / n as f64).sqrt()))
+        .collect();
+    let plot = Plot {
+        title: "Block Gibbs sampling on an RBM with 3 visible and 2 hidden units".to_string(),
+        x_label: "sweeps counted, N".to_string(),
+        y_label: "total-variation distance from p(v, h)".to_string(),
+        log_x: true,
+        log_y: true,
+        series: vec![
+            Series::line("Gibbs chain", curve(&rbm)),
+            Series::line("chain with a replaced by 1 (source)", curve(&stray)),
+            Series::line("(1/2) sqrt(32 / N), independent draws", bound),
+        ],
+    };
+    Figure::svg("figures/rbm/gibbs-tv.svg", plot.to_svg())
+}
+
 /// The figures of this chapter.
 pub fn figures() -> Vec<Figure> {
     let runs = bas_runs().expect("the bars-and-stripes runs use valid settings");
@@ -141,5 +183,6 @@ pub fn figures() -> Vec<Figure> {
     vec![
         Figure::svg("figures/rbm/bas-training.svg", plot.to_svg()),
         images,
+        gibbs_figure(),
     ]
 }

@@ -5,12 +5,14 @@
 //!   block Gibbs sampling;
 //! * [`bars_stripes`]: the bars-and-stripes data set;
 //! * [`brute`]: brute-force references over every (v, h) pair, for the checks;
+//! * [`chain`]: how close a block Gibbs chain comes to the exact joint;
 //! * [`train`]: gradient ascent with the exact gradient, CD-k and PCD;
 //! * `figures`: the training curves of the chapter ([`bas_runs`], [`figures`]);
 //! * [`source`]: the source's formulas as written, for the errata.
 
 pub mod bars_stripes;
 pub mod brute;
+pub mod chain;
 pub mod model;
 pub mod source;
 pub mod train;

@@ -139,6 +139,8 @@ impl Rbm {
         ensure_finite("weights W", &w)?;
         ensure_finite("hidden bias a", &a)?;
         ensure_finite("visible bias b", &b)?;
+        // Row-major storage, so that the sweeps below can walk W as one slice.
+        let w = w.as_standard_layout().into_owned();
         Ok(Rbm { w, a, b })
     }
 
@@ -403,6 +405,48 @@ impl Rbm {
         Ok((h, v_next))
     }
     // ANCHOR_END: sampling
+
+    // ANCHOR: sweep
+    /// One block Gibbs sweep in place, the same draws as [`Rbm::gibbs_step`]
+    /// without allocating: h ~ p(h | v) into `h`, then v ~ p(v | h) into `v`.
+    pub fn gibbs_sweep<R: Rng + ?Sized>(
+        &self,
+        v: &mut Array1<f64>,
+        h: &mut Array1<f64>,
+        rng: &mut R,
+    ) -> Result<()> {
+        self.check_v(v.view())?;
+        ensure_shape("hidden state h", &[self.n_h()], h.shape())?;
+        let n_h = self.n_h();
+        let w = self.w.as_slice().expect("W is stored row-major");
+        for (j, hj) in h.iter_mut().enumerate() {
+            let mut x = self.a[j];
+            for (i, &vi) in v.iter().enumerate() {
+                x += vi * w[i * n_h + j];
+            }
+            *hj = if rng.random::<f64>() < sigmoid(x) {
+                1.0
+            } else {
+                0.0
+            };
+        }
+        for (i, vi) in v.iter_mut().enumerate() {
+            let row = &w[i * n_h..(i + 1) * n_h];
+            let y = self.b[i]
+                + row
+                    .iter()
+                    .zip(h.iter())
+                    .map(|(wij, hj)| wij * hj)
+                    .sum::<f64>();
+            *vi = if rng.random::<f64>() < sigmoid(y) {
+                1.0
+            } else {
+                0.0
+            };
+        }
+        Ok(())
+    }
+    // ANCHOR_END: sweep
 
     /// Adds `rate` times `gradient` to the parameters (one step of gradient ascent).
     /// Fails, leaving the parameters unchanged, if a shape differs or a result is not finite.

@@ -144,11 +144,14 @@ pub fn train(
 /// Runs k Gibbs steps on every chain (one chain a row) and returns the average
 /// of v sigma(W^T v + a)^T, sigma(W^T v + a) and v over the final states.
 fn chain_moments(rbm: &Rbm, chains: &mut Array2<f64>, k: usize, rng: &mut Rng) -> Result<Moments> {
-    for mut v in chains.outer_iter_mut() {
+    let mut v = Array1::zeros(rbm.n_v());
+    let mut h = Array1::zeros(rbm.n_h());
+    for mut chain in chains.outer_iter_mut() {
+        v.assign(&chain);
         for _ in 0..k {
-            let (_, v_next) = rbm.gibbs_step(v.view(), rng)?;
-            v.assign(&v_next);
+            rbm.gibbs_sweep(&mut v, &mut h, rng)?;
         }
+        chain.assign(&v);
     }
     rbm.data_moments(chains.view())
 }
