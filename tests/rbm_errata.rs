@@ -31,6 +31,12 @@ fn erratum_rbm_denominator() {
         let wrong = source::joint_over_p_h(&rbm, v.view(), h.view()).unwrap();
         println!("h = {h}: p(v,h)/p(h) = {wrong:.4}, p(h|v) = {truth_l:.4}");
         gap = gap.max((wrong - truth_l).abs());
+        // What the line computes is the other conditional, p(v | h).
+        let p_v_given_h = brute::p_v_given_h(&rbm, h.view()).unwrap()[1];
+        assert!(
+            (wrong - p_v_given_h).abs() < 1e-15,
+            "{wrong} vs {p_v_given_h}"
+        );
         total += wrong;
     }
     println!("sum over h of p(v,h)/p(h) = {total:.4}");
