@@ -202,7 +202,7 @@ fn v_given_h_matches_brute_force() {
                 worst_product = worst_product.max(rel_err(truth_k, product));
                 // The transposed machine's p(h | v) is the original's p(v | h).
                 let mirrored = swapped.prob_h_given_v(v.view(), h.view()).unwrap();
-                assert_eq!(product, mirrored);
+                worst_product = worst_product.max(rel_err(product, mirrored));
                 cases += 1;
             }
             let p_v = rbm.p_v_given_h(h.view()).unwrap();
