@@ -38,6 +38,14 @@ fn bench(c: &mut Criterion) {
     c.bench_function("rbm gibbs step 16x8", |b| {
         b.iter(|| black_box(&small).gibbs_step(v.view(), &mut rng).unwrap())
     });
+    let (mut v_chain, mut h_chain) = (v.clone(), Array1::zeros(8));
+    c.bench_function("rbm gibbs sweep in place 16x8", |b| {
+        b.iter(|| {
+            black_box(&small)
+                .gibbs_sweep(&mut v_chain, &mut h_chain, &mut rng)
+                .unwrap()
+        })
+    });
 }
 
 criterion_group! {
