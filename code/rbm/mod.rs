@@ -1,8 +1,26 @@
 //! Problem 3: the conditionals of a restricted Boltzmann machine.
+//!
+//! * [`model`]: the RBM, its energy, its factorized conditionals, free
+//!   energies, exact partition function, log-likelihood and gradient, and
+//!   block Gibbs sampling;
+//! * [`bars_stripes`]: the bars-and-stripes data set;
+//! * [`brute`]: brute-force references over every (v, h) pair, for the checks;
+//! * [`chain`]: how close a block Gibbs chain comes to the exact joint;
+//! * [`train`]: gradient ascent with the exact gradient, CD-k and PCD;
+//! * `figures`: the training curves of the chapter ([`bas_runs`], [`figures`]);
+//! * [`source`]: the source's formulas as written, for the errata.
 
-use crate::figures::Figure;
+pub mod bars_stripes;
+pub mod brute;
+pub mod chain;
+pub mod model;
+pub mod source;
+pub mod train;
 
-/// The figures of this chapter.
-pub fn figures() -> Vec<Figure> {
-    Vec::new()
-}
+mod figures;
+
+pub use figures::{
+    bas_runs, figures, log_marginals, mass_on, most_probable, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS,
+    BAS_HIDDEN, BAS_RATE, BAS_SEED,
+};
+pub use model::{Gradient, Layer, Moments, Rbm};

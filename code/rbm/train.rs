@@ -1,0 +1,160 @@
+//! Training an RBM by gradient ascent on the log-likelihood, with the model term
+//! of the gradient computed exactly or estimated by contrastive divergence.
+
+use ndarray::{Array1, Array2, ArrayView2};
+
+use crate::check::{seeded, uniform, Rng};
+use crate::error::{Error, Result};
+use crate::rbm::model::{ensure_data, Gradient, Moments, Rbm};
+
+// ANCHOR: estimator
+/// How the model term E_model[v h^T] of the gradient is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Estimator {
+    /// Exactly, by enumerating the smaller layer.
+    Exact,
+    /// Contrastive divergence CD-k: k Gibbs steps from each data vector.
+    Cd(usize),
+    /// Persistent contrastive divergence: k Gibbs steps from the chains' last states.
+    Pcd(usize),
+}
+// ANCHOR_END: estimator
+
+impl Estimator {
+    /// The name used in plots and tables: "exact gradient", "CD-1", "PCD-1", ...
+    pub fn name(&self) -> String {
+        match self {
+            Estimator::Exact => "exact gradient".to_string(),
+            Estimator::Cd(k) => format!("CD-{k}"),
+            Estimator::Pcd(k) => format!("PCD-{k}"),
+        }
+    }
+}
+
+/// The settings of a training run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Schedule {
+    /// Number of passes over the data.
+    pub epochs: usize,
+    /// Step size of gradient ascent.
+    pub learning_rate: f64,
+    /// Momentum mu in [0, 1): each step is mu times the previous step plus
+    /// the learning rate times the gradient (Hinton 2010, section 9).
+    pub momentum: f64,
+    /// Seed of the initial weights and of every Gibbs step.
+    pub seed: u64,
+}
+
+/// The outcome of a training run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The trained machine.
+    pub rbm: Rbm,
+    /// The exact average log-likelihood of the data before training (entry 0)
+    /// and after every epoch (entry e).
+    pub log_likelihood: Vec<f64>,
+}
+
+/// Half-width of the uniform distribution of the initial weights: small random
+/// weights break the symmetry between hidden units (Hinton 2010, section 8,
+/// draws them from a Gaussian of standard deviation 0.01; this uniform has
+/// standard deviation 0.029).
+pub const INIT_SCALE: f64 = 0.05;
+
+// ANCHOR: initial
+/// The initial machine: weights uniform in [-INIT_SCALE, INIT_SCALE), hidden
+/// bias 0, visible bias b_i = ln(q_i / (1 - q_i)) for the fraction q_i of data
+/// vectors with v_i = 1, clamped to [0.01, 0.99] (Hinton 2010, section 8).
+pub fn initial_rbm(data: ArrayView2<f64>, n_h: usize, rng: &mut Rng) -> Result<Rbm> {
+    let n_v = data.ncols();
+    ensure_data(data, n_v)?;
+    let w = uniform(rng, (n_v, n_h), -INIT_SCALE, INIT_SCALE);
+    let q = data.mean_axis(ndarray::Axis(0)).expect("at least one row");
+    let b = q.mapv(|qi| {
+        let qi = qi.clamp(0.01, 0.99);
+        (qi / (1.0 - qi)).ln()
+    });
+    Rbm::new(w, ndarray::Array1::zeros(n_h), b)
+}
+// ANCHOR_END: initial
+
+// ANCHOR: train
+/// Trains an RBM with `n_h` hidden units on every row of `data` at once (one
+/// gradient step an epoch), with the model term from `estimator`. CD and PCD
+/// run one chain per data vector and use the Rao-Blackwellised statistics
+/// v_k sigma(W^T v_k + a)^T of the chains' final visible states v_k.
+pub fn train(
+    data: ArrayView2<f64>,
+    n_h: usize,
+    estimator: Estimator,
+    schedule: Schedule,
+) -> Result<Run> {
+    if let Estimator::Cd(0) | Estimator::Pcd(0) = estimator {
+        return Err(Error::BadSize {
+            what: format!("number of Gibbs steps of {}", estimator.name()),
+            value: 0,
+            constraint: "must be at least 1".to_string(),
+        });
+    }
+    if !(schedule.learning_rate.is_finite() && schedule.learning_rate > 0.0) {
+        return Err(Error::Invalid(format!(
+            "learning rate {} must be positive and finite",
+            schedule.learning_rate
+        )));
+    }
+    if !(0.0..1.0).contains(&schedule.momentum) {
+        return Err(Error::Invalid(format!(
+            "momentum {} must lie in [0, 1)",
+            schedule.momentum
+        )));
+    }
+    let mut rng = seeded(schedule.seed);
+    let mut rbm = initial_rbm(data, n_h, &mut rng)?;
+    let mut log_likelihood = vec![rbm.log_likelihood(data)?];
+    // The persistent chains of PCD start at the data.
+    let mut chains: Array2<f64> = data.to_owned();
+    let mut step = Gradient {
+        w: Array2::zeros((rbm.n_v(), n_h)),
+        a: Array1::zeros(n_h),
+        b: Array1::zeros(rbm.n_v()),
+    };
+    for _ in 0..schedule.epochs {
+        let positive = rbm.data_moments(data)?;
+        let negative = match estimator {
+            Estimator::Exact => rbm.model_moments()?,
+            Estimator::Cd(k) => {
+                chains.assign(&data);
+                chain_moments(&rbm, &mut chains, k, &mut rng)?
+            }
+            Estimator::Pcd(k) => chain_moments(&rbm, &mut chains, k, &mut rng)?,
+        };
+        let gradient = positive.minus(&negative);
+        step = Gradient {
+            w: schedule.momentum * &step.w + schedule.learning_rate * &gradient.w,
+            a: schedule.momentum * &step.a + schedule.learning_rate * &gradient.a,
+            b: schedule.momentum * &step.b + schedule.learning_rate * &gradient.b,
+        };
+        rbm.ascend(&step, 1.0)?;
+        log_likelihood.push(rbm.log_likelihood(data)?);
+    }
+    Ok(Run {
+        rbm,
+        log_likelihood,
+    })
+}
+
+/// Runs k Gibbs steps on every chain (one chain a row) and returns the average
+/// of v sigma(W^T v + a)^T, sigma(W^T v + a) and v over the final states.
+fn chain_moments(rbm: &Rbm, chains: &mut Array2<f64>, k: usize, rng: &mut Rng) -> Result<Moments> {
+    let mut v = Array1::zeros(rbm.n_v());
+    let mut h = Array1::zeros(rbm.n_h());
+    for mut chain in chains.outer_iter_mut() {
+        v.assign(&chain);
+        for _ in 0..k {
+            rbm.gibbs_sweep(&mut v, &mut h, rng)?;
+        }
+        chain.assign(&v);
+    }
+    rbm.data_moments(chains.view())
+}
+// ANCHOR_END: train

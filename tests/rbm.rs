@@ -1,0 +1,356 @@
+//! Problem 3: every line of the derivation of p(h | v) and p(v | h), the energy,
+//! the free energies and ln Z, each against brute force over the joint.
+
+use ndarray::{Array1, Array2};
+use rand::RngExt;
+use verified_dl::check::ledger::Method;
+use verified_dl::check::{rel_err, seeded, uniform, Rng, EXACT_TOL};
+use verified_dl::numerics::{log_sum_exp, softplus};
+use verified_dl::rbm::brute;
+use verified_dl::rbm::model::{state, Layer};
+use verified_dl::rbm::Rbm;
+
+/// Number of random machines of the conditional checks.
+const MACHINES: usize = 512;
+/// Weight scales of the random machines, used in turn: the largest makes
+/// |E(v, h)| reach thousands, far beyond the 709.78 at which e^x overflows.
+const SCALES: [f64; 4] = [0.1, 1.0, 10.0, 100.0];
+
+fn random_rbm(rng: &mut Rng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
+    Rbm::new(
+        uniform(rng, (n_v, n_h), -scale, scale),
+        uniform(rng, n_h, -scale, scale),
+        uniform(rng, n_v, -scale, scale),
+    )
+    .unwrap()
+}
+
+fn random_state(rng: &mut Rng, n: usize) -> Array1<f64> {
+    Array1::from_shape_simple_fn(n, || if rng.random::<bool>() { 1.0 } else { 0.0 })
+}
+
+/// The worst errors of each line of the derivation of p(h | v), over every h.
+#[derive(Default)]
+struct Lines {
+    bayes: f64,
+    cancel: f64,
+    factor: f64,
+    product: f64,
+    marginal: f64,
+    free_energy: f64,
+    overflows: usize,
+    cases: usize,
+}
+
+/// Checks each line of the derivation of p(h | v) for one machine and one v,
+/// for every h, against the brute-force p(h | v) = e^{-E(v,h)} / sum_h' e^{-E(v,h')}.
+fn check_lines(rbm: &Rbm, v: &Array1<f64>, lines: &mut Lines) {
+    let n_h = rbm.n_h();
+    let truth = brute::p_h_given_v(rbm, v.view()).unwrap();
+    let x = rbm.hidden_input(v.view()).unwrap();
+    // Line 2: e^{s(h)} / sum_h' e^{s(h')} with s(h) = v^T W h + h^T a (the factors
+    // e^{v^T b} and 1/Z cancelled), in the log domain so that it cannot overflow.
+    let s: Vec<f64> = (0..1usize << n_h)
+        .map(|l| {
+            let h = state(l, n_h);
+            v.dot(&rbm.w().dot(&h)) + h.dot(&rbm.a())
+        })
+        .collect();
+    let lse_s = log_sum_exp(&s);
+    let log_normalizer: f64 = x.iter().map(|&xj| softplus(xj)).sum();
+    for l in 0..1usize << n_h {
+        let h = state(l, n_h);
+        let minus_e = -rbm.energy(v.view(), h.view()).unwrap();
+        if minus_e.exp().is_infinite() {
+            lines.overflows += 1;
+        }
+        let cancel = (s[l] - lse_s).exp();
+        // Line 3-4: prod_j e^{h_j x_j} / prod_j (1 + e^{x_j}).
+        let factor = (h.dot(&x) - log_normalizer).exp();
+        let product = rbm.prob_h_given_v(h.view(), v.view()).unwrap();
+        lines.cancel = lines.cancel.max(rel_err(truth[l], cancel));
+        lines.factor = lines.factor.max(rel_err(truth[l], factor));
+        lines.product = lines.product.max(rel_err(truth[l], product));
+        lines.cases += 1;
+    }
+    // Line 6: p(h_j = 1 | v) = sum of p(h | v) over the h with h_j = 1.
+    let p_h = rbm.p_h_given_v(v.view()).unwrap();
+    for j in 0..n_h {
+        let marginal: f64 = (0..1usize << n_h)
+            .filter(|l| (l >> j) & 1 == 1)
+            .map(|l| truth[l])
+            .sum();
+        lines.marginal = lines.marginal.max(rel_err(marginal, p_h[j]));
+    }
+    let f = rbm.free_energy(v.view()).unwrap();
+    lines.free_energy = lines
+        .free_energy
+        .max(rel_err(brute::free_energy(rbm, v.view()).unwrap(), f));
+    // Line 1 needs Z itself: only for machines small enough to tabulate.
+    if rbm.n_v() + n_h <= 12 {
+        let table = brute::log_joint_table(rbm).unwrap();
+        let k = (0..rbm.n_v()).map(|i| (v[i] as usize) << i).sum::<usize>();
+        let row: Vec<f64> = table.row(k).to_vec();
+        let p_v: f64 = row.iter().map(|t| t.exp()).sum();
+        for l in 0..1usize << n_h {
+            lines.bayes = lines.bayes.max(rel_err(truth[l], row[l].exp() / p_v));
+        }
+    }
+}
+
+fn run_hidden_checks() -> Lines {
+    let mut rng = seeded(3);
+    let mut lines = Lines::default();
+    for m in 0..MACHINES {
+        let n_v = rng.random_range(1..=10);
+        let n_h = rng.random_range(1..=10);
+        let rbm = random_rbm(&mut rng, n_v, n_h, SCALES[m % SCALES.len()]);
+        for _ in 0..2 {
+            let v = random_state(&mut rng, n_v);
+            check_lines(&rbm, &v, &mut lines);
+        }
+    }
+    lines
+}
+
+/// The symmetric result: the same lines for p(v | h), through the transposed machine,
+/// whose hidden layer is the visible layer of the original.
+fn transpose(rbm: &Rbm) -> Rbm {
+    Rbm::new(
+        rbm.w().t().to_owned(),
+        rbm.b().to_owned(),
+        rbm.a().to_owned(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn h_given_v_every_line_matches_brute_force() {
+    let lines = run_hidden_checks();
+    assert!(lines.overflows > 0, "no case overflowed a naive exp");
+    println!(
+        "{} pairs (v, h), {} overflow a naive e^(-E)",
+        lines.cases, lines.overflows
+    );
+    verified_dl::verify!(
+        "rbm.bayes",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.bayes,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.cancel",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.cancel,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.factor",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.factor,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.h-given-v",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.product,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.hj-given-v",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.marginal,
+        lines.cases
+    );
+    verified_dl::verify!(
+        "rbm.free-energy",
+        Method::Exhaustive,
+        EXACT_TOL,
+        lines.free_energy,
+        lines.cases
+    );
+}
+
+#[test]
+fn v_given_h_matches_brute_force() {
+    let mut rng = seeded(4);
+    let (mut worst_product, mut worst_marginal, mut worst_free, mut cases) =
+        (0.0f64, 0.0f64, 0.0f64, 0);
+    let mut overflows = 0;
+    for m in 0..MACHINES {
+        let n_v = rng.random_range(1..=10);
+        let n_h = rng.random_range(1..=10);
+        let rbm = random_rbm(&mut rng, n_v, n_h, SCALES[m % SCALES.len()]);
+        let swapped = transpose(&rbm);
+        for _ in 0..2 {
+            let h = random_state(&mut rng, n_h);
+            let truth = brute::p_v_given_h(&rbm, h.view()).unwrap();
+            for (k, &truth_k) in truth.iter().enumerate() {
+                let v = state(k, n_v);
+                if (-rbm.energy(v.view(), h.view()).unwrap())
+                    .exp()
+                    .is_infinite()
+                {
+                    overflows += 1;
+                }
+                let product = rbm.prob_v_given_h(v.view(), h.view()).unwrap();
+                worst_product = worst_product.max(rel_err(truth_k, product));
+                // The transposed machine's p(h | v) is the original's p(v | h).
+                let mirrored = swapped.prob_h_given_v(v.view(), h.view()).unwrap();
+                worst_product = worst_product.max(rel_err(product, mirrored));
+                cases += 1;
+            }
+            let p_v = rbm.p_v_given_h(h.view()).unwrap();
+            for i in 0..n_v {
+                let marginal: f64 = (0..1usize << n_v)
+                    .filter(|k| (k >> i) & 1 == 1)
+                    .map(|k| truth[k])
+                    .sum();
+                worst_marginal = worst_marginal.max(rel_err(marginal, p_v[i]));
+            }
+            let column: Vec<f64> = (0..1usize << n_v)
+                .map(|k| -rbm.energy(state(k, n_v).view(), h.view()).unwrap())
+                .collect();
+            let f = rbm.free_energy_hidden(h.view()).unwrap();
+            worst_free = worst_free.max(rel_err(-log_sum_exp(&column), f));
+        }
+    }
+    assert!(overflows > 0, "no case overflowed a naive exp");
+    verified_dl::verify!(
+        "rbm.v-given-h",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst_product,
+        cases
+    );
+    verified_dl::verify!(
+        "rbm.vi-given-h",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst_marginal,
+        cases
+    );
+    verified_dl::verify!(
+        "rbm.free-energy-h",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst_free,
+        cases
+    );
+}
+
+#[test]
+fn energy_defines_a_normalized_joint() {
+    let mut rng = seeded(5);
+    let (mut worst_sum, mut worst_terms, mut cases) = (0.0f64, 0.0f64, 0);
+    for m in 0..64 {
+        let n_v = rng.random_range(1..=6);
+        let n_h = rng.random_range(1..=6);
+        let rbm = random_rbm(&mut rng, n_v, n_h, SCALES[m % SCALES.len()]);
+        let log_z = rbm.log_z().unwrap();
+        let mut total = 0.0;
+        for k in 0..1usize << n_v {
+            let v = state(k, n_v);
+            for l in 0..1usize << n_h {
+                let h = state(l, n_h);
+                let e = rbm.energy(v.view(), h.view()).unwrap();
+                // The energy term by term: -sum_ij v_i W_ij h_j - sum_i v_i b_i - sum_j h_j a_j.
+                let mut terms = 0.0;
+                for i in 0..n_v {
+                    for j in 0..n_h {
+                        terms -= v[i] * rbm.w()[(i, j)] * h[j];
+                    }
+                    terms -= v[i] * rbm.b()[i];
+                }
+                for j in 0..n_h {
+                    terms -= h[j] * rbm.a()[j];
+                }
+                worst_terms = worst_terms.max(rel_err(terms, e));
+                total += (-e - log_z).exp();
+                cases += 1;
+            }
+        }
+        worst_sum = worst_sum.max(rel_err(1.0, total));
+    }
+    verified_dl::verify!(
+        "rbm.energy",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst_sum.max(worst_terms),
+        cases
+    );
+}
+
+#[test]
+fn log_z_by_the_smaller_layer_matches_brute_force() {
+    let mut rng = seeded(6);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    let mut shapes: Vec<(usize, usize)> = (0..200)
+        .map(|_| (rng.random_range(1..=7), rng.random_range(1..=7)))
+        .collect();
+    // Lopsided machines: 16 units in one layer, 2 in the other.
+    shapes.extend([(16, 2), (2, 16)]);
+    for (m, &(n_v, n_h)) in shapes.iter().enumerate() {
+        let rbm = random_rbm(&mut rng, n_v, n_h, SCALES[m % SCALES.len()]);
+        let truth = brute::log_z(&rbm).unwrap();
+        for found in [
+            rbm.log_z().unwrap(),
+            rbm.log_z_by(Layer::Visible).unwrap(),
+            rbm.log_z_by(Layer::Hidden).unwrap(),
+        ] {
+            worst = worst.max(rel_err(truth, found));
+        }
+        cases += 1;
+    }
+    verified_dl::verify!("rbm.log-z", Method::Exhaustive, EXACT_TOL, worst, cases);
+}
+
+#[test]
+fn log_z_of_a_16_by_16_machine_is_the_same_through_either_layer() {
+    let mut rng = seeded(7);
+    let rbm = random_rbm(&mut rng, 16, 16, 1.0);
+    let by_v = rbm.log_z_by(Layer::Visible).unwrap();
+    let by_h = rbm.log_z_by(Layer::Hidden).unwrap();
+    println!("ln Z = {by_v:.17} (through v) and {by_h:.17} (through h)");
+    verified_dl::verify!(
+        "rbm.log-z",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        rel_err(by_v, by_h),
+        1
+    );
+}
+
+#[test]
+fn log_likelihood_is_minus_free_energy_minus_log_z() {
+    let mut rng = seeded(8);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for m in 0..50 {
+        let n_v = rng.random_range(1..=6);
+        let n_h = rng.random_range(1..=6);
+        let rbm = random_rbm(&mut rng, n_v, n_h, SCALES[m % SCALES.len()]);
+        let table = brute::log_joint_table(&rbm).unwrap();
+        let rows = rng.random_range(1..=5);
+        let mut data = Array2::zeros((rows, n_v));
+        let mut expected = 0.0;
+        for r in 0..rows {
+            let k = rng.random_range(0..1usize << n_v);
+            data.row_mut(r).assign(&state(k, n_v));
+            expected += log_sum_exp(&table.row(k).to_vec()) / rows as f64;
+        }
+        worst = worst.max(rel_err(expected, rbm.log_likelihood(data.view()).unwrap()));
+        cases += 1;
+    }
+    verified_dl::verify!(
+        "rbm.log-likelihood",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst,
+        cases
+    );
+}
