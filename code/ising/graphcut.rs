@@ -2,7 +2,7 @@
 //! Seheult, 1989).
 
 use super::maxflow::Graph;
-use super::model::{ensure_params, ensure_spins, pairs, Params};
+use super::model::{ensure_params, ensure_spins, Params};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 
@@ -36,16 +36,26 @@ pub fn cut_graph(c: ArrayView2<f64>, beta: f64) -> Result<(Graph, f64)> {
     }
     crate::error::ensure_finite("the field c", &c)?;
     let (rows, cols) = c.dim();
-    let mut graph = Graph::new(rows * cols);
+    let n_pairs = rows * cols.saturating_sub(1) + rows.saturating_sub(1) * cols;
+    let mut graph = Graph::with_capacity(rows * cols, n_pairs);
     let mut constant = 0.0;
     for ((r, col), &ci) in c.indexed_iter() {
         graph.add_terminal(r * cols + col, 2.0 * (-ci).max(0.0), 2.0 * ci.max(0.0))?;
         constant -= ci.abs();
     }
-    for ((r1, c1), (r2, c2)) in pairs(rows, cols) {
-        graph.add_edge(r1 * cols + c1, r2 * cols + c2, 2.0 * beta, 2.0 * beta)?;
-        constant -= beta;
+    // the neighbour pairs in the order of `pairs`: across, then down
+    for r in 0..rows {
+        for col in 0..cols {
+            let i = r * cols + col;
+            if col + 1 < cols {
+                graph.add_edge(i, i + 1, 2.0 * beta, 2.0 * beta)?;
+            }
+            if r + 1 < rows {
+                graph.add_edge(i, i + cols, 2.0 * beta, 2.0 * beta)?;
+            }
+        }
     }
+    constant -= beta * n_pairs as f64;
     Ok((graph, constant))
 }
 // ANCHOR_END: cut_graph

@@ -87,6 +87,16 @@ impl Graph {
         }
     }
 
+    /// A graph with `n` nodes and room for `edges` edges (2 `edges` arcs).
+    pub fn with_capacity(n: usize, edges: usize) -> Graph {
+        let mut g = Graph::new(n);
+        g.head.reserve(2 * edges);
+        g.next.reserve(2 * edges);
+        g.r_cap.reserve(2 * edges);
+        g.cap.reserve(2 * edges);
+        g
+    }
+
     /// The number of non-terminal nodes.
     pub fn nodes(&self) -> usize {
         self.first.len()
