@@ -247,3 +247,44 @@ fn figure_8_30_restores_as_bishop_reports() {
     assert!((0.955..0.965).contains(&by_icm), "ICM restores {by_icm}");
     assert!((0.985..0.995).contains(&by_cut), "the graph cut restores {by_cut}");
 }
+
+/// The unique minimisers of the energy over every configuration.
+fn exhaustive_argmin(y: &Array2<i8>, p: &Params) -> Vec<Array2<i8>> {
+    let (rows, cols) = y.dim();
+    let best = exhaustive_minimum(y, p);
+    (0..(1usize << (rows * cols)))
+        .map(|n| configuration(rows, cols, n))
+        .filter(|x| energy(x.view(), y.view(), p).unwrap() == best)
+        .collect()
+}
+
+#[test]
+fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
+    let mut rng = seeded(4107);
+    let mut cases = 0;
+    for _ in 0..300 {
+        let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
+        let y = random_spins(&mut rng, rows, cols);
+        let (h, beta) = (quarter(&mut rng, -4, 4), quarter(&mut rng, -2, 2));
+        // eta = |h| + 4 |beta| + k/4, k >= 1: strictly above the bound
+        let eta = h.abs() + 4.0 * beta.abs() + quarter(&mut rng, 1, 4);
+        let p = Params::new(h, beta, eta).unwrap();
+        assert_eq!(exhaustive_argmin(&y, &p), vec![y.clone()], "{p:?}");
+        cases += 1;
+    }
+    // the bound is tight: a pixel unlike its four neighbours flips once 4 beta > eta (h = 0)
+    let mut y = Array2::<i8>::ones((3, 3));
+    y[(1, 1)] = -1;
+    let at = |beta: f64| exhaustive_argmin(&y, &Params::new(0.0, beta, 2.0).unwrap());
+    assert_eq!(at(0.25), vec![y.clone()]);
+    assert_eq!(at(0.75), vec![Array2::<i8>::ones((3, 3))]);
+    // and on the noisy image of figure 8.30 (eta = 2.1, h = 0): the MAP is y up to beta = 0.5 < 2.1 / 4, not at 0.75
+    let x = test_image(200, 200);
+    let y = add_noise(x.view(), 0.1, &mut seeded(verified_dl::ising::figures::NOISE_SEED)).unwrap();
+    for beta in [0.0, 0.25, 0.5] {
+        assert_eq!(map_graph_cut(y.view(), &Params::new(0.0, beta, 2.1).unwrap()).unwrap(), y);
+        cases += 1;
+    }
+    assert_ne!(map_graph_cut(y.view(), &Params::new(0.0, 0.75, 2.1).unwrap()).unwrap(), y);
+    verified_dl::verify!("ising.map-is-y", Method::Exhaustive, DYADIC_TOL, 0.0, cases);
+}

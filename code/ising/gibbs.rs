@@ -89,6 +89,12 @@ pub fn marginals(
     for _ in 0..burn_in {
         gibbs_sweep(&mut x, y, &table, rng);
     }
+    Ok(average(&mut x, y, &table, samples, rng))
+}
+
+/// Runs `samples` Gibbs sweeps from the state `x` (left at the chain's last
+/// state) and returns the Rao-Blackwellised average of p(x_m = +1 | rest).
+pub fn average(x: &mut Array2<i8>, y: ArrayView2<i8>, table: &Table, samples: usize, rng: &mut Rng) -> Array2<f64> {
     let (rows, cols) = x.dim();
     let mut sum = Array2::<f64>::zeros((rows, cols));
     for _ in 0..samples {
@@ -100,7 +106,7 @@ pub fn marginals(
             }
         }
     }
-    Ok(sum / samples as f64)
+    sum / samples.max(1) as f64
 }
 // ANCHOR_END: marginals
 
