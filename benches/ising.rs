@@ -30,7 +30,11 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("max-flow only (Boykov-Kolmogorov)", |b| {
         let (g, _) = cut_graph(field(y.view(), &p).view(), p.beta).unwrap();
-        b.iter_batched_ref(|| g.clone(), |g| black_box(g.max_flow()), criterion::BatchSize::LargeInput)
+        b.iter_batched_ref(
+            || g.clone(),
+            |g| black_box(g.max_flow()),
+            criterion::BatchSize::LargeInput,
+        )
     });
     group.bench_function("exact MAP by graph cut (build + max-flow + read)", |b| {
         b.iter(|| black_box(map_graph_cut(y.view(), &p).unwrap()))

@@ -6,6 +6,7 @@ use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{seeded, Rng};
 use verified_dl::ising::icm::{icm_from, icm_update};
+use verified_dl::ising::image::add_noise;
 use verified_dl::ising::model::{energy, flip_diff, local_diff, neighbour_sum, pairs, Params};
 use verified_dl::Error;
 
@@ -22,7 +23,12 @@ fn quarter(rng: &mut Rng, lo: i32, hi: i32) -> f64 {
 
 /// Random dyadic parameters of any sign.
 fn random_params(rng: &mut Rng) -> Params {
-    Params::new(quarter(rng, -8, 8), quarter(rng, -8, 8), quarter(rng, -8, 8)).unwrap()
+    Params::new(
+        quarter(rng, -8, 8),
+        quarter(rng, -8, 8),
+        quarter(rng, -8, 8),
+    )
+    .unwrap()
 }
 
 fn random_spins(rng: &mut Rng, rows: usize, cols: usize) -> Array2<i8> {
@@ -32,7 +38,13 @@ fn random_spins(rng: &mut Rng, rows: usize, cols: usize) -> Array2<i8> {
 /// Every configuration of a rows x cols grid, configuration `n` having pixel
 /// `i` (row-major) equal to +1 when bit `i` of `n` is set.
 fn configuration(rows: usize, cols: usize, n: usize) -> Array2<i8> {
-    Array2::from_shape_fn((rows, cols), |(r, c)| if n >> (r * cols + c) & 1 == 1 { 1 } else { -1 })
+    Array2::from_shape_fn((rows, cols), |(r, c)| {
+        if n >> (r * cols + c) & 1 == 1 {
+            1
+        } else {
+            -1
+        }
+    })
 }
 
 /// The energy from an independently built list of pairs: every unordered pair
@@ -50,7 +62,11 @@ fn energy_by_pair_search(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> f64 {
         }
     }
     let field: f64 = x.iter().map(|&v| f64::from(v)).sum();
-    let data: f64 = x.iter().zip(y.iter()).map(|(&a, &b)| f64::from(a * b)).sum();
+    let data: f64 = x
+        .iter()
+        .zip(y.iter())
+        .map(|(&a, &b)| f64::from(a * b))
+        .sum();
     p.h * field - p.beta * coupling - p.eta * data
 }
 
@@ -61,16 +77,29 @@ fn energy_counts_each_pair_once() {
     let mut cases = 0;
     for rows in 1..=6 {
         for cols in 1..=6 {
-            assert_eq!(pairs(rows, cols).len(), rows * (cols - 1) + (rows - 1) * cols);
+            assert_eq!(
+                pairs(rows, cols).len(),
+                rows * (cols - 1) + (rows - 1) * cols
+            );
             for _ in 0..20 {
-                let (x, y, p) = (random_spins(&mut rng, rows, cols), random_spins(&mut rng, rows, cols), random_params(&mut rng));
+                let (x, y, p) = (
+                    random_spins(&mut rng, rows, cols),
+                    random_spins(&mut rng, rows, cols),
+                    random_params(&mut rng),
+                );
                 let e = energy(x.view(), y.view(), &p).unwrap();
                 worst = worst.max((e - energy_by_pair_search(&x, &y, &p)).abs());
                 cases += 1;
             }
         }
     }
-    verified_dl::verify!("ising.energy", Method::ExactArithmetic, DYADIC_TOL, worst, cases);
+    verified_dl::verify!(
+        "ising.energy",
+        Method::ExactArithmetic,
+        DYADIC_TOL,
+        worst,
+        cases
+    );
 }
 
 /// x with pixel (r, c) set to v.
@@ -87,7 +116,11 @@ fn local_diff_equals_full_energy_difference() {
     let (mut cases, mut corners, mut edges, mut interior) = (0, 0, 0, 0);
     for trial in 0..600 {
         let (rows, cols) = (1 + trial % 7, 1 + (trial / 7) % 7);
-        let (x, y, p) = (random_spins(&mut rng, rows, cols), random_spins(&mut rng, rows, cols), random_params(&mut rng));
+        let (x, y, p) = (
+            random_spins(&mut rng, rows, cols),
+            random_spins(&mut rng, rows, cols),
+            random_params(&mut rng),
+        );
         for r in 0..rows {
             for c in 0..cols {
                 let plus = energy(with(&x, (r, c), 1).view(), y.view(), &p).unwrap();
@@ -96,8 +129,11 @@ fn local_diff_equals_full_energy_difference() {
                 worst = worst.max((d - (plus - minus)).abs());
                 let flipped = energy(with(&x, (r, c), -x[(r, c)]).view(), y.view(), &p).unwrap();
                 let before = energy(x.view(), y.view(), &p).unwrap();
-                worst_flip = worst_flip.max((flip_diff(x.view(), y.view(), &p, (r, c)).unwrap() - (flipped - before)).abs());
-                let boundary = usize::from(r == 0 || r + 1 == rows) + usize::from(c == 0 || c + 1 == cols);
+                worst_flip = worst_flip.max(
+                    (flip_diff(x.view(), y.view(), &p, (r, c)).unwrap() - (flipped - before)).abs(),
+                );
+                let boundary =
+                    usize::from(r == 0 || r + 1 == rows) + usize::from(c == 0 || c + 1 == cols);
                 match boundary {
                     2 => corners += 1,
                     1 => edges += 1,
@@ -107,9 +143,24 @@ fn local_diff_equals_full_energy_difference() {
             }
         }
     }
-    assert!(corners > 0 && edges > 0 && interior > 0, "{corners} {edges} {interior}");
-    verified_dl::verify!("ising.local-diff", Method::ExactArithmetic, DYADIC_TOL, worst, cases);
-    verified_dl::verify!("ising.flip-diff", Method::ExactArithmetic, DYADIC_TOL, worst_flip, cases);
+    assert!(
+        corners > 0 && edges > 0 && interior > 0,
+        "{corners} {edges} {interior}"
+    );
+    verified_dl::verify!(
+        "ising.local-diff",
+        Method::ExactArithmetic,
+        DYADIC_TOL,
+        worst,
+        cases
+    );
+    verified_dl::verify!(
+        "ising.flip-diff",
+        Method::ExactArithmetic,
+        DYADIC_TOL,
+        worst_flip,
+        cases
+    );
 }
 
 /// The energy if the coupling summed over ordered pairs, i.e. each unordered pair twice.
@@ -122,7 +173,11 @@ fn energy_double_counted(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> f64 {
         }
     }
     let field: f64 = x.iter().map(|&v| f64::from(v)).sum();
-    let data: f64 = x.iter().zip(y.iter()).map(|(&a, &b)| f64::from(a * b)).sum();
+    let data: f64 = x
+        .iter()
+        .zip(y.iter())
+        .map(|(&a, &b)| f64::from(a * b))
+        .sum();
     p.h * field - p.beta * coupling - p.eta * data
 }
 
@@ -133,10 +188,15 @@ fn double_counted_pairs_double_the_coupling_term() {
     let (mut cases, mut once_formula_wrong) = (0, 0);
     for trial in 0..300 {
         let (rows, cols) = (1 + trial % 6, 1 + (trial / 6) % 6);
-        let (x, y, p) = (random_spins(&mut rng, rows, cols), random_spins(&mut rng, rows, cols), random_params(&mut rng));
+        let (x, y, p) = (
+            random_spins(&mut rng, rows, cols),
+            random_spins(&mut rng, rows, cols),
+            random_params(&mut rng),
+        );
         for r in 0..rows {
             for c in 0..cols {
-                let diff = energy_double_counted(&with(&x, (r, c), 1), &y, &p) - energy_double_counted(&with(&x, (r, c), -1), &y, &p);
+                let diff = energy_double_counted(&with(&x, (r, c), 1), &y, &p)
+                    - energy_double_counted(&with(&x, (r, c), -1), &y, &p);
                 let s = f64::from(neighbour_sum(x.view(), r, c));
                 let doubled = 2.0 * p.h - 4.0 * p.beta * s - 2.0 * p.eta * f64::from(y[(r, c)]);
                 worst = worst.max((diff - doubled).abs());
@@ -150,8 +210,17 @@ fn double_counted_pairs_double_the_coupling_term() {
             }
         }
     }
-    assert!(once_formula_wrong > cases / 3, "{once_formula_wrong} of {cases}");
-    verified_dl::verify!("ising.double-count", Method::ExactArithmetic, DYADIC_TOL, worst, cases);
+    assert!(
+        once_formula_wrong > cases / 3,
+        "{once_formula_wrong} of {cases}"
+    );
+    verified_dl::verify!(
+        "ising.double-count",
+        Method::ExactArithmetic,
+        DYADIC_TOL,
+        worst,
+        cases
+    );
 }
 
 /// The minimisers of the energy over every configuration.
@@ -195,7 +264,13 @@ fn map_at_beta_and_h_zero_is_y_for_every_grid_up_to_4x4() {
             }
         }
     }
-    verified_dl::verify!("ising.map-beta0", Method::Exhaustive, DYADIC_TOL, 0.0, cases);
+    verified_dl::verify!(
+        "ising.map-beta0",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        0.0,
+        cases
+    );
 }
 
 #[test]
@@ -210,7 +285,13 @@ fn erratum_ising_eta_sign() {
     assert_eq!(best, -4.0);
     assert_eq!(argmin, vec![y.mapv(|v| -v)]);
     assert!(e_y > best);
-    verified_dl::verify!("erratum.ising-eta-sign", Method::Property, DYADIC_TOL, 0.0, 1);
+    verified_dl::verify!(
+        "erratum.ising-eta-sign",
+        Method::Property,
+        DYADIC_TOL,
+        0.0,
+        1
+    );
 }
 
 #[test]
@@ -220,7 +301,11 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
     let mut worst_increase = 0.0f64;
     for trial in 0..200 {
         let (rows, cols) = (1 + trial % 8, 1 + (trial / 8) % 8);
-        let (x0, y, p) = (random_spins(&mut rng, rows, cols), random_spins(&mut rng, rows, cols), random_params(&mut rng));
+        let (x0, y, p) = (
+            random_spins(&mut rng, rows, cols),
+            random_spins(&mut rng, rows, cols),
+            random_params(&mut rng),
+        );
         // every single update, in ICM's raster order, checked against full energies
         let mut x = x0.clone();
         let mut e = energy(x.view(), y.view(), &p).unwrap();
@@ -251,13 +336,22 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
         for r in 0..rows {
             for c in 0..cols {
                 let flipped = with(&run.x, (r, c), -run.x[(r, c)]);
-                assert!(energy(flipped.view(), y.view(), &p).unwrap() >= e, "trial {trial} pixel ({r}, {c})");
+                assert!(
+                    energy(flipped.view(), y.view(), &p).unwrap() >= e,
+                    "trial {trial} pixel ({r}, {c})"
+                );
             }
         }
         cases += 1;
     }
     assert!(flips > 0 && updates > flips);
-    verified_dl::verify!("ising.icm", Method::Property, DYADIC_TOL, worst_increase.max(0.0), cases);
+    verified_dl::verify!(
+        "ising.icm",
+        Method::Property,
+        DYADIC_TOL,
+        worst_increase.max(0.0),
+        cases
+    );
 }
 
 #[test]
@@ -266,17 +360,28 @@ fn bad_input_is_an_error_that_names_the_value() {
     let x = Array2::<i8>::ones((2, 3));
     let y = Array2::<i8>::ones((3, 2));
     match energy(x.view(), y.view(), &p) {
-        Err(Error::ShapeMismatch { expected, found, .. }) => assert_eq!((expected, found), (vec![3, 2], vec![2, 3])),
+        Err(Error::ShapeMismatch {
+            expected, found, ..
+        }) => assert_eq!((expected, found), (vec![3, 2], vec![2, 3])),
         other => panic!("{other:?}"),
     }
     let mut bad = Array2::<i8>::ones((2, 2));
     bad[(1, 0)] = 0;
     let err = energy(bad.view(), bad.view(), &p).unwrap_err();
-    assert!(matches!(&err, Error::BadValue { index, value, .. } if *index == vec![1, 0] && *value == 0.0), "{err}");
+    assert!(
+        matches!(&err, Error::BadValue { index, value, .. } if *index == vec![1, 0] && *value == 0.0),
+        "{err}"
+    );
     assert!(err.to_string().contains("-1 or +1"), "{err}");
     bad[(1, 0)] = 3;
-    assert!(matches!(local_diff(x.view(), bad.view(), &p, (0, 0)), Err(Error::BadValue { value, .. }) if value == 3.0));
-    for (h, beta, eta) in [(f64::NAN, 1.0, 1.0), (0.0, f64::INFINITY, 1.0), (0.0, 1.0, f64::NEG_INFINITY)] {
+    assert!(
+        matches!(local_diff(x.view(), bad.view(), &p, (0, 0)), Err(Error::BadValue { value, .. }) if value == 3.0)
+    );
+    for (h, beta, eta) in [
+        (f64::NAN, 1.0, 1.0),
+        (0.0, f64::INFINITY, 1.0),
+        (0.0, 1.0, f64::NEG_INFINITY),
+    ] {
         let err = Params::new(h, beta, eta).unwrap_err();
         assert!(matches!(err, Error::NonFinite { .. }), "{err}");
         let hand = Params { h, beta, eta };
@@ -284,11 +389,35 @@ fn bad_input_is_an_error_that_names_the_value() {
         assert!(verified_dl::ising::map_graph_cut(x.view(), &hand).is_err());
         assert!(verified_dl::ising::icm(x.view(), &hand, 10).is_err());
     }
-    assert!(matches!(local_diff(x.view(), x.view(), &p, (2, 0)), Err(Error::BadSize { value: 2, .. })));
-    assert!(matches!(local_diff(x.view(), x.view(), &p, (0, 3)), Err(Error::BadSize { value: 3, .. })));
+    assert!(matches!(
+        local_diff(x.view(), x.view(), &p, (2, 0)),
+        Err(Error::BadSize { value: 2, .. })
+    ));
+    assert!(matches!(
+        local_diff(x.view(), x.view(), &p, (0, 3)),
+        Err(Error::BadSize { value: 3, .. })
+    ));
     let empty = Array2::<i8>::ones((0, 4));
-    assert!(matches!(energy(empty.view(), empty.view(), &p), Err(Error::BadSize { value: 0, .. })));
+    assert!(matches!(
+        energy(empty.view(), empty.view(), &p),
+        Err(Error::BadSize { value: 0, .. })
+    ));
+    // noise: a fraction outside [0, 1], or an image that is not -1/+1
+    let mut rng = seeded(1);
+    assert!(
+        matches!(add_noise(x.view(), 1.5, &mut rng), Err(Error::BadValue { value, .. }) if value == 1.5)
+    );
+    assert!(matches!(
+        add_noise(x.view(), -0.1, &mut rng),
+        Err(Error::BadValue { .. })
+    ));
+    assert!(
+        matches!(add_noise(bad.view(), 0.1, &mut rng), Err(Error::BadValue { value, .. }) if value == 3.0)
+    );
     // ICM that cannot converge in the sweeps allowed: an error, not a wrong answer
     let y = Array2::from_shape_vec((1, 2), vec![1i8, -1]).unwrap();
-    assert!(matches!(verified_dl::ising::icm(y.view(), &Params::new(0.0, 1.0, 0.0).unwrap(), 1), Err(Error::Invalid(_))));
+    assert!(matches!(
+        verified_dl::ising::icm(y.view(), &Params::new(0.0, 1.0, 0.0).unwrap(), 1),
+        Err(Error::Invalid(_))
+    ));
 }

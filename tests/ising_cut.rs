@@ -27,7 +27,13 @@ fn random_spins(rng: &mut Rng, rows: usize, cols: usize) -> Array2<i8> {
 }
 
 fn configuration(rows: usize, cols: usize, n: usize) -> Array2<i8> {
-    Array2::from_shape_fn((rows, cols), |(r, c)| if n >> (r * cols + c) & 1 == 1 { 1 } else { -1 })
+    Array2::from_shape_fn((rows, cols), |(r, c)| {
+        if n >> (r * cols + c) & 1 == 1 {
+            1
+        } else {
+            -1
+        }
+    })
 }
 
 /// A random graph on `n` nodes: each ordered pair gets an arc with probability 0.4.
@@ -74,10 +80,19 @@ fn max_flow_equals_the_brute_force_minimum_cut() {
             balance[i] -= f;
             balance[j] += f;
         }
-        assert!(balance.iter().all(|&b| b == 0.0), "trial {trial}: {balance:?}");
+        assert!(
+            balance.iter().all(|&b| b == 0.0),
+            "trial {trial}: {balance:?}"
+        );
         cases += 1;
     }
-    verified_dl::verify!("ising.maxflow", Method::Exhaustive, DYADIC_TOL, worst, cases);
+    verified_dl::verify!(
+        "ising.maxflow",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        worst,
+        cases
+    );
 }
 
 #[test]
@@ -88,7 +103,8 @@ fn flows_respect_the_capacities() {
         let mut g = Graph::new(n);
         let mut caps = Vec::new();
         for i in 0..n {
-            g.add_terminal(i, quarter(&mut rng, 0, 12), quarter(&mut rng, 0, 12)).unwrap();
+            g.add_terminal(i, quarter(&mut rng, 0, 12), quarter(&mut rng, 0, 12))
+                .unwrap();
             for j in (i + 1)..n {
                 if rng.random_bool(0.5) {
                     let (a, b) = (quarter(&mut rng, 0, 12), quarter(&mut rng, 0, 12));
@@ -100,7 +116,10 @@ fn flows_respect_the_capacities() {
         g.max_flow();
         let (arcs, _) = g.flows();
         for (&(_, _, f), &(a, b)) in arcs.iter().zip(&caps) {
-            assert!(f <= a && -f <= b, "flow {f} on an arc of capacities {a}, {b}");
+            assert!(
+                f <= a && -f <= b,
+                "flow {f} on an arc of capacities {a}, {b}"
+            );
         }
     }
 }
@@ -108,17 +127,36 @@ fn flows_respect_the_capacities() {
 #[test]
 fn max_flow_rejects_bad_capacities_and_nodes() {
     let mut g = Graph::new(3);
-    assert!(matches!(g.add_terminal(3, 1.0, 0.0), Err(Error::BadSize { value: 3, .. })));
-    assert!(matches!(g.add_terminal(0, -1.0, 0.0), Err(Error::BadValue { value, .. }) if value == -1.0));
-    assert!(matches!(g.add_terminal(0, 0.0, f64::NAN), Err(Error::NonFinite { .. })));
-    assert!(matches!(g.add_edge(0, 5, 1.0, 1.0), Err(Error::BadSize { value: 5, .. })));
+    assert!(matches!(
+        g.add_terminal(3, 1.0, 0.0),
+        Err(Error::BadSize { value: 3, .. })
+    ));
+    assert!(
+        matches!(g.add_terminal(0, -1.0, 0.0), Err(Error::BadValue { value, .. }) if value == -1.0)
+    );
+    assert!(matches!(
+        g.add_terminal(0, 0.0, f64::NAN),
+        Err(Error::NonFinite { .. })
+    ));
+    assert!(matches!(
+        g.add_edge(0, 5, 1.0, 1.0),
+        Err(Error::BadSize { value: 5, .. })
+    ));
     assert!(matches!(g.add_edge(1, 1, 1.0, 1.0), Err(Error::Invalid(_))));
-    assert!(matches!(g.add_edge(0, 1, 1.0, -0.5), Err(Error::BadValue { value, .. }) if value == -0.5));
-    assert!(matches!(g.cut_value(&[true]), Err(Error::ShapeMismatch { .. })));
+    assert!(
+        matches!(g.add_edge(0, 1, 1.0, -0.5), Err(Error::BadValue { value, .. }) if value == -0.5)
+    );
+    assert!(matches!(
+        g.cut_value(&[true]),
+        Err(Error::ShapeMismatch { .. })
+    ));
     // beta < 0 has no cut graph: its pair capacity 2 beta would be negative
     let c = Array2::<f64>::zeros((2, 2));
     let err = cut_graph(c.view(), -0.5).unwrap_err();
-    assert!(matches!(err, Error::BadValue { value, .. } if value == -0.5), "{err}");
+    assert!(
+        matches!(err, Error::BadValue { value, .. } if value == -0.5),
+        "{err}"
+    );
     assert!(err.to_string().contains("submodular"), "{err}");
 }
 
@@ -129,7 +167,12 @@ fn every_cut_costs_the_energy_minus_a_constant() {
     for trial in 0..60 {
         let (rows, cols) = (1 + trial % 4, 1 + (trial / 4) % 4);
         let y = random_spins(&mut rng, rows, cols);
-        let p = Params::new(quarter(&mut rng, -8, 8), quarter(&mut rng, 0, 8), quarter(&mut rng, -8, 8)).unwrap();
+        let p = Params::new(
+            quarter(&mut rng, -8, 8),
+            quarter(&mut rng, 0, 8),
+            quarter(&mut rng, -8, 8),
+        )
+        .unwrap();
         let (g, k) = cut_graph(field(y.view(), &p).view(), p.beta).unwrap();
         for n in 0..(1usize << (rows * cols)) {
             let x = configuration(rows, cols, n);
@@ -177,13 +220,24 @@ fn graph_cut_finds_the_exhaustive_minimum_for_every_submodular_sign() {
         let (sh, se, sb) = (trial % 3 - 1, (trial / 3) % 3 - 1, (trial / 9) % 2);
         let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
         let y = random_spins(&mut rng, rows, cols);
-        let p = Params::new(signed(&mut rng, sh), signed(&mut rng, sb), signed(&mut rng, se)).unwrap();
+        let p = Params::new(
+            signed(&mut rng, sh),
+            signed(&mut rng, sb),
+            signed(&mut rng, se),
+        )
+        .unwrap();
         let x = map_graph_cut(y.view(), &p).unwrap();
         let e = energy(x.view(), y.view(), &p).unwrap();
         worst = worst.max((e - exhaustive_minimum(&y, &p)).abs());
         cases += 1;
     }
-    verified_dl::verify!("ising.map-cut", Method::Exhaustive, DYADIC_TOL, worst, cases);
+    verified_dl::verify!(
+        "ising.map-cut",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        worst,
+        cases
+    );
 }
 
 #[test]
@@ -193,7 +247,12 @@ fn checkerboard_substitution_reverses_the_sign_of_beta() {
     for trial in 0..400 {
         let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
         let y = random_spins(&mut rng, rows, cols);
-        let p = Params::new(quarter(&mut rng, -8, 8), signed(&mut rng, -1), quarter(&mut rng, -8, 8)).unwrap();
+        let p = Params::new(
+            quarter(&mut rng, -8, 8),
+            signed(&mut rng, -1),
+            quarter(&mut rng, -8, 8),
+        )
+        .unwrap();
         let sigma = Array2::from_shape_fn((rows, cols), |(r, c)| checkerboard(r, c));
         // E(x) with field c and coupling beta equals the energy of x' = sigma x with field sigma c and coupling -beta
         let c = field(y.view(), &p);
@@ -208,10 +267,17 @@ fn checkerboard_substitution_reverses_the_sign_of_beta() {
         }
         // and so the MAP for beta < 0 comes from one cut as well
         let x = map_graph_cut(y.view(), &p).unwrap();
-        worst_map = worst_map.max((energy(x.view(), y.view(), &p).unwrap() - exhaustive_minimum(&y, &p)).abs());
+        worst_map = worst_map
+            .max((energy(x.view(), y.view(), &p).unwrap() - exhaustive_minimum(&y, &p)).abs());
         cases += 1;
     }
-    verified_dl::verify!("ising.gauge", Method::Exhaustive, DYADIC_TOL, worst.max(worst_map), cases);
+    verified_dl::verify!(
+        "ising.gauge",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        worst.max(worst_map),
+        cases
+    );
 }
 
 #[test]
@@ -220,12 +286,21 @@ fn graph_cut_is_never_above_icm_on_large_images() {
     let mut cases = 0;
     for (rows, cols) in [(200, 200), (128, 96), (64, 300)] {
         let x = test_image(rows, cols);
-        for (h, beta, eta) in [(0.0, 1.0, 2.1), (0.25, 0.5, 1.0), (-0.5, 1.5, 2.0), (0.0, 0.25, 0.75), (0.1, -0.8, 1.3)] {
+        for (h, beta, eta) in [
+            (0.0, 1.0, 2.1),
+            (0.25, 0.5, 1.0),
+            (-0.5, 1.5, 2.0),
+            (0.0, 0.25, 0.75),
+            (0.1, -0.8, 1.3),
+        ] {
             let p = Params::new(h, beta, eta).unwrap();
             let y = add_noise(x.view(), 0.1, &mut rng).unwrap();
             let e_icm = energy(icm(y.view(), &p, 1000).unwrap().x.view(), y.view(), &p).unwrap();
             let e_cut = energy(map_graph_cut(y.view(), &p).unwrap().view(), y.view(), &p).unwrap();
-            assert!(e_cut <= e_icm, "{rows}x{cols} {p:?}: cut {e_cut} > ICM {e_icm}");
+            assert!(
+                e_cut <= e_icm,
+                "{rows}x{cols} {p:?}: cut {e_cut} > ICM {e_icm}"
+            );
             cases += 1;
         }
     }
@@ -237,7 +312,12 @@ fn graph_cut_is_never_above_icm_on_large_images() {
 #[test]
 fn figure_8_30_restores_as_bishop_reports() {
     let x = test_image(200, 200);
-    let y = add_noise(x.view(), 0.1, &mut seeded(verified_dl::ising::figures::NOISE_SEED)).unwrap();
+    let y = add_noise(
+        x.view(),
+        0.1,
+        &mut seeded(verified_dl::ising::figures::NOISE_SEED),
+    )
+    .unwrap();
     let p = Params::bishop();
     // exactly 4000 of the 40000 pixels are flipped
     assert_eq!(x.iter().zip(y.iter()).filter(|(a, b)| a != b).count(), 4000);
@@ -245,7 +325,10 @@ fn figure_8_30_restores_as_bishop_reports() {
     let by_cut = agreement(x.view(), map_graph_cut(y.view(), &p).unwrap().view()).unwrap();
     // Bishop's percentages are rounded to the nearest per cent
     assert!((0.955..0.965).contains(&by_icm), "ICM restores {by_icm}");
-    assert!((0.985..0.995).contains(&by_cut), "the graph cut restores {by_cut}");
+    assert!(
+        (0.985..0.995).contains(&by_cut),
+        "the graph cut restores {by_cut}"
+    );
 }
 
 /// The unique minimisers of the energy over every configuration.
@@ -280,11 +363,22 @@ fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
     assert_eq!(at(0.75), vec![Array2::<i8>::ones((3, 3))]);
     // and on the noisy image of figure 8.30 (eta = 2.1, h = 0): the MAP is y up to beta = 0.5 < 2.1 / 4, not at 0.75
     let x = test_image(200, 200);
-    let y = add_noise(x.view(), 0.1, &mut seeded(verified_dl::ising::figures::NOISE_SEED)).unwrap();
+    let y = add_noise(
+        x.view(),
+        0.1,
+        &mut seeded(verified_dl::ising::figures::NOISE_SEED),
+    )
+    .unwrap();
     for beta in [0.0, 0.25, 0.5] {
-        assert_eq!(map_graph_cut(y.view(), &Params::new(0.0, beta, 2.1).unwrap()).unwrap(), y);
+        assert_eq!(
+            map_graph_cut(y.view(), &Params::new(0.0, beta, 2.1).unwrap()).unwrap(),
+            y
+        );
         cases += 1;
     }
-    assert_ne!(map_graph_cut(y.view(), &Params::new(0.0, 0.75, 2.1).unwrap()).unwrap(), y);
+    assert_ne!(
+        map_graph_cut(y.view(), &Params::new(0.0, 0.75, 2.1).unwrap()).unwrap(),
+        y
+    );
     verified_dl::verify!("ising.map-is-y", Method::Exhaustive, DYADIC_TOL, 0.0, cases);
 }

@@ -17,8 +17,9 @@ use verified_dl::Error;
 /// with N = 1 000 000 it is 0.0005 sqrt(tau). The test measures the standard
 /// error by batch means and asserts that this tolerance is at least four of
 /// them, so a correct sampler fails it with probability below 1e-4 per
-/// pixel, while a wrong conditional (a factor 2 in beta, say) moves the
-/// marginals by several hundredths.
+/// pixel, while a wrong conditional moves them much further: doubling beta
+/// (pairs counted twice) moves the largest marginal of the three parameter
+/// sets of the test by 0.06, 0.43 and 0.49.
 const GIBBS_TOL: f64 = 0.01;
 /// Sweeps averaged by the Gibbs test.
 const SWEEPS: usize = 1_000_000;
@@ -28,7 +29,13 @@ fn random_spins(rng: &mut Rng, rows: usize, cols: usize) -> Array2<i8> {
 }
 
 fn configuration(rows: usize, cols: usize, n: usize) -> Array2<i8> {
-    Array2::from_shape_fn((rows, cols), |(r, c)| if n >> (r * cols + c) & 1 == 1 { 1 } else { -1 })
+    Array2::from_shape_fn((rows, cols), |(r, c)| {
+        if n >> (r * cols + c) & 1 == 1 {
+            1
+        } else {
+            -1
+        }
+    })
 }
 
 /// p(x_m = +1 | y) for every pixel, by summing exp(-E) over all configurations.
@@ -60,8 +67,16 @@ fn conditional_is_the_sigmoid_of_minus_the_local_difference() {
     let (mut worst, mut cases) = (0.0f64, 0);
     for trial in 0..300 {
         let (rows, cols) = (1 + trial % 5, 1 + (trial / 5) % 5);
-        let (x, y) = (random_spins(&mut rng, rows, cols), random_spins(&mut rng, rows, cols));
-        let p = Params::new(rng.random_range(-2.0..2.0), rng.random_range(-2.0..2.0), rng.random_range(-2.0..2.0)).unwrap();
+        let (x, y) = (
+            random_spins(&mut rng, rows, cols),
+            random_spins(&mut rng, rows, cols),
+        );
+        let p = Params::new(
+            rng.random_range(-2.0..2.0),
+            rng.random_range(-2.0..2.0),
+            rng.random_range(-2.0..2.0),
+        )
+        .unwrap();
         let table = Table::new(&p);
         for r in 0..rows {
             for c in 0..cols {
@@ -69,16 +84,27 @@ fn conditional_is_the_sigmoid_of_minus_the_local_difference() {
                 plus[(r, c)] = 1;
                 let mut minus = x.clone();
                 minus[(r, c)] = -1;
-                let (ep, em) = (energy(plus.view(), y.view(), &p).unwrap(), energy(minus.view(), y.view(), &p).unwrap());
+                let (ep, em) = (
+                    energy(plus.view(), y.view(), &p).unwrap(),
+                    energy(minus.view(), y.view(), &p).unwrap(),
+                );
                 // p(+1 | rest) = exp(-E+) / (exp(-E+) + exp(-E-)), from the two full energies
                 let truth = 1.0 / (1.0 + (ep - em).exp());
                 let formula = conditional_plus(x.view(), y.view(), &p, r, c);
-                worst = worst.max(rel_err(truth, formula)).max(rel_err(truth, table.at(x.view(), y.view(), r, c)));
+                worst = worst
+                    .max(rel_err(truth, formula))
+                    .max(rel_err(truth, table.at(x.view(), y.view(), r, c)));
                 cases += 1;
             }
         }
     }
-    verified_dl::verify!("ising.conditional", Method::FloatingPoint, EXACT_TOL, worst, cases);
+    verified_dl::verify!(
+        "ising.conditional",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        cases
+    );
 }
 
 #[test]
@@ -97,12 +123,24 @@ fn gibbs_marginals_match_enumeration() {
             gibbs_sweep(&mut x, y.view(), &table, &mut sampler); // burn-in
         }
         let batches = 20;
-        let means: Vec<Array2<f64>> = (0..batches).map(|_| average(&mut x, y.view(), &table, SWEEPS / batches, &mut sampler)).collect();
-        let mean = means.iter().fold(Array2::<f64>::zeros((3, 3)), |a, m| a + m) / batches as f64;
+        let means: Vec<Array2<f64>> = (0..batches)
+            .map(|_| average(&mut x, y.view(), &table, SWEEPS / batches, &mut sampler))
+            .collect();
+        let mean = means
+            .iter()
+            .fold(Array2::<f64>::zeros((3, 3)), |a, m| a + m)
+            / batches as f64;
         for ((r, c), &e) in exact.indexed_iter() {
-            let var = means.iter().map(|m| (m[(r, c)] - mean[(r, c)]).powi(2)).sum::<f64>() / (batches - 1) as f64;
+            let var = means
+                .iter()
+                .map(|m| (m[(r, c)] - mean[(r, c)]).powi(2))
+                .sum::<f64>()
+                / (batches - 1) as f64;
             let se = (var / batches as f64).sqrt();
-            assert!(GIBBS_TOL >= 4.0 * se, "pixel ({r}, {c}): standard error {se}");
+            assert!(
+                GIBBS_TOL >= 4.0 * se,
+                "pixel ({r}, {c}): standard error {se}"
+            );
             worst = worst.max((mean[(r, c)] - e).abs());
             worst_se = worst_se.max(se);
             cases += 1;
@@ -116,7 +154,13 @@ fn gibbs_marginals_match_enumeration() {
 fn gibbs_rejects_bad_input() {
     let y = Array2::<i8>::ones((2, 2));
     let p = Params::bishop();
-    assert!(matches!(marginals(y.view(), y.view(), &p, 0, 0, &mut seeded(1)), Err(Error::BadSize { value: 0, .. })));
+    assert!(matches!(
+        marginals(y.view(), y.view(), &p, 0, 0, &mut seeded(1)),
+        Err(Error::BadSize { value: 0, .. })
+    ));
     let x = Array2::<i8>::ones((2, 3));
-    assert!(matches!(marginals(x.view(), y.view(), &p, 0, 1, &mut seeded(1)), Err(Error::ShapeMismatch { .. })));
+    assert!(matches!(
+        marginals(x.view(), y.view(), &p, 0, 1, &mut seeded(1)),
+        Err(Error::ShapeMismatch { .. })
+    ));
 }

@@ -58,7 +58,15 @@ pub fn figure_8_30() -> Denoising {
     let p = Params::bishop();
     let by_icm = icm(y.view(), &p, 1000).expect("ICM converges").x;
     let cut = map_graph_cut(y.view(), &p).expect("valid image");
-    let m = marginals(y.view(), y.view(), &p, BURN_IN, SAMPLES, &mut seeded(GIBBS_SEED)).expect("valid image");
+    let m = marginals(
+        y.view(),
+        y.view(),
+        &p,
+        BURN_IN,
+        SAMPLES,
+        &mut seeded(GIBBS_SEED),
+    )
+    .expect("valid image");
     let mpm = mpm(m.view(), y.view());
     Denoising {
         x,
@@ -83,11 +91,25 @@ pub fn accuracy_against_beta(d: &Denoising) -> [Vec<(f64, f64)>; 3] {
     let (mut a_icm, mut a_cut, mut a_mpm) = (Vec::new(), Vec::new(), Vec::new());
     for (k, beta) in betas().into_iter().enumerate() {
         let p = Params::new(0.0, beta, 2.1).expect("finite");
-        a_icm.push((beta, d.restored(&icm(d.y.view(), &p, 1000).expect("ICM converges").x)));
-        a_cut.push((beta, d.restored(&map_graph_cut(d.y.view(), &p).expect("valid image"))));
+        a_icm.push((
+            beta,
+            d.restored(&icm(d.y.view(), &p, 1000).expect("ICM converges").x),
+        ));
+        a_cut.push((
+            beta,
+            d.restored(&map_graph_cut(d.y.view(), &p).expect("valid image")),
+        ));
         if k % 2 == 0 {
             let (burn_in, samples) = SWEEP_GIBBS;
-            let m = marginals(d.y.view(), d.y.view(), &p, burn_in, samples, &mut seeded(GIBBS_SEED + k as u64)).expect("valid image");
+            let m = marginals(
+                d.y.view(),
+                d.y.view(),
+                &p,
+                burn_in,
+                samples,
+                &mut seeded(GIBBS_SEED + k as u64),
+            )
+            .expect("valid image");
             a_mpm.push((beta, d.restored(&mpm(m.view(), d.y.view()))));
         }
     }

@@ -11,7 +11,13 @@ use rand::RngExt;
 // ANCHOR: conditional
 /// p(x_m = +1 | all other pixels, y) = sigma(-d), with d = E(x_m = +1) - E(x_m = -1):
 /// the two states have probabilities proportional to exp(-E), so their odds are exp(-d).
-pub fn conditional_plus(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params, r: usize, c: usize) -> f64 {
+pub fn conditional_plus(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    r: usize,
+    c: usize,
+) -> f64 {
     sigmoid(-local_diff_unchecked(x, y, params, r, c))
 }
 // ANCHOR_END: conditional
@@ -94,7 +100,13 @@ pub fn marginals(
 
 /// Runs `samples` Gibbs sweeps from the state `x` (left at the chain's last
 /// state) and returns the Rao-Blackwellised average of p(x_m = +1 | rest).
-pub fn average(x: &mut Array2<i8>, y: ArrayView2<i8>, table: &Table, samples: usize, rng: &mut Rng) -> Array2<f64> {
+pub fn average(
+    x: &mut Array2<i8>,
+    y: ArrayView2<i8>,
+    table: &Table,
+    samples: usize,
+    rng: &mut Rng,
+) -> Array2<f64> {
     let (rows, cols) = x.dim();
     let mut sum = Array2::<f64>::zeros((rows, cols));
     for _ in 0..samples {

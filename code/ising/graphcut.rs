@@ -94,7 +94,11 @@ pub fn map_graph_cut(y: ArrayView2<i8>, params: &Params) -> Result<Array2<i8>> {
     graph.max_flow();
     let cols = y.ncols();
     Ok(Array2::from_shape_fn(y.dim(), |(r, col)| {
-        let x = if graph.in_source_set(r * cols + col) { 1 } else { -1 };
+        let x = if graph.in_source_set(r * cols + col) {
+            1
+        } else {
+            -1
+        };
         if flip {
             x * checkerboard(r, col)
         } else {

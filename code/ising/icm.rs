@@ -2,7 +2,7 @@
 //! section 8.3.3: start from x = y, visit the pixels one at a time, and set
 //! each to whichever of its two states has the lower energy, the others fixed.
 
-use super::model::{ensure_pair, ensure_params, energy_unchecked, local_diff_unchecked, Params};
+use super::model::{energy_unchecked, ensure_pair, ensure_params, local_diff_unchecked, Params};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 
@@ -11,7 +11,13 @@ use ndarray::{Array2, ArrayView2};
 /// returns true if it changed. With d = E(x_m = +1) - E(x_m = -1): x_m = -1
 /// if d > 0, x_m = +1 if d < 0, and unchanged on a tie d = 0, so that no
 /// update ever raises the energy and a tie never makes ICM cycle.
-pub fn icm_update(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params, r: usize, c: usize) -> bool {
+pub fn icm_update(
+    x: &mut Array2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    r: usize,
+    c: usize,
+) -> bool {
     let d = local_diff_unchecked(x.view(), y, params, r, c);
     let best = if d > 0.0 {
         -1
@@ -55,7 +61,12 @@ pub struct Icm {
 // ANCHOR: icm
 /// ICM from `x0`: raster sweeps until a whole sweep changes no pixel, at most
 /// `max_sweeps` of them (an error if that is not enough).
-pub fn icm_from(x0: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params, max_sweeps: usize) -> Result<Icm> {
+pub fn icm_from(
+    x0: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    max_sweeps: usize,
+) -> Result<Icm> {
     ensure_pair(x0, y)?;
     ensure_params(params)?;
     let mut x = x0.to_owned();
@@ -64,7 +75,11 @@ pub fn icm_from(x0: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params, max_swee
         let changed = icm_sweep(&mut x, y, params);
         energies.push(energy_unchecked(x.view(), y, params));
         if changed == 0 {
-            return Ok(Icm { x, sweeps: sweep, energies });
+            return Ok(Icm {
+                x,
+                sweeps: sweep,
+                energies,
+            });
         }
     }
     Err(Error::Invalid(format!(

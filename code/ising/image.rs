@@ -20,7 +20,15 @@ fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
 
 /// The strokes of the letters P, R, M, L as polylines in a unit letter box (x right, y down).
 fn letters() -> Vec<Vec<(f64, f64)>> {
-    let p = vec![(0.0, 1.0), (0.0, 0.0), (0.7, 0.0), (0.95, 0.15), (0.95, 0.35), (0.7, 0.5), (0.0, 0.5)];
+    let p = vec![
+        (0.0, 1.0),
+        (0.0, 0.0),
+        (0.7, 0.0),
+        (0.95, 0.15),
+        (0.95, 0.35),
+        (0.7, 0.5),
+        (0.0, 0.5),
+    ];
     let r = vec![p.clone(), vec![(0.4, 0.5), (0.95, 1.0)]];
     let m = vec![(0.0, 1.0), (0.0, 0.0), (0.5, 0.6), (1.0, 0.0), (1.0, 1.0)];
     let l = vec![(0.0, 0.0), (0.0, 1.0), (0.9, 1.0)];
@@ -29,7 +37,12 @@ fn letters() -> Vec<Vec<(f64, f64)>> {
         // letter k occupies u in [0.50 + 0.12 k, 0.50 + 0.12 k + 0.09], v in [0.60, 0.88]
         let (u0, v0, w, h) = (0.50 + 0.12 * k as f64, 0.60, 0.09, 0.28);
         for stroke in strokes {
-            out.push(stroke.iter().map(|&(x, y)| (u0 + w * x, v0 + h * y)).collect());
+            out.push(
+                stroke
+                    .iter()
+                    .map(|&(x, y)| (u0 + w * x, v0 + h * y))
+                    .collect(),
+            );
         }
     }
     out
@@ -43,7 +56,10 @@ pub fn test_image(rows: usize, cols: usize) -> Array2<i8> {
     let strokes = letters();
     Array2::from_shape_fn((rows, cols), |(r, c)| {
         // the centre of pixel (r, c) in the unit square: u across, v down
-        let (u, v) = ((c as f64 + 0.5) / cols as f64, (r as f64 + 0.5) / rows as f64);
+        let (u, v) = (
+            (c as f64 + 0.5) / cols as f64,
+            (r as f64 + 0.5) / rows as f64,
+        );
         let d_disk = ((u - 0.25).powi(2) + (v - 0.25).powi(2)).sqrt();
         let d_ring = ((u - 0.72).powi(2) + (v - 0.25).powi(2)).sqrt();
         let disk = d_disk < 0.16;
@@ -51,9 +67,10 @@ pub fn test_image(rows: usize, cols: usize) -> Array2<i8> {
         // triangle with apex (0.25, 0.55) and base from (0.07, 0.92) to (0.43, 0.92)
         let triangle = v < 0.92 && v > 0.55 && (u - 0.25).abs() < 0.18 * (v - 0.55) / 0.37;
         let bar = segment_distance((u, v), (0.05, 0.47), (0.95, 0.50)) < 0.012;
-        let text = strokes
-            .iter()
-            .any(|s| s.windows(2).any(|w| segment_distance((u, v), w[0], w[1]) < 0.018));
+        let text = strokes.iter().any(|s| {
+            s.windows(2)
+                .any(|w| segment_distance((u, v), w[0], w[1]) < 0.018)
+        });
         if disk || ring || triangle || bar || text {
             1
         } else {

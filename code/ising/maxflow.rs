@@ -43,7 +43,11 @@ pub struct Graph {
     solved: bool,
 }
 
-fn ensure_capacity(what: &str, index: Vec<usize>, value: f64) -> Result<()> {
+fn ensure_capacity(what: &str, index: &[usize], value: f64) -> Result<()> {
+    if value.is_finite() && value >= 0.0 {
+        return Ok(()); // the common case: no allocation
+    }
+    let index = index.to_vec();
     if !value.is_finite() {
         return Err(Error::NonFinite {
             what: what.to_string(),
@@ -122,8 +126,8 @@ impl Graph {
     /// through at once (s -> i -> t) and added to the flow.
     pub fn add_terminal(&mut self, i: usize, source: f64, sink: f64) -> Result<()> {
         self.ensure_node("the node i of a terminal arc", i)?;
-        ensure_capacity("the source capacity", vec![i], source)?;
-        ensure_capacity("the sink capacity", vec![i], sink)?;
+        ensure_capacity("the source capacity", &[i], source)?;
+        ensure_capacity("the sink capacity", &[i], sink)?;
         self.source_cap[i] += source;
         self.sink_cap[i] += sink;
         let (mut s, mut t) = (source, sink);
@@ -147,15 +151,19 @@ impl Graph {
         if i == j {
             return Err(Error::Invalid(format!("an edge from node {i} to itself")));
         }
-        ensure_capacity("the edge capacity i -> j", vec![i, j], cap)?;
-        ensure_capacity("the edge capacity j -> i", vec![j, i], rev_cap)?;
+        ensure_capacity("the edge capacity i -> j", &[i, j], cap)?;
+        ensure_capacity("the edge capacity j -> i", &[j, i], rev_cap)?;
         let a = self.head.len();
-        self.head.extend([j, i]);
-        self.next.extend([self.first[i], self.first[j]]);
+        self.head.push(j);
+        self.head.push(i);
+        self.next.push(self.first[i]);
+        self.next.push(self.first[j]);
         self.first[i] = a;
         self.first[j] = a + 1;
-        self.r_cap.extend([cap, rev_cap]);
-        self.cap.extend([cap, rev_cap]);
+        self.r_cap.push(cap);
+        self.r_cap.push(rev_cap);
+        self.cap.push(cap);
+        self.cap.push(rev_cap);
         self.solved = false;
         Ok(())
     }
@@ -164,10 +172,19 @@ impl Graph {
     /// the source side and the others on the sink side, from the capacities
     /// as they were added.
     pub fn cut_value(&self, source_side: &[bool]) -> Result<f64> {
-        crate::error::ensure_shape("the source side of a cut", &[self.nodes()], &[source_side.len()])?;
+        crate::error::ensure_shape(
+            "the source side of a cut",
+            &[self.nodes()],
+            &[source_side.len()],
+        )?;
         let mut total = 0.0;
-        for i in 0..self.nodes() {
-            total += if source_side[i] { self.sink_cap[i] } else { self.source_cap[i] };
+        for (i, &source) in source_side.iter().enumerate() {
+            // a source-side node cuts its arc to the sink, a sink-side node its arc from the source
+            total += if source {
+                self.sink_cap[i]
+            } else {
+                self.source_cap[i]
+            };
         }
         for a in 0..self.head.len() {
             let (from, to) = (self.head[a ^ 1], self.head[a]);
@@ -278,13 +295,18 @@ impl Graph {
         }
     }
 
+    // ANCHOR: grow
     /// Grows the tree of `i`; returns an arc from the source tree to the sink tree if it meets one.
     fn grow(&mut self, i: usize) -> Option<usize> {
         let sink_tree = self.is_sink[i];
         let mut a = self.first[i];
         while a != NONE {
             // residual capacity in the direction of the tree's growth
-            let residual = if sink_tree { self.r_cap[a ^ 1] } else { self.r_cap[a] };
+            let residual = if sink_tree {
+                self.r_cap[a ^ 1]
+            } else {
+                self.r_cap[a]
+            };
             if residual > 0.0 {
                 let j = self.head[a];
                 if self.parent[j] == NONE {
@@ -306,6 +328,7 @@ impl Graph {
         }
         None
     }
+    // ANCHOR_END: grow
 
     fn set_orphan_front(&mut self, i: usize) {
         self.parent[i] = ORPHAN;
@@ -317,6 +340,7 @@ impl Graph {
         self.orphans.push_back(i);
     }
 
+    // ANCHOR: augment
     /// Pushes the bottleneck flow along source -> ... -> tail(middle) -> head(middle) -> ... -> sink.
     fn augment(&mut self, middle: usize) {
         // bottleneck
@@ -382,6 +406,7 @@ impl Graph {
         }
         self.flow += bottleneck;
     }
+    // ANCHOR_END: augment
 
     fn adopt_orphans(&mut self) {
         while let Some(i) = self.orphans.pop_front() {
@@ -389,6 +414,7 @@ impl Graph {
         }
     }
 
+    // ANCHOR: adopt
     /// Finds a new parent for orphan `i` in its own tree, one whose path to
     /// the terminal is valid; if there is none, `i` becomes free and its
     /// children become orphans.
@@ -399,7 +425,11 @@ impl Graph {
         let mut a0 = self.first[i];
         while a0 != NONE {
             // residual capacity from the neighbour toward i in the tree's direction
-            let residual = if sink_tree { self.r_cap[a0] } else { self.r_cap[a0 ^ 1] };
+            let residual = if sink_tree {
+                self.r_cap[a0]
+            } else {
+                self.r_cap[a0 ^ 1]
+            };
             let j = self.head[a0];
             if residual > 0.0 && self.is_sink[j] == sink_tree && self.parent[j] != NONE {
                 // the distance of j to its terminal, or infinity if its root is an orphan
@@ -452,7 +482,11 @@ impl Graph {
             let j = self.head[a0];
             let a = self.parent[j];
             if self.is_sink[j] == sink_tree && a != NONE {
-                let residual = if sink_tree { self.r_cap[a0] } else { self.r_cap[a0 ^ 1] };
+                let residual = if sink_tree {
+                    self.r_cap[a0]
+                } else {
+                    self.r_cap[a0 ^ 1]
+                };
                 if residual > 0.0 {
                     self.set_active(j);
                 }
@@ -463,4 +497,5 @@ impl Graph {
             a0 = self.next[a0];
         }
     }
+    // ANCHOR_END: adopt
 }

@@ -159,13 +159,26 @@ pub fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
 /// E(x_m = +1, rest) - E(x_m = -1, rest) = 2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m,
 ///
 /// which depends only on the neighbours of m and on y_m (Bishop, exercise 8.13).
-pub fn local_diff_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params, r: usize, c: usize) -> f64 {
-    2.0 * params.h - 2.0 * params.beta * f64::from(neighbour_sum(x, r, c)) - 2.0 * params.eta * f64::from(y[(r, c)])
+pub fn local_diff_unchecked(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    r: usize,
+    c: usize,
+) -> f64 {
+    2.0 * params.h
+        - 2.0 * params.beta * f64::from(neighbour_sum(x, r, c))
+        - 2.0 * params.eta * f64::from(y[(r, c)])
 }
 // ANCHOR_END: local_diff
 
 /// [`local_diff_unchecked`] with its inputs checked (pixel inside the grid).
-pub fn local_diff(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params, (r, c): (usize, usize)) -> Result<f64> {
+pub fn local_diff(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    (r, c): (usize, usize),
+) -> Result<f64> {
     ensure_pair(x, y)?;
     ensure_params(params)?;
     ensure_pixel(x.dim(), r, c)?;
@@ -174,7 +187,12 @@ pub fn local_diff(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params, (r, c):
 
 // ANCHOR: flip_diff
 /// The change of energy when pixel m flips: E(x with x_m negated) - E(x) = -x_m * local_diff.
-pub fn flip_diff(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params, (r, c): (usize, usize)) -> Result<f64> {
+pub fn flip_diff(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    (r, c): (usize, usize),
+) -> Result<f64> {
     Ok(-f64::from(x[(r, c)]) * local_diff(x, y, params, (r, c))?)
 }
 // ANCHOR_END: flip_diff
