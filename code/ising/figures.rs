@@ -22,7 +22,7 @@ pub const BURN_IN: usize = 50;
 /// Gibbs sweeps averaged.
 pub const SAMPLES: usize = 200;
 /// Sweeps of the cheaper Gibbs runs of the beta sweep: burn-in and samples.
-pub const SWEEP_GIBBS: (usize, usize) = (30, 80);
+pub const SWEEP_GIBBS: (usize, usize) = (20, 50);
 
 /// The panels of figure 8.30 and their accuracies.
 #[derive(Debug, Clone)]
