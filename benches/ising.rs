@@ -21,7 +21,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("ICM sweep (first sweep from x = y)", |b| {
         b.iter_batched_ref(
             || y.clone(),
-            |x| black_box(icm_sweep(x, y.view(), &p)),
+            |x| black_box(icm_sweep(x, y.view(), &p).unwrap()),
             criterion::BatchSize::LargeInput,
         )
     });

@@ -1,13 +1,13 @@
 //! Checks of the Ising model: the energy, its local differences (exercise
 //! 8.13), the MAP estimate at beta = h = 0 (exercise 8.14), ICM, and bad input.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{seeded, Rng};
 use verified_dl::ising::icm::{icm_from, icm_update};
 use verified_dl::ising::image::add_noise;
-use verified_dl::ising::model::{energy, flip_diff, local_diff, neighbour_sum, pairs, Params};
+use verified_dl::ising::model::{energy, flip_diff, local_diff, pairs, Params};
 use verified_dl::Error;
 
 /// Tolerance of the comparisons in this file: none. Every parameter is a
@@ -163,6 +163,17 @@ fn local_diff_equals_full_energy_difference() {
     );
 }
 
+/// The sum of the neighbours of (r, c), written out again for the tests.
+fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
+    let (rows, cols) = x.dim();
+    let (r, c) = (r as i64, c as i64);
+    [(r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1)]
+        .iter()
+        .filter(|&&(a, b)| a >= 0 && b >= 0 && a < rows as i64 && b < cols as i64)
+        .map(|&(a, b)| i32::from(x[(a as usize, b as usize)]))
+        .sum()
+}
+
 /// The energy if the coupling summed over ordered pairs, i.e. each unordered pair twice.
 fn energy_double_counted(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> f64 {
     let (rows, cols) = x.dim();
@@ -313,7 +324,7 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
             let mut changed = 0;
             for r in 0..rows {
                 for c in 0..cols {
-                    let moved = icm_update(&mut x, y.view(), &p, r, c);
+                    let moved = icm_update(&mut x, y.view(), &p, (r, c)).unwrap();
                     let e_new = energy(x.view(), y.view(), &p).unwrap();
                     worst_increase = worst_increase.max(e_new - e);
                     // a change strictly lowers the energy, no change leaves it equal
@@ -394,6 +405,10 @@ fn bad_input_is_an_error_that_names_the_value() {
         Err(Error::BadSize { value: 2, .. })
     ));
     assert!(matches!(
+        flip_diff(x.view(), x.view(), &p, (5, 0)),
+        Err(Error::BadSize { value: 5, .. })
+    ));
+    assert!(matches!(
         local_diff(x.view(), x.view(), &p, (0, 3)),
         Err(Error::BadSize { value: 3, .. })
     ));
@@ -401,6 +416,16 @@ fn bad_input_is_an_error_that_names_the_value() {
     assert!(matches!(
         energy(empty.view(), empty.view(), &p),
         Err(Error::BadSize { value: 0, .. })
+    ));
+    // one ICM update and one sweep check their inputs
+    let mut x2 = x.clone();
+    assert!(matches!(
+        icm_update(&mut x2, x.view(), &p, (0, 7)),
+        Err(Error::BadSize { value: 7, .. })
+    ));
+    assert!(matches!(
+        verified_dl::ising::icm::icm_sweep(&mut x2, y.view(), &p),
+        Err(Error::ShapeMismatch { .. })
     ));
     // noise: a fraction outside [0, 1], or an image that is not -1/+1
     let mut rng = seeded(1);

@@ -68,7 +68,7 @@ fn max_flow_equals_the_brute_force_minimum_cut() {
             best = best.min(g.cut_value(&side).unwrap());
         }
         let flow = g.max_flow();
-        let side: Vec<bool> = (0..n).map(|i| g.in_source_set(i)).collect();
+        let side: Vec<bool> = (0..n).map(|i| g.in_source_set(i).unwrap()).collect();
         // the returned partition is a cut of capacity equal to the flow ...
         worst = worst.max((g.cut_value(&side).unwrap() - flow).abs());
         // ... and no cut is smaller
@@ -146,6 +146,10 @@ fn max_flow_rejects_bad_capacities_and_nodes() {
     assert!(
         matches!(g.add_edge(0, 1, 1.0, -0.5), Err(Error::BadValue { value, .. }) if value == -0.5)
     );
+    assert!(matches!(
+        g.in_source_set(3),
+        Err(Error::BadSize { value: 3, .. })
+    ));
     assert!(matches!(
         g.cut_value(&[true]),
         Err(Error::ShapeMismatch { .. })

@@ -6,7 +6,7 @@ use ndarray::Array2;
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{rel_err, seeded, Rng, EXACT_TOL};
-use verified_dl::ising::gibbs::{average, conditional_plus, gibbs_sweep, marginals, Table};
+use verified_dl::ising::gibbs::{average, conditional_plus, gibbs_sweep, marginals, mpm, Table};
 use verified_dl::ising::model::{energy, Params};
 use verified_dl::numerics::log_sum_exp;
 use verified_dl::Error;
@@ -90,10 +90,11 @@ fn conditional_is_the_sigmoid_of_minus_the_local_difference() {
                 );
                 // p(+1 | rest) = exp(-E+) / (exp(-E+) + exp(-E-)), from the two full energies
                 let truth = 1.0 / (1.0 + (ep - em).exp());
-                let formula = conditional_plus(x.view(), y.view(), &p, r, c);
-                worst = worst
-                    .max(rel_err(truth, formula))
-                    .max(rel_err(truth, table.at(x.view(), y.view(), r, c)));
+                let formula = conditional_plus(x.view(), y.view(), &p, (r, c)).unwrap();
+                worst = worst.max(rel_err(truth, formula)).max(rel_err(
+                    truth,
+                    table.at(x.view(), y.view(), (r, c)).unwrap(),
+                ));
                 cases += 1;
             }
         }
@@ -120,11 +121,11 @@ fn gibbs_marginals_match_enumeration() {
         let mut sampler = seeded(4203);
         let mut x = y.clone();
         for _ in 0..100 {
-            gibbs_sweep(&mut x, y.view(), &table, &mut sampler); // burn-in
+            gibbs_sweep(&mut x, y.view(), &table, &mut sampler).unwrap(); // burn-in
         }
         let batches = 20;
         let means: Vec<Array2<f64>> = (0..batches)
-            .map(|_| average(&mut x, y.view(), &table, SWEEPS / batches, &mut sampler))
+            .map(|_| average(&mut x, y.view(), &table, SWEEPS / batches, &mut sampler).unwrap())
             .collect();
         let mean = means
             .iter()
@@ -161,6 +162,36 @@ fn gibbs_rejects_bad_input() {
     let x = Array2::<i8>::ones((2, 3));
     assert!(matches!(
         marginals(x.view(), y.view(), &p, 0, 1, &mut seeded(1)),
+        Err(Error::ShapeMismatch { .. })
+    ));
+    // the lower-level kernels check their inputs too
+    let table = Table::new(&p);
+    let mut bad = y.clone();
+    bad[(0, 1)] = 5; // a neighbour sum outside -4..=4 would index past the table
+    assert!(matches!(
+        table.at(bad.view(), y.view(), (0, 0)),
+        Err(Error::BadValue { value, .. }) if value == 5.0
+    ));
+    assert!(matches!(
+        table.at(y.view(), y.view(), (2, 0)),
+        Err(Error::BadSize { value: 2, .. })
+    ));
+    assert!(matches!(
+        gibbs_sweep(&mut bad, y.view(), &table, &mut seeded(1)),
+        Err(Error::BadValue { .. })
+    ));
+    let mut wide = x.clone();
+    assert!(matches!(
+        average(&mut wide, y.view(), &table, 1, &mut seeded(1)),
+        Err(Error::ShapeMismatch { .. })
+    ));
+    assert!(matches!(
+        conditional_plus(y.view(), y.view(), &p, (0, 9)),
+        Err(Error::BadSize { value: 9, .. })
+    ));
+    let m = Array2::<f64>::zeros((2, 3));
+    assert!(matches!(
+        mpm(m.view(), y.view()),
         Err(Error::ShapeMismatch { .. })
     ));
 }

@@ -67,7 +67,7 @@ pub fn figure_8_30() -> Denoising {
         &mut seeded(GIBBS_SEED),
     )
     .expect("valid image");
-    let mpm = mpm(m.view(), y.view());
+    let mpm = mpm(m.view(), y.view()).expect("same shapes");
     Denoising {
         x,
         y,
@@ -110,7 +110,10 @@ pub fn accuracy_against_beta(d: &Denoising) -> [Vec<(f64, f64)>; 3] {
                 &mut seeded(GIBBS_SEED + k as u64),
             )
             .expect("valid image");
-            a_mpm.push((beta, d.restored(&mpm(m.view(), d.y.view()))));
+            a_mpm.push((
+                beta,
+                d.restored(&mpm(m.view(), d.y.view()).expect("same shapes")),
+            ));
         }
     }
     [a_icm, a_cut, a_mpm]

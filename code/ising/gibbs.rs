@@ -1,7 +1,7 @@
 //! Posterior marginals p(x_m = +1 | y) by Gibbs sampling, and the estimate
 //! that maximises each marginal (the maximum posterior marginal, MPM).
 
-use super::model::{ensure_pair, ensure_params, local_diff_unchecked, Params};
+use super::model::{ensure_pair, ensure_params, ensure_pixel, local_diff, neighbour_sum, Params};
 use crate::check::Rng;
 use crate::error::{Error, Result};
 use crate::numerics::sigmoid;
@@ -15,10 +15,9 @@ pub fn conditional_plus(
     x: ArrayView2<i8>,
     y: ArrayView2<i8>,
     params: &Params,
-    r: usize,
-    c: usize,
-) -> f64 {
-    sigmoid(-local_diff_unchecked(x, y, params, r, c))
+    (r, c): (usize, usize),
+) -> Result<f64> {
+    Ok(sigmoid(-local_diff(x, y, params, (r, c))?))
 }
 // ANCHOR_END: conditional
 
@@ -44,9 +43,16 @@ impl Table {
         Table(t)
     }
 
-    /// p(x_m = +1 | rest) at pixel `(r, c)`.
-    pub fn at(&self, x: ArrayView2<i8>, y: ArrayView2<i8>, r: usize, c: usize) -> f64 {
-        let s = super::model::neighbour_sum(x, r, c);
+    /// p(x_m = +1 | rest) at pixel `(r, c)`, inputs checked.
+    pub fn at(&self, x: ArrayView2<i8>, y: ArrayView2<i8>, (r, c): (usize, usize)) -> Result<f64> {
+        ensure_pair(x, y)?;
+        ensure_pixel(x.dim(), r, c)?;
+        Ok(self.lookup(x, y, r, c))
+    }
+
+    /// [`Table::at`] for a pixel of a checked pair of spin images.
+    fn lookup(&self, x: ArrayView2<i8>, y: ArrayView2<i8>, r: usize, c: usize) -> f64 {
+        let s = neighbour_sum(x, r, c);
         self.0[(s + 4) as usize][usize::from(y[(r, c)] == 1)]
     }
 }
@@ -55,14 +61,21 @@ impl Table {
 // ANCHOR: gibbs_sweep
 /// One systematic-scan Gibbs sweep in raster order: each pixel drawn from its
 /// conditional given the current values of all the others.
-pub fn gibbs_sweep(x: &mut Array2<i8>, y: ArrayView2<i8>, table: &Table, rng: &mut Rng) {
+pub fn gibbs_sweep(
+    x: &mut Array2<i8>,
+    y: ArrayView2<i8>,
+    table: &Table,
+    rng: &mut Rng,
+) -> Result<()> {
+    ensure_pair(x.view(), y)?;
     let (rows, cols) = x.dim();
     for r in 0..rows {
         for c in 0..cols {
-            let p = table.at(x.view(), y, r, c);
+            let p = table.lookup(x.view(), y, r, c);
             x[(r, c)] = if rng.random::<f64>() < p { 1 } else { -1 };
         }
     }
+    Ok(())
 }
 // ANCHOR_END: gibbs_sweep
 
@@ -93,9 +106,9 @@ pub fn marginals(
     let table = Table::new(params);
     let mut x = x0.to_owned();
     for _ in 0..burn_in {
-        gibbs_sweep(&mut x, y, &table, rng);
+        gibbs_sweep(&mut x, y, &table, rng)?;
     }
-    Ok(average(&mut x, y, &table, samples, rng))
+    average(&mut x, y, &table, samples, rng)
 }
 
 /// Runs `samples` Gibbs sweeps from the state `x` (left at the chain's last
@@ -106,27 +119,34 @@ pub fn average(
     table: &Table,
     samples: usize,
     rng: &mut Rng,
-) -> Array2<f64> {
+) -> Result<Array2<f64>> {
+    ensure_pair(x.view(), y)?;
     let (rows, cols) = x.dim();
     let mut sum = Array2::<f64>::zeros((rows, cols));
     for _ in 0..samples {
         for r in 0..rows {
             for c in 0..cols {
-                let p = table.at(x.view(), y, r, c);
+                let p = table.lookup(x.view(), y, r, c);
                 sum[(r, c)] += p;
                 x[(r, c)] = if rng.random::<f64>() < p { 1 } else { -1 };
             }
         }
     }
-    sum / samples.max(1) as f64
+    Ok(sum / samples.max(1) as f64)
 }
 // ANCHOR_END: marginals
 
 // ANCHOR: mpm
 /// The maximum posterior marginal estimate: x_m = +1 where p(x_m = +1 | y) > 1/2,
 /// -1 where it is below, and the observation y_m on an exact tie.
-pub fn mpm(marginals: ArrayView2<f64>, y: ArrayView2<i8>) -> Array2<i8> {
-    Array2::from_shape_fn(marginals.dim(), |(r, c)| {
+pub fn mpm(marginals: ArrayView2<f64>, y: ArrayView2<i8>) -> Result<Array2<i8>> {
+    super::model::ensure_spins("y", y)?;
+    crate::error::ensure_shape(
+        "the marginals (against the shape of y)",
+        y.shape(),
+        marginals.shape(),
+    )?;
+    Ok(Array2::from_shape_fn(marginals.dim(), |(r, c)| {
         let p = marginals[(r, c)];
         if p > 0.5 {
             1
@@ -135,6 +155,6 @@ pub fn mpm(marginals: ArrayView2<f64>, y: ArrayView2<i8>) -> Array2<i8> {
         } else {
             y[(r, c)]
         }
-    })
+    }))
 }
 // ANCHOR_END: mpm

@@ -93,17 +93,20 @@ pub fn map_graph_cut(y: ArrayView2<i8>, params: &Params) -> Result<Array2<i8>> {
     let (mut graph, _) = cut_graph(c.view(), params.beta.abs())?;
     graph.max_flow();
     let cols = y.ncols();
-    Ok(Array2::from_shape_fn(y.dim(), |(r, col)| {
-        let x = if graph.in_source_set(r * cols + col) {
+    let mut x = Array2::<i8>::zeros(y.dim());
+    for ((r, col), xi) in x.indexed_iter_mut() {
+        // source side: x'_i = +1; then undo the substitution if there was one
+        let side = if graph.in_source_set(r * cols + col)? {
             1
         } else {
             -1
         };
-        if flip {
-            x * checkerboard(r, col)
+        *xi = if flip {
+            side * checkerboard(r, col)
         } else {
-            x
-        }
-    }))
+            side
+        };
+    }
+    Ok(x)
 }
 // ANCHOR_END: map_graph_cut

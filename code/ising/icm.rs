@@ -2,7 +2,9 @@
 //! section 8.3.3: start from x = y, visit the pixels one at a time, and set
 //! each to whichever of its two states has the lower energy, the others fixed.
 
-use super::model::{energy_unchecked, ensure_pair, ensure_params, local_diff_unchecked, Params};
+use super::model::{
+    energy_unchecked, ensure_pair, ensure_params, ensure_pixel, local_diff_unchecked, Params,
+};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 
@@ -11,13 +13,7 @@ use ndarray::{Array2, ArrayView2};
 /// returns true if it changed. With d = E(x_m = +1) - E(x_m = -1): x_m = -1
 /// if d > 0, x_m = +1 if d < 0, and unchanged on a tie d = 0, so that no
 /// update ever raises the energy and a tie never makes ICM cycle.
-pub fn icm_update(
-    x: &mut Array2<i8>,
-    y: ArrayView2<i8>,
-    params: &Params,
-    r: usize,
-    c: usize,
-) -> bool {
+fn update(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params, r: usize, c: usize) -> bool {
     let d = local_diff_unchecked(x.view(), y, params, r, c);
     let best = if d > 0.0 {
         -1
@@ -32,18 +28,34 @@ pub fn icm_update(
 }
 // ANCHOR_END: icm_update
 
+/// One ICM update of pixel `(r, c)`, its inputs checked (which costs a pass
+/// over the image: to update many pixels, use [`icm_sweep`]).
+pub fn icm_update(
+    x: &mut Array2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    (r, c): (usize, usize),
+) -> Result<bool> {
+    ensure_pair(x.view(), y)?;
+    ensure_params(params)?;
+    ensure_pixel(x.dim(), r, c)?;
+    Ok(update(x, y, params, r, c))
+}
+
 // ANCHOR: icm_sweep
 /// One raster sweep: rows top to bottom, each row left to right (row-major
 /// order, the order of the pixels in memory). Returns the number of pixels changed.
-pub fn icm_sweep(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params) -> usize {
+pub fn icm_sweep(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<usize> {
+    ensure_pair(x.view(), y)?;
+    ensure_params(params)?;
     let (rows, cols) = x.dim();
     let mut changed = 0;
     for r in 0..rows {
         for c in 0..cols {
-            changed += usize::from(icm_update(x, y, params, r, c));
+            changed += usize::from(update(x, y, params, r, c));
         }
     }
-    changed
+    Ok(changed)
 }
 // ANCHOR_END: icm_sweep
 
@@ -72,7 +84,7 @@ pub fn icm_from(
     let mut x = x0.to_owned();
     let mut energies = vec![energy_unchecked(x.view(), y, params)];
     for sweep in 1..=max_sweeps {
-        let changed = icm_sweep(&mut x, y, params);
+        let changed = icm_sweep(&mut x, y, params)?;
         energies.push(energy_unchecked(x.view(), y, params));
         if changed == 0 {
             return Ok(Icm {

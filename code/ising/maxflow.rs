@@ -215,8 +215,9 @@ impl Graph {
     /// True when node `i` is on the source side of the minimum cut found by
     /// [`Graph::max_flow`] (a node reachable from neither terminal in the
     /// residual graph goes to the sink side; either side gives a minimum cut).
-    pub fn in_source_set(&self, i: usize) -> bool {
-        self.parent[i] != NONE && !self.is_sink[i]
+    pub fn in_source_set(&self, i: usize) -> Result<bool> {
+        self.ensure_node("the node i of in_source_set", i)?;
+        Ok(self.parent[i] != NONE && !self.is_sink[i])
     }
 
     fn set_active(&mut self, i: usize) {

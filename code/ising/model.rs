@@ -111,7 +111,7 @@ pub fn energy(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<f
 }
 
 /// [`energy`] without the checks of its inputs.
-pub fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -> f64 {
+pub(crate) fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -> f64 {
     let (rows, cols) = x.dim();
     let (mut field, mut coupling, mut data) = (0i64, 0i64, 0i64);
     for r in 0..rows {
@@ -133,8 +133,8 @@ pub fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -
 
 // ANCHOR: neighbour_sum
 /// The sum of the (up to four) neighbours of pixel `(r, c)`: fewer at edges
-/// (three) and corners (two).
-pub fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
+/// (three) and corners (two). The caller ensures `(r, c)` lies in the grid.
+pub(crate) fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
     let (rows, cols) = x.dim();
     let mut s = 0i32;
     if r > 0 {
@@ -159,7 +159,7 @@ pub fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
 /// E(x_m = +1, rest) - E(x_m = -1, rest) = 2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m,
 ///
 /// which depends only on the neighbours of m and on y_m (Bishop, exercise 8.13).
-pub fn local_diff_unchecked(
+pub(crate) fn local_diff_unchecked(
     x: ArrayView2<i8>,
     y: ArrayView2<i8>,
     params: &Params,
@@ -193,7 +193,8 @@ pub fn flip_diff(
     params: &Params,
     (r, c): (usize, usize),
 ) -> Result<f64> {
-    Ok(-f64::from(x[(r, c)]) * local_diff(x, y, params, (r, c))?)
+    let d = local_diff(x, y, params, (r, c))?; // checks the pixel before it is read
+    Ok(-f64::from(x[(r, c)]) * d)
 }
 // ANCHOR_END: flip_diff
 
