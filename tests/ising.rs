@@ -366,6 +366,20 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
 }
 
 #[test]
+fn icm_result_depends_on_the_visiting_order() {
+    let y = Array2::from_shape_vec((1, 2), vec![1i8, -1]).unwrap();
+    let p = Params::new(0.0, 1.0, 0.25).unwrap();
+    // raster order: the left pixel first
+    let raster = verified_dl::ising::icm(y.view(), &p, 10).unwrap().x;
+    assert_eq!(raster.as_slice().unwrap(), &[-1, -1]);
+    // the right pixel first = raster order on the mirrored image, mirrored back
+    let mirrored = y.slice(ndarray::s![.., ..;-1]).to_owned();
+    let right_first = verified_dl::ising::icm(mirrored.view(), &p, 10).unwrap().x;
+    let right_first = right_first.slice(ndarray::s![.., ..;-1]).to_owned();
+    assert_eq!(right_first.as_slice().unwrap(), &[1, 1]);
+}
+
+#[test]
 fn bad_input_is_an_error_that_names_the_value() {
     let p = Params::bishop();
     let x = Array2::<i8>::ones((2, 3));
