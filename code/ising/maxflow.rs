@@ -43,6 +43,7 @@ pub struct Graph {
     solved: bool,
 }
 
+#[inline]
 fn ensure_capacity(what: &str, index: &[usize], value: f64) -> Result<()> {
     if value.is_finite() && value >= 0.0 {
         return Ok(()); // the common case: no allocation
@@ -106,6 +107,7 @@ impl Graph {
         self.first.len()
     }
 
+    #[inline]
     fn ensure_node(&self, what: &str, i: usize) -> Result<()> {
         if i < self.nodes() {
             Ok(())
@@ -124,6 +126,7 @@ impl Graph {
     /// Only their difference matters to the search: the common part
     /// min(source, sink) is cut whichever side i ends on, so it is pushed
     /// through at once (s -> i -> t) and added to the flow.
+    #[inline]
     pub fn add_terminal(&mut self, i: usize, source: f64, sink: f64) -> Result<()> {
         self.ensure_node("the node i of a terminal arc", i)?;
         ensure_capacity("the source capacity", &[i], source)?;
@@ -145,6 +148,7 @@ impl Graph {
     // ANCHOR_END: add_terminal
 
     /// Adds the arc i -> j with capacity `cap` and the arc j -> i with capacity `rev_cap`.
+    #[inline]
     pub fn add_edge(&mut self, i: usize, j: usize, cap: f64, rev_cap: f64) -> Result<()> {
         self.ensure_node("the node i of an edge", i)?;
         self.ensure_node("the node j of an edge", j)?;

@@ -53,17 +53,19 @@ pub fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
             constraint: "an image needs at least one pixel".to_string(),
         });
     }
-    for ((r, c), &v) in x.indexed_iter() {
-        if v != 1 && v != -1 {
-            return Err(Error::BadValue {
-                what: what.to_string(),
-                index: vec![r, c],
-                value: f64::from(v),
-                allowed: "-1 or +1".to_string(),
-            });
-        }
+    // a fast scan first; the index is found only when a bad entry exists
+    if x.iter().all(|&v| v == 1 || v == -1) {
+        return Ok(());
     }
-    Ok(())
+    match x.indexed_iter().find(|(_, &v)| v != 1 && v != -1) {
+        Some(((r, c), &v)) => Err(Error::BadValue {
+            what: what.to_string(),
+            index: vec![r, c],
+            value: f64::from(v),
+            allowed: "-1 or +1".to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Checks `x` and `y` are spin images of the same shape.
@@ -134,6 +136,7 @@ pub(crate) fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Pa
 // ANCHOR: neighbour_sum
 /// The sum of the (up to four) neighbours of pixel `(r, c)`: fewer at edges
 /// (three) and corners (two). The caller ensures `(r, c)` lies in the grid.
+#[inline]
 pub(crate) fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
     let (rows, cols) = x.dim();
     let mut s = 0i32;
@@ -159,6 +162,7 @@ pub(crate) fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
 /// E(x_m = +1, rest) - E(x_m = -1, rest) = 2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m,
 ///
 /// which depends only on the neighbours of m and on y_m (Bishop, exercise 8.13).
+#[inline]
 pub(crate) fn local_diff_unchecked(
     x: ArrayView2<i8>,
     y: ArrayView2<i8>,
