@@ -17,6 +17,11 @@ const TERMINAL: usize = usize::MAX - 1;
 const ORPHAN: usize = usize::MAX - 2;
 const INFINITE_D: usize = usize::MAX;
 
+/// The net flow on one edge: `(i, j, flow from i to j)`, negative if it goes from j to i.
+pub type EdgeFlow = (usize, usize, f64);
+/// The flows on the two terminal arcs of one node: `(s -> i, i -> t)`.
+pub type TerminalFlow = (f64, f64);
+
 /// A flow network: `n` nodes plus a source and a sink.
 #[derive(Debug, Clone)]
 pub struct Graph {
@@ -199,18 +204,25 @@ impl Graph {
         Ok(total)
     }
 
-    /// The net flow on every arc pair `(i, j, flow from i to j)` and the flow
-    /// from the source into each node minus the flow from it into the sink,
-    /// after [`Graph::max_flow`].
-    pub fn flows(&self) -> (Vec<(usize, usize, f64)>, Vec<f64>) {
+    /// The flow after [`Graph::max_flow`]: the net flow on every edge added,
+    /// as `(i, j, flow from i to j)` in the order of [`Graph::add_edge`], and
+    /// for every node the flows `(s -> i, i -> t)` on its terminal arcs.
+    ///
+    /// A node keeps one signed terminal residual `tr_cap`; the common part
+    /// m = min(source, sink) went s -> i -> t at once, and the rest,
+    /// aug = (source - sink) - tr_cap, was pushed in from s (aug > 0) or out
+    /// to t (aug < 0) by the augmentations, so the flows are m + max(aug, 0)
+    /// and m + max(-aug, 0).
+    pub fn flows(&self) -> (Vec<EdgeFlow>, Vec<TerminalFlow>) {
         let arcs = (0..self.head.len())
             .step_by(2)
             .map(|a| (self.head[a + 1], self.head[a], self.cap[a] - self.r_cap[a]))
             .collect();
         let terminal = (0..self.nodes())
             .map(|i| {
-                // the residual tr_cap is (source - sink) - (flow in from s - flow out to t)
-                (self.source_cap[i] - self.sink_cap[i]) - self.tr_cap[i]
+                let common = self.source_cap[i].min(self.sink_cap[i]);
+                let aug = (self.source_cap[i] - self.sink_cap[i]) - self.tr_cap[i];
+                (common + aug.max(0.0), common + (-aug).max(0.0))
             })
             .collect();
         (arcs, terminal)
