@@ -439,3 +439,33 @@ fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
     );
     verified_dl::verify!("ising.map-is-y", Method::Exhaustive, DYADIC_TOL, 0.0, cases);
 }
+
+/// The same comparison as above with real parameters (not multiples of 1/4),
+/// as in Bishop's eta = 2.1: the capacities are rounded, so the energies may
+/// differ by round-off, relative to the size of the energy.
+#[test]
+fn graph_cut_finds_the_exhaustive_minimum_with_real_parameters() {
+    let mut rng = seeded(4110);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for _ in 0..300 {
+        let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
+        let y = random_spins(&mut rng, rows, cols);
+        let p = Params::new(
+            rng.random_range(-2.0..2.0),
+            rng.random_range(-2.0..2.0),
+            rng.random_range(-3.0..3.0),
+        )
+        .unwrap();
+        let x = map_graph_cut(y.view(), &p).unwrap();
+        let e = energy(x.view(), y.view(), &p).unwrap();
+        worst = worst.max(verified_dl::check::rel_err(e, exhaustive_minimum(&y, &p)));
+        cases += 1;
+    }
+    verified_dl::verify!(
+        "ising.map-cut",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        cases
+    );
+}
