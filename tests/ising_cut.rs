@@ -258,9 +258,16 @@ fn pair_term_is_submodular_exactly_when_beta_is_nonnegative() {
 /// The least energy over every configuration.
 fn exhaustive_minimum(y: &Array2<i8>, p: &Params) -> f64 {
     let (rows, cols) = y.dim();
-    (0..(1usize << (rows * cols)))
-        .map(|n| energy(configuration(rows, cols, n).view(), y.view(), p).unwrap())
-        .fold(f64::INFINITY, f64::min)
+    // one buffer, rewritten for every configuration: pixel k (row-major) is +1 when bit k of n is set, as in `configuration`
+    let mut x = Array2::<i8>::ones((rows, cols));
+    let mut best = f64::INFINITY;
+    for n in 0..(1usize << (rows * cols)) {
+        for (k, xk) in x.iter_mut().enumerate() {
+            *xk = if n >> k & 1 == 1 { 1 } else { -1 };
+        }
+        best = best.min(energy(x.view(), y.view(), p).unwrap());
+    }
+    best
 }
 
 /// A parameter of the given sign (-1, 0, +1), magnitude k/4 with k in 1..=8.
