@@ -31,7 +31,8 @@ pub struct Table([[f64; 2]; 9]);
 
 impl Table {
     /// The 18 conditionals of `params`.
-    pub fn new(params: &Params) -> Table {
+    pub fn new(params: &Params) -> Result<Table> {
+        ensure_params(params)?;
         let mut t = [[0.0; 2]; 9];
         for (k, row) in t.iter_mut().enumerate() {
             for (yi, entry) in row.iter_mut().enumerate() {
@@ -40,7 +41,7 @@ impl Table {
                 *entry = sigmoid(-(2.0 * params.h - 2.0 * params.beta * s - 2.0 * params.eta * y));
             }
         }
-        Table(t)
+        Ok(Table(t))
     }
 
     /// p(x_m = +1 | rest) at pixel `(r, c)`, inputs checked.
@@ -103,7 +104,7 @@ pub fn marginals(
             constraint: "at least one sample".to_string(),
         });
     }
-    let table = Table::new(params);
+    let table = Table::new(params)?;
     let mut x = x0.to_owned();
     for _ in 0..burn_in {
         gibbs_sweep(&mut x, y, &table, rng)?;
