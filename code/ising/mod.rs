@@ -1,8 +1,22 @@
 //! Problem 4: denoising a binary image with an Ising model.
+//!
+//! * [`model`]: pixels, neighbour pairs, the energy (8.42) and its local differences;
+//! * [`icm`]: iterated conditional modes;
+//! * [`maxflow`]: maximum flow / minimum cut (Boykov and Kolmogorov);
+//! * [`graphcut`]: the exact MAP configuration as a minimum cut (Greig, Porteous and Seheult);
+//! * [`gibbs`]: posterior marginals by Gibbs sampling;
+//! * [`image`]: the test image and its noise;
+//! * [`figures`]: the chapter's figures.
 
-use crate::figures::Figure;
+pub mod figures;
+pub mod gibbs;
+pub mod graphcut;
+pub mod icm;
+pub mod image;
+pub mod maxflow;
+pub mod model;
 
-/// The figures of this chapter.
-pub fn figures() -> Vec<Figure> {
-    Vec::new()
-}
+pub use figures::figures;
+pub use graphcut::map_graph_cut;
+pub use icm::{icm, icm_from, Icm};
+pub use model::{energy, local_diff, Params};

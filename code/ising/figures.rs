@@ -1,0 +1,155 @@
+//! Figures of the chapter: Bishop's figure 8.30 reproduced, the posterior
+//! marginals, and the restoration accuracy against beta.
+
+use super::gibbs::{marginals, mpm};
+use super::graphcut::map_graph_cut;
+use super::icm::icm;
+use super::image::{add_noise, test_image};
+use super::model::{agreement, to_gray, Params};
+use crate::check::seeded;
+use crate::figures::raster::grayscale_png;
+use crate::figures::{Figure, Plot, Series};
+use ndarray::Array2;
+
+/// Side of the test image, in pixels.
+pub const SIDE: usize = 200;
+/// Seed of the 10% of flipped pixels.
+pub const NOISE_SEED: u64 = 830;
+/// Seed of the Gibbs sampler.
+pub const GIBBS_SEED: u64 = 831;
+/// Gibbs sweeps discarded before averaging.
+pub const BURN_IN: usize = 50;
+/// Gibbs sweeps averaged.
+pub const SAMPLES: usize = 200;
+/// Sweeps of the cheaper Gibbs runs of the beta sweep: burn-in and samples.
+pub const SWEEP_GIBBS: (usize, usize) = (20, 50);
+
+/// The panels of figure 8.30 and their accuracies.
+#[derive(Debug, Clone)]
+pub struct Denoising {
+    /// The clean image.
+    pub x: Array2<i8>,
+    /// The noisy observation.
+    pub y: Array2<i8>,
+    /// ICM's estimate.
+    pub icm: Array2<i8>,
+    /// The exact MAP estimate.
+    pub cut: Array2<i8>,
+    /// The posterior marginals p(x_m = +1 | y), by Gibbs sampling.
+    pub marginals: Array2<f64>,
+    /// The maximum posterior marginal estimate.
+    pub mpm: Array2<i8>,
+}
+
+impl Denoising {
+    /// The fraction of pixels of `estimate` equal to the clean image.
+    pub fn restored(&self, estimate: &Array2<i8>) -> f64 {
+        agreement(self.x.view(), estimate.view()).expect("same shapes")
+    }
+}
+
+// ANCHOR: figure_8_30
+/// Bishop's figure 8.30: the test image, 10% of its pixels flipped, and the
+/// estimates of ICM, of the graph cut and (beyond Bishop) of the maximum
+/// posterior marginals, with beta = 1.0, eta = 2.1, h = 0.
+pub fn figure_8_30() -> Denoising {
+    let x = test_image(SIDE, SIDE);
+    let y = add_noise(x.view(), 0.1, &mut seeded(NOISE_SEED)).expect("valid image");
+    let p = Params::bishop();
+    let by_icm = icm(y.view(), &p, 1000).expect("ICM converges").x;
+    let cut = map_graph_cut(y.view(), &p).expect("valid image");
+    let m = marginals(
+        y.view(),
+        y.view(),
+        &p,
+        BURN_IN,
+        SAMPLES,
+        &mut seeded(GIBBS_SEED),
+    )
+    .expect("valid image");
+    let mpm = mpm(m.view(), y.view()).expect("same shapes");
+    Denoising {
+        x,
+        y,
+        icm: by_icm,
+        cut,
+        marginals: m,
+        mpm,
+    }
+}
+// ANCHOR_END: figure_8_30
+
+/// The values of beta of the accuracy plot: 0, 0.1, ..., 3.
+pub fn betas() -> Vec<f64> {
+    (0..=30).map(|k| f64::from(k) / 10.0).collect()
+}
+
+/// The restoration accuracy of ICM, the graph cut and the MPM estimate
+/// against beta (eta = 2.1, h = 0), on the noisy image of figure 8.30; the
+/// MPM at every other beta only, to keep the sampling cheap.
+pub fn accuracy_against_beta(d: &Denoising) -> [Vec<(f64, f64)>; 3] {
+    let (mut a_icm, mut a_cut, mut a_mpm) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, beta) in betas().into_iter().enumerate() {
+        let p = Params::new(0.0, beta, 2.1).expect("finite");
+        a_icm.push((
+            beta,
+            d.restored(&icm(d.y.view(), &p, 1000).expect("ICM converges").x),
+        ));
+        a_cut.push((
+            beta,
+            d.restored(&map_graph_cut(d.y.view(), &p).expect("valid image")),
+        ));
+        if k % 2 == 0 {
+            let (burn_in, samples) = SWEEP_GIBBS;
+            let m = marginals(
+                d.y.view(),
+                d.y.view(),
+                &p,
+                burn_in,
+                samples,
+                &mut seeded(GIBBS_SEED + k as u64),
+            )
+            .expect("valid image");
+            a_mpm.push((
+                beta,
+                d.restored(&mpm(m.view(), d.y.view()).expect("same shapes")),
+            ));
+        }
+    }
+    [a_icm, a_cut, a_mpm]
+}
+
+fn png(name: &str, pixels: &Array2<f64>) -> Figure {
+    Figure {
+        path: format!("figures/ising/{name}.png"),
+        bytes: grayscale_png(pixels.view(), 2),
+    }
+}
+
+/// The figures of this chapter.
+pub fn figures() -> Vec<Figure> {
+    let d = figure_8_30();
+    let [a_icm, a_cut, a_mpm] = accuracy_against_beta(&d);
+    let plot = Plot {
+        title: "Pixels restored against the coupling beta (eta = 2.1, h = 0)".to_string(),
+        x_label: "beta".to_string(),
+        y_label: "fraction of pixels equal to the clean image".to_string(),
+        log_x: false,
+        log_y: false,
+        series: vec![
+            Series::line("graph cut (exact MAP)", a_cut),
+            Series::line("ICM", a_icm),
+            Series::dots("maximum posterior marginal (Gibbs)", a_mpm),
+        ],
+    };
+    vec![
+        png("original", &to_gray(d.x.view())),
+        png("noisy", &to_gray(d.y.view())),
+        png("icm", &to_gray(d.icm.view())),
+        png("graph-cut", &to_gray(d.cut.view())),
+        // ink black: the gray level is the probability of paper, 1 - p(x_m = +1 | y)
+        png("marginals", &d.marginals.mapv(|p| 1.0 - p)),
+        png("mpm", &to_gray(d.mpm.view())),
+        Figure::svg("figures/ising/accuracy-beta.svg", plot.to_svg()),
+    ]
+}

@@ -1,0 +1,234 @@
+//! The Ising model of a binary image: pixels, neighbour pairs, the energy
+//! (Bishop's (8.42)) and the local energy difference of one pixel.
+//!
+//! A configuration is an `Array2<i8>` whose entries are `-1` or `+1`; `x` is
+//! the clean image we infer, `y` the noisy image we observe.
+
+use crate::error::{ensure_shape, Error, Result};
+use ndarray::{Array2, ArrayView2};
+
+/// The three parameters of the energy: `h` (bias), `beta` (coupling of
+/// neighbours) and `eta` (coupling of each pixel to its observation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Weight of `sum_i x_i`; `h > 0` favours `x_i = -1`.
+    pub h: f64,
+    /// Weight of `sum_{i,j} x_i x_j` over neighbour pairs; `beta > 0` favours agreement.
+    pub beta: f64,
+    /// Weight of `sum_i x_i y_i`; `eta > 0` favours `x_i = y_i`.
+    pub eta: f64,
+}
+
+impl Params {
+    /// The parameters, or an error naming the first one that is not finite.
+    pub fn new(h: f64, beta: f64, eta: f64) -> Result<Params> {
+        for (what, value) in [("h", h), ("beta", beta), ("eta", eta)] {
+            if !value.is_finite() {
+                return Err(Error::NonFinite {
+                    what: format!("the Ising parameter {what}"),
+                    index: vec![],
+                    value,
+                });
+            }
+        }
+        Ok(Params { h, beta, eta })
+    }
+
+    /// Bishop's parameters of figure 8.30: `h = 0`, `beta = 1.0`, `eta = 2.1`.
+    pub fn bishop() -> Params {
+        Params {
+            h: 0.0,
+            beta: 1.0,
+            eta: 2.1,
+        }
+    }
+}
+
+/// Checks that every entry of `x` is -1 or +1, naming `what` and the index otherwise.
+pub fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
+    if x.is_empty() {
+        return Err(Error::BadSize {
+            what: format!("the number of pixels of {what}"),
+            value: 0,
+            constraint: "an image needs at least one pixel".to_string(),
+        });
+    }
+    // a fast scan first; the index is found only when a bad entry exists
+    if x.iter().all(|&v| v == 1 || v == -1) {
+        return Ok(());
+    }
+    match x.indexed_iter().find(|(_, &v)| v != 1 && v != -1) {
+        Some(((r, c), &v)) => Err(Error::BadValue {
+            what: what.to_string(),
+            index: vec![r, c],
+            value: f64::from(v),
+            allowed: "-1 or +1".to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks `x` and `y` are spin images of the same shape.
+pub fn ensure_pair(x: ArrayView2<i8>, y: ArrayView2<i8>) -> Result<()> {
+    ensure_spins("x", x)?;
+    ensure_spins("y", y)?;
+    ensure_shape("x (against the shape of y)", y.shape(), x.shape())
+}
+
+/// Checks that `params` are finite (a caller may build `Params` by hand).
+pub fn ensure_params(params: &Params) -> Result<()> {
+    Params::new(params.h, params.beta, params.eta).map(|_| ())
+}
+
+// ANCHOR: pairs
+/// The neighbour pairs of a `rows` x `cols` grid, each unordered pair once:
+/// `((r, c), (r, c + 1))` across and `((r, c), (r + 1, c))` down, in
+/// row-major order. There are `rows (cols - 1) + (rows - 1) cols` of them.
+pub fn pairs(rows: usize, cols: usize) -> Vec<((usize, usize), (usize, usize))> {
+    let mut out = Vec::with_capacity(2 * rows * cols);
+    for r in 0..rows {
+        for c in 0..cols {
+            if c + 1 < cols {
+                out.push(((r, c), (r, c + 1)));
+            }
+            if r + 1 < rows {
+                out.push(((r, c), (r + 1, c)));
+            }
+        }
+    }
+    out
+}
+// ANCHOR_END: pairs
+
+// ANCHOR: energy
+/// The energy (8.42) of Bishop's PRML,
+///
+/// E(x, y) = h sum_i x_i - beta sum_{(i,j)} x_i x_j - eta sum_i x_i y_i,
+///
+/// the middle sum over the 4-neighbour pairs of the grid, each pair once.
+pub fn energy(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<f64> {
+    ensure_pair(x, y)?;
+    ensure_params(params)?;
+    Ok(energy_unchecked(x, y, params))
+}
+
+/// [`energy`] without the checks of its inputs.
+pub(crate) fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -> f64 {
+    let (rows, cols) = x.dim();
+    let (mut field, mut coupling, mut data) = (0i64, 0i64, 0i64);
+    for r in 0..rows {
+        for c in 0..cols {
+            let xi = i64::from(x[(r, c)]);
+            field += xi;
+            data += xi * i64::from(y[(r, c)]);
+            if c + 1 < cols {
+                coupling += xi * i64::from(x[(r, c + 1)]); // pair across, counted once
+            }
+            if r + 1 < rows {
+                coupling += xi * i64::from(x[(r + 1, c)]); // pair down, counted once
+            }
+        }
+    }
+    params.h * field as f64 - params.beta * coupling as f64 - params.eta * data as f64
+}
+// ANCHOR_END: energy
+
+// ANCHOR: neighbour_sum
+/// The sum of the (up to four) neighbours of pixel `(r, c)`: fewer at edges
+/// (three) and corners (two). The caller ensures `(r, c)` lies in the grid.
+#[inline]
+pub(crate) fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
+    let (rows, cols) = x.dim();
+    let mut s = 0i32;
+    if r > 0 {
+        s += i32::from(x[(r - 1, c)]);
+    }
+    if r + 1 < rows {
+        s += i32::from(x[(r + 1, c)]);
+    }
+    if c > 0 {
+        s += i32::from(x[(r, c - 1)]);
+    }
+    if c + 1 < cols {
+        s += i32::from(x[(r, c + 1)]);
+    }
+    s
+}
+// ANCHOR_END: neighbour_sum
+
+// ANCHOR: local_diff
+/// The local energy difference at pixel m = `(r, c)`,
+///
+/// E(x_m = +1, rest) - E(x_m = -1, rest) = 2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m,
+///
+/// which depends only on the neighbours of m and on y_m (Bishop, exercise 8.13).
+#[inline]
+pub(crate) fn local_diff_unchecked(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    r: usize,
+    c: usize,
+) -> f64 {
+    2.0 * params.h
+        - 2.0 * params.beta * f64::from(neighbour_sum(x, r, c))
+        - 2.0 * params.eta * f64::from(y[(r, c)])
+}
+// ANCHOR_END: local_diff
+
+/// [`local_diff_unchecked`] with its inputs checked (pixel inside the grid).
+pub fn local_diff(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    (r, c): (usize, usize),
+) -> Result<f64> {
+    ensure_pair(x, y)?;
+    ensure_params(params)?;
+    ensure_pixel(x.dim(), r, c)?;
+    Ok(local_diff_unchecked(x, y, params, r, c))
+}
+
+// ANCHOR: flip_diff
+/// The change of energy when pixel m flips: E(x with x_m negated) - E(x) = -x_m * local_diff.
+pub fn flip_diff(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    (r, c): (usize, usize),
+) -> Result<f64> {
+    let d = local_diff(x, y, params, (r, c))?; // checks the pixel before it is read
+    Ok(-f64::from(x[(r, c)]) * d)
+}
+// ANCHOR_END: flip_diff
+
+/// Checks that pixel `(r, c)` lies in a grid of shape `dim`.
+pub fn ensure_pixel(dim: (usize, usize), r: usize, c: usize) -> Result<()> {
+    if r >= dim.0 {
+        return Err(Error::BadSize {
+            what: "the pixel row r".to_string(),
+            value: r,
+            constraint: format!("r < rows = {}", dim.0),
+        });
+    }
+    if c >= dim.1 {
+        return Err(Error::BadSize {
+            what: "the pixel column c".to_string(),
+            value: c,
+            constraint: format!("c < cols = {}", dim.1),
+        });
+    }
+    Ok(())
+}
+
+/// The fraction of pixels where `a` and `b` agree (same shapes required).
+pub fn agreement(a: ArrayView2<i8>, b: ArrayView2<i8>) -> Result<f64> {
+    ensure_pair(a, b)?;
+    let same = a.iter().zip(b.iter()).filter(|(p, q)| p == q).count();
+    Ok(same as f64 / a.len() as f64)
+}
+
+/// The spin image `x` as gray levels for a figure: +1 (ink) black, -1 white.
+pub fn to_gray(x: ArrayView2<i8>) -> Array2<f64> {
+    x.mapv(|v| (1.0 - f64::from(v)) / 2.0)
+}

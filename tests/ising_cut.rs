@@ -1,0 +1,478 @@
+//! Checks of the exact MAP estimate: the Boykov-Kolmogorov max-flow against
+//! brute force, the cut construction of Greig, Porteous and Seheult, the
+//! MAP against exhaustive minimisation, and the reproduction of Bishop's figure 8.30.
+
+use ndarray::Array2;
+use rand::RngExt;
+use verified_dl::check::ledger::Method;
+use verified_dl::check::{seeded, Rng, EXACT_TOL};
+use verified_dl::ising::graphcut::{checkerboard, cut_graph, field};
+use verified_dl::ising::image::{add_noise, test_image};
+use verified_dl::ising::maxflow::Graph;
+use verified_dl::ising::model::{agreement, energy, pairs, Params};
+use verified_dl::ising::{icm, map_graph_cut};
+use verified_dl::Error;
+
+/// Tolerance of the comparisons in this file: none. Capacities and
+/// parameters are multiples of 1/4 of modest size, so every capacity,
+/// residual, flow and energy is exact in f64 and the two sides agree to the bit.
+const DYADIC_TOL: f64 = 0.0;
+
+fn quarter(rng: &mut Rng, lo: i32, hi: i32) -> f64 {
+    f64::from(rng.random_range(lo..=hi)) / 4.0
+}
+
+fn random_spins(rng: &mut Rng, rows: usize, cols: usize) -> Array2<i8> {
+    Array2::from_shape_simple_fn((rows, cols), || if rng.random::<bool>() { 1 } else { -1 })
+}
+
+fn configuration(rows: usize, cols: usize, n: usize) -> Array2<i8> {
+    Array2::from_shape_fn((rows, cols), |(r, c)| {
+        if n >> (r * cols + c) & 1 == 1 {
+            1
+        } else {
+            -1
+        }
+    })
+}
+
+/// The capacities a test put into a graph, recorded by the test itself:
+/// (source, sink) for every node, (i -> j, j -> i) for every edge in the order added.
+#[derive(Default)]
+struct Caps {
+    terminal: Vec<(f64, f64)>,
+    edges: Vec<(f64, f64)>,
+}
+
+/// A random graph on `n` nodes: each pair of nodes gets an edge with probability 0.4.
+fn random_graph(rng: &mut Rng, n: usize) -> (Graph, Caps) {
+    let mut g = Graph::new(n);
+    let mut caps = Caps::default();
+    for i in 0..n {
+        let (s, t) = (quarter(rng, 0, 20), quarter(rng, 0, 20));
+        let s = if rng.random_bool(0.3) { 0.0 } else { s };
+        let t = if rng.random_bool(0.3) { 0.0 } else { t };
+        g.add_terminal(i, s, t).unwrap();
+        caps.terminal.push((s, t));
+        for j in (i + 1)..n {
+            if rng.random_bool(0.4) {
+                let (a, b) = (quarter(rng, 0, 16), quarter(rng, 0, 16));
+                g.add_edge(i, j, a, b).unwrap();
+                caps.edges.push((a, b));
+            }
+        }
+    }
+    (g, caps)
+}
+
+/// How far the flow of `g` is from a feasible flow of value `flow`: the
+/// largest violation of a capacity (on any arc, terminal or not), of
+/// conservation at a node, or of the value (flow out of s and into t),
+/// relative to the total capacity so that round-off counts as small.
+fn infeasibility(g: &Graph, caps: &Caps, flow: f64) -> f64 {
+    let (arcs, terminal) = g.flows();
+    assert_eq!(
+        (arcs.len(), terminal.len()),
+        (caps.edges.len(), caps.terminal.len())
+    );
+    let total: f64 = caps.terminal.iter().map(|&(s, t)| s + t).sum::<f64>()
+        + caps.edges.iter().map(|&(a, b)| a + b).sum::<f64>();
+    let scale = total.max(1.0);
+    let over = |value: f64, lo: f64, hi: f64| (lo - value).max(value - hi).max(0.0);
+    let mut worst = 0.0f64;
+    let mut balance = vec![0.0; terminal.len()];
+    for (i, (&(from_s, to_t), &(s, t))) in terminal.iter().zip(&caps.terminal).enumerate() {
+        worst = worst.max(over(from_s, 0.0, s)).max(over(to_t, 0.0, t));
+        balance[i] += from_s - to_t;
+    }
+    for (&(i, j, f), &(a, b)) in arcs.iter().zip(&caps.edges) {
+        worst = worst.max(over(f, -b, a)); // f from i to j: at most a forward, at most b backward
+        balance[i] -= f;
+        balance[j] += f;
+    }
+    for b in balance {
+        worst = worst.max(b.abs());
+    }
+    let out_of_s: f64 = terminal.iter().map(|t| t.0).sum();
+    let into_t: f64 = terminal.iter().map(|t| t.1).sum();
+    worst = worst
+        .max((out_of_s - flow).abs())
+        .max((into_t - flow).abs());
+    worst / scale
+}
+
+#[test]
+fn max_flow_equals_the_brute_force_minimum_cut() {
+    let mut rng = seeded(4101);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for trial in 0..2000 {
+        let n = 1 + trial % 10;
+        let (mut g, caps) = random_graph(&mut rng, n);
+        // the minimum over all 2^n cuts
+        let mut best = f64::INFINITY;
+        for mask in 0..(1usize << n) {
+            let side: Vec<bool> = (0..n).map(|i| mask >> i & 1 == 1).collect();
+            best = best.min(g.cut_value(&side).unwrap());
+        }
+        let flow = g.max_flow();
+        let side: Vec<bool> = (0..n).map(|i| g.in_source_set(i).unwrap()).collect();
+        // the returned partition is a cut of capacity equal to the flow ...
+        worst = worst.max((g.cut_value(&side).unwrap() - flow).abs());
+        // ... and no cut is smaller
+        worst = worst.max((flow - best).abs());
+        // the flow is feasible, with the value reported: with the cut above, a certificate of optimality
+        worst = worst.max(infeasibility(&g, &caps, flow));
+        cases += 1;
+    }
+    verified_dl::verify!(
+        "ising.maxflow",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        worst,
+        cases
+    );
+}
+
+/// On graphs far too large for brute force, max-flow/min-cut duality is the
+/// check: a feasible flow whose value equals the capacity of a cut is a
+/// maximum flow, and the cut a minimum cut (every flow is at most every cut).
+#[test]
+fn max_flow_is_certified_by_its_cut_on_large_images() {
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for (side, (h, beta, eta), seed) in [
+        (
+            200,
+            (0.0, 1.0, 2.1),
+            verified_dl::ising::figures::NOISE_SEED,
+        ),
+        (128, (0.3, 0.7, 1.1), 4108),
+        (96, (-0.2, 1.9, 0.9), 4109),
+    ] {
+        let x = test_image(side, side);
+        let y = add_noise(x.view(), 0.1, &mut seeded(seed)).unwrap();
+        let p = Params::new(h, beta, eta).unwrap();
+        let c = field(y.view(), &p);
+        let (mut g, _) = cut_graph(c.view(), p.beta).unwrap();
+        // the capacities of the construction, written out again
+        let mut caps = Caps::default();
+        for &ci in c.iter() {
+            caps.terminal
+                .push((2.0 * (-ci).max(0.0), 2.0 * ci.max(0.0)));
+        }
+        caps.edges = vec![(2.0 * beta, 2.0 * beta); pairs(side, side).len()];
+        let flow = g.max_flow();
+        let side_of: Vec<bool> = (0..side * side)
+            .map(|i| g.in_source_set(i).unwrap())
+            .collect();
+        let gap = (g.cut_value(&side_of).unwrap() - flow).abs() / flow.max(1.0);
+        worst = worst.max(gap).max(infeasibility(&g, &caps, flow));
+        cases += 1;
+    }
+    verified_dl::verify!(
+        "ising.maxflow",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        cases
+    );
+}
+
+#[test]
+fn max_flow_rejects_bad_capacities_and_nodes() {
+    let mut g = Graph::new(3);
+    assert!(matches!(
+        g.add_terminal(3, 1.0, 0.0),
+        Err(Error::BadSize { value: 3, .. })
+    ));
+    assert!(
+        matches!(g.add_terminal(0, -1.0, 0.0), Err(Error::BadValue { value, .. }) if value == -1.0)
+    );
+    assert!(matches!(
+        g.add_terminal(0, 0.0, f64::NAN),
+        Err(Error::NonFinite { .. })
+    ));
+    assert!(matches!(
+        g.add_edge(0, 5, 1.0, 1.0),
+        Err(Error::BadSize { value: 5, .. })
+    ));
+    assert!(matches!(g.add_edge(1, 1, 1.0, 1.0), Err(Error::Invalid(_))));
+    assert!(
+        matches!(g.add_edge(0, 1, 1.0, -0.5), Err(Error::BadValue { value, .. }) if value == -0.5)
+    );
+    assert!(matches!(
+        g.in_source_set(3),
+        Err(Error::BadSize { value: 3, .. })
+    ));
+    assert!(matches!(
+        g.cut_value(&[true]),
+        Err(Error::ShapeMismatch { .. })
+    ));
+    // beta < 0 has no cut graph: its pair capacity 2 beta would be negative
+    let c = Array2::<f64>::zeros((2, 2));
+    let err = cut_graph(c.view(), -0.5).unwrap_err();
+    assert!(
+        matches!(err, Error::BadValue { value, .. } if value == -0.5),
+        "{err}"
+    );
+    assert!(err.to_string().contains("submodular"), "{err}");
+}
+
+#[test]
+fn every_cut_costs_the_energy_minus_a_constant() {
+    let mut rng = seeded(4103);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for trial in 0..60 {
+        let (rows, cols) = (1 + trial % 4, 1 + (trial / 4) % 4);
+        let y = random_spins(&mut rng, rows, cols);
+        let p = Params::new(
+            quarter(&mut rng, -8, 8),
+            quarter(&mut rng, 0, 8),
+            quarter(&mut rng, -8, 8),
+        )
+        .unwrap();
+        let (g, k) = cut_graph(field(y.view(), &p).view(), p.beta).unwrap();
+        for n in 0..(1usize << (rows * cols)) {
+            let x = configuration(rows, cols, n);
+            let side: Vec<bool> = x.iter().map(|&v| v == 1).collect();
+            let e = energy(x.view(), y.view(), &p).unwrap();
+            worst = worst.max((g.cut_value(&side).unwrap() + k - e).abs());
+            cases += 1;
+        }
+    }
+    verified_dl::verify!("ising.cut", Method::Exhaustive, DYADIC_TOL, worst, cases);
+}
+
+#[test]
+fn pair_term_is_submodular_exactly_when_beta_is_nonnegative() {
+    let mut cases = 0;
+    for k in -8..=8 {
+        let beta = f64::from(k) / 4.0;
+        let pair = |a: i8, b: i8| -beta * f64::from(a * b);
+        let submodular = pair(1, 1) + pair(-1, -1) <= pair(1, -1) + pair(-1, 1);
+        assert_eq!(submodular, beta >= 0.0, "beta = {beta}");
+        cases += 1;
+    }
+    verified_dl::verify!("ising.submodular", Method::Property, DYADIC_TOL, 0.0, cases);
+}
+
+/// The least energy over every configuration.
+fn exhaustive_minimum(y: &Array2<i8>, p: &Params) -> f64 {
+    let (rows, cols) = y.dim();
+    // one buffer, rewritten for every configuration: pixel k (row-major) is +1 when bit k of n is set, as in `configuration`
+    let mut x = Array2::<i8>::ones((rows, cols));
+    let mut best = f64::INFINITY;
+    for n in 0..(1usize << (rows * cols)) {
+        for (k, xk) in x.iter_mut().enumerate() {
+            *xk = if n >> k & 1 == 1 { 1 } else { -1 };
+        }
+        best = best.min(energy(x.view(), y.view(), p).unwrap());
+    }
+    best
+}
+
+/// A parameter of the given sign (-1, 0, +1), magnitude k/4 with k in 1..=8.
+fn signed(rng: &mut Rng, sign: i32) -> f64 {
+    f64::from(sign * rng.random_range(1..=8)) / 4.0
+}
+
+#[test]
+fn graph_cut_finds_the_exhaustive_minimum_for_every_submodular_sign() {
+    let mut rng = seeded(4104);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for trial in 0..1080 {
+        // all 3 x 3 x 2 sign patterns of (h, eta, beta) with beta >= 0, 60 problems each
+        let (sh, se, sb) = (trial % 3 - 1, (trial / 3) % 3 - 1, (trial / 9) % 2);
+        let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
+        let y = random_spins(&mut rng, rows, cols);
+        let p = Params::new(
+            signed(&mut rng, sh),
+            signed(&mut rng, sb),
+            signed(&mut rng, se),
+        )
+        .unwrap();
+        let x = map_graph_cut(y.view(), &p).unwrap();
+        let e = energy(x.view(), y.view(), &p).unwrap();
+        worst = worst.max((e - exhaustive_minimum(&y, &p)).abs());
+        cases += 1;
+    }
+    verified_dl::verify!(
+        "ising.map-cut",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        worst,
+        cases
+    );
+}
+
+#[test]
+fn checkerboard_substitution_reverses_the_sign_of_beta() {
+    let mut rng = seeded(4105);
+    let (mut worst, mut worst_map, mut cases) = (0.0f64, 0.0f64, 0);
+    for trial in 0..400 {
+        let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
+        let y = random_spins(&mut rng, rows, cols);
+        let p = Params::new(
+            quarter(&mut rng, -8, 8),
+            signed(&mut rng, -1),
+            quarter(&mut rng, -8, 8),
+        )
+        .unwrap();
+        let sigma = Array2::from_shape_fn((rows, cols), |(r, c)| checkerboard(r, c));
+        // E(x) with field c and coupling beta equals the energy of x' = sigma x with field sigma c and coupling -beta
+        let c = field(y.view(), &p);
+        let (g, k) = cut_graph((&c * &sigma.mapv(f64::from)).view(), -p.beta).unwrap();
+        if trial < 100 {
+            for n in 0..(1usize << (rows * cols)) {
+                let x = configuration(rows, cols, n);
+                let side: Vec<bool> = (&x * &sigma).iter().map(|&v| v == 1).collect();
+                let e = energy(x.view(), y.view(), &p).unwrap();
+                worst = worst.max((g.cut_value(&side).unwrap() + k - e).abs());
+            }
+        }
+        // and so the MAP for beta < 0 comes from one cut as well
+        let x = map_graph_cut(y.view(), &p).unwrap();
+        worst_map = worst_map
+            .max((energy(x.view(), y.view(), &p).unwrap() - exhaustive_minimum(&y, &p)).abs());
+        cases += 1;
+    }
+    verified_dl::verify!(
+        "ising.gauge",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        worst.max(worst_map),
+        cases
+    );
+}
+
+#[test]
+fn graph_cut_is_never_above_icm_on_large_images() {
+    let mut rng = seeded(4106);
+    let mut cases = 0;
+    for (rows, cols) in [(200, 200), (128, 96), (64, 300)] {
+        let x = test_image(rows, cols);
+        for (h, beta, eta) in [
+            (0.0, 1.0, 2.1),
+            (0.25, 0.5, 1.0),
+            (-0.5, 1.5, 2.0),
+            (0.0, 0.25, 0.75),
+            (0.1, -0.8, 1.3),
+        ] {
+            let p = Params::new(h, beta, eta).unwrap();
+            let y = add_noise(x.view(), 0.1, &mut rng).unwrap();
+            let e_icm = energy(icm(y.view(), &p, 1000).unwrap().x.view(), y.view(), &p).unwrap();
+            let e_cut = energy(map_graph_cut(y.view(), &p).unwrap().view(), y.view(), &p).unwrap();
+            assert!(
+                e_cut <= e_icm,
+                "{rows}x{cols} {p:?}: cut {e_cut} > ICM {e_icm}"
+            );
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 15);
+}
+
+/// Bishop's figure 8.30: 10% of the pixels flipped, beta = 1.0, eta = 2.1, h = 0.
+/// He reports that ICM restores 96% of the pixels and the graph cut 99%.
+#[test]
+fn figure_8_30_restores_as_bishop_reports() {
+    let x = test_image(200, 200);
+    let y = add_noise(
+        x.view(),
+        0.1,
+        &mut seeded(verified_dl::ising::figures::NOISE_SEED),
+    )
+    .unwrap();
+    let p = Params::bishop();
+    // exactly 4000 of the 40000 pixels are flipped
+    assert_eq!(x.iter().zip(y.iter()).filter(|(a, b)| a != b).count(), 4000);
+    let by_icm = agreement(x.view(), icm(y.view(), &p, 1000).unwrap().x.view()).unwrap();
+    let by_cut = agreement(x.view(), map_graph_cut(y.view(), &p).unwrap().view()).unwrap();
+    // Bishop's percentages are rounded to the nearest per cent
+    assert!((0.955..0.965).contains(&by_icm), "ICM restores {by_icm}");
+    assert!(
+        (0.985..0.995).contains(&by_cut),
+        "the graph cut restores {by_cut}"
+    );
+}
+
+/// The unique minimisers of the energy over every configuration.
+fn exhaustive_argmin(y: &Array2<i8>, p: &Params) -> Vec<Array2<i8>> {
+    let (rows, cols) = y.dim();
+    let best = exhaustive_minimum(y, p);
+    (0..(1usize << (rows * cols)))
+        .map(|n| configuration(rows, cols, n))
+        .filter(|x| energy(x.view(), y.view(), p).unwrap() == best)
+        .collect()
+}
+
+#[test]
+fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
+    let mut rng = seeded(4107);
+    let mut cases = 0;
+    for _ in 0..300 {
+        let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
+        let y = random_spins(&mut rng, rows, cols);
+        let (h, beta) = (quarter(&mut rng, -4, 4), quarter(&mut rng, -2, 2));
+        // eta = |h| + 4 |beta| + k/4, k >= 1: strictly above the bound
+        let eta = h.abs() + 4.0 * beta.abs() + quarter(&mut rng, 1, 4);
+        let p = Params::new(h, beta, eta).unwrap();
+        assert_eq!(exhaustive_argmin(&y, &p), vec![y.clone()], "{p:?}");
+        cases += 1;
+    }
+    // the bound is tight: a pixel unlike its four neighbours flips once 4 beta > eta (h = 0)
+    let mut y = Array2::<i8>::ones((3, 3));
+    y[(1, 1)] = -1;
+    let at = |beta: f64| exhaustive_argmin(&y, &Params::new(0.0, beta, 2.0).unwrap());
+    assert_eq!(at(0.25), vec![y.clone()]);
+    assert_eq!(at(0.75), vec![Array2::<i8>::ones((3, 3))]);
+    // and on the noisy image of figure 8.30 (eta = 2.1, h = 0): the MAP is y up to beta = 0.5 < 2.1 / 4, not at 0.75
+    let x = test_image(200, 200);
+    let y = add_noise(
+        x.view(),
+        0.1,
+        &mut seeded(verified_dl::ising::figures::NOISE_SEED),
+    )
+    .unwrap();
+    for beta in [0.0, 0.25, 0.5] {
+        assert_eq!(
+            map_graph_cut(y.view(), &Params::new(0.0, beta, 2.1).unwrap()).unwrap(),
+            y
+        );
+        cases += 1;
+    }
+    assert_ne!(
+        map_graph_cut(y.view(), &Params::new(0.0, 0.75, 2.1).unwrap()).unwrap(),
+        y
+    );
+    verified_dl::verify!("ising.map-is-y", Method::Exhaustive, DYADIC_TOL, 0.0, cases);
+}
+
+/// The same comparison as above with real parameters (not multiples of 1/4),
+/// as in Bishop's eta = 2.1: the capacities are rounded, so the energies may
+/// differ by round-off, relative to the size of the energy.
+#[test]
+fn graph_cut_finds_the_exhaustive_minimum_with_real_parameters() {
+    let mut rng = seeded(4110);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for _ in 0..300 {
+        let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
+        let y = random_spins(&mut rng, rows, cols);
+        let p = Params::new(
+            rng.random_range(-2.0..2.0),
+            rng.random_range(-2.0..2.0),
+            rng.random_range(-3.0..3.0),
+        )
+        .unwrap();
+        let x = map_graph_cut(y.view(), &p).unwrap();
+        let e = energy(x.view(), y.view(), &p).unwrap();
+        worst = worst.max(verified_dl::check::rel_err(e, exhaustive_minimum(&y, &p)));
+        cases += 1;
+    }
+    verified_dl::verify!(
+        "ising.map-cut",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        cases
+    );
+}
