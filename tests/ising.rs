@@ -5,6 +5,7 @@ use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{seeded, Rng};
+use verified_dl::ising::grid::{configuration, random_quarter, random_spins};
 use verified_dl::ising::icm::{icm_from, icm_update};
 use verified_dl::ising::image::add_noise;
 use verified_dl::ising::model::{energy, flip_diff, local_diff, pairs, Params};
@@ -16,35 +17,14 @@ use verified_dl::Error;
 /// few significant bits and is exact in f64: the two sides must agree to the bit.
 const DYADIC_TOL: f64 = 0.0;
 
-/// A dyadic parameter k/4 with k uniform in `lo..=hi`.
-fn quarter(rng: &mut Rng, lo: i32, hi: i32) -> f64 {
-    f64::from(rng.random_range(lo..=hi)) / 4.0
-}
-
 /// Random dyadic parameters of any sign.
 fn random_params(rng: &mut Rng) -> Params {
     Params::new(
-        quarter(rng, -8, 8),
-        quarter(rng, -8, 8),
-        quarter(rng, -8, 8),
+        random_quarter(rng, -8, 8),
+        random_quarter(rng, -8, 8),
+        random_quarter(rng, -8, 8),
     )
     .unwrap()
-}
-
-fn random_spins(rng: &mut Rng, rows: usize, cols: usize) -> Array2<i8> {
-    Array2::from_shape_simple_fn((rows, cols), || if rng.random::<bool>() { 1 } else { -1 })
-}
-
-/// Every configuration of a rows x cols grid, configuration `n` having pixel
-/// `i` (row-major) equal to +1 when bit `i` of `n` is set.
-fn configuration(rows: usize, cols: usize, n: usize) -> Array2<i8> {
-    Array2::from_shape_fn((rows, cols), |(r, c)| {
-        if n >> (r * cols + c) & 1 == 1 {
-            1
-        } else {
-            -1
-        }
-    })
 }
 
 /// The energy from an independently built list of pairs: every unordered pair

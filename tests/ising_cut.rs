@@ -7,6 +7,7 @@ use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{seeded, Rng, EXACT_TOL};
 use verified_dl::ising::graphcut::{checkerboard, cut_graph, field};
+use verified_dl::ising::grid::{configuration, random_quarter, random_spins};
 use verified_dl::ising::image::{add_noise, test_image};
 use verified_dl::ising::maxflow::Graph;
 use verified_dl::ising::model::{agreement, energy, pairs, Params};
@@ -17,24 +18,6 @@ use verified_dl::Error;
 /// parameters are multiples of 1/4 of modest size, so every capacity,
 /// residual, flow and energy is exact in f64 and the two sides agree to the bit.
 const DYADIC_TOL: f64 = 0.0;
-
-fn quarter(rng: &mut Rng, lo: i32, hi: i32) -> f64 {
-    f64::from(rng.random_range(lo..=hi)) / 4.0
-}
-
-fn random_spins(rng: &mut Rng, rows: usize, cols: usize) -> Array2<i8> {
-    Array2::from_shape_simple_fn((rows, cols), || if rng.random::<bool>() { 1 } else { -1 })
-}
-
-fn configuration(rows: usize, cols: usize, n: usize) -> Array2<i8> {
-    Array2::from_shape_fn((rows, cols), |(r, c)| {
-        if n >> (r * cols + c) & 1 == 1 {
-            1
-        } else {
-            -1
-        }
-    })
-}
 
 /// The capacities a test put into a graph, recorded by the test itself:
 /// (source, sink) for every node, (i -> j, j -> i) for every edge in the order added.
@@ -49,14 +32,14 @@ fn random_graph(rng: &mut Rng, n: usize) -> (Graph, Caps) {
     let mut g = Graph::new(n);
     let mut caps = Caps::default();
     for i in 0..n {
-        let (s, t) = (quarter(rng, 0, 20), quarter(rng, 0, 20));
+        let (s, t) = (random_quarter(rng, 0, 20), random_quarter(rng, 0, 20));
         let s = if rng.random_bool(0.3) { 0.0 } else { s };
         let t = if rng.random_bool(0.3) { 0.0 } else { t };
         g.add_terminal(i, s, t).unwrap();
         caps.terminal.push((s, t));
         for j in (i + 1)..n {
             if rng.random_bool(0.4) {
-                let (a, b) = (quarter(rng, 0, 16), quarter(rng, 0, 16));
+                let (a, b) = (random_quarter(rng, 0, 16), random_quarter(rng, 0, 16));
                 g.add_edge(i, j, a, b).unwrap();
                 caps.edges.push((a, b));
             }
@@ -225,9 +208,9 @@ fn every_cut_costs_the_energy_minus_a_constant() {
         let (rows, cols) = (1 + trial % 4, 1 + (trial / 4) % 4);
         let y = random_spins(&mut rng, rows, cols);
         let p = Params::new(
-            quarter(&mut rng, -8, 8),
-            quarter(&mut rng, 0, 8),
-            quarter(&mut rng, -8, 8),
+            random_quarter(&mut rng, -8, 8),
+            random_quarter(&mut rng, 0, 8),
+            random_quarter(&mut rng, -8, 8),
         )
         .unwrap();
         let (g, k) = cut_graph(field(y.view(), &p).view(), p.beta).unwrap();
@@ -312,9 +295,9 @@ fn checkerboard_substitution_reverses_the_sign_of_beta() {
         let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
         let y = random_spins(&mut rng, rows, cols);
         let p = Params::new(
-            quarter(&mut rng, -8, 8),
+            random_quarter(&mut rng, -8, 8),
             signed(&mut rng, -1),
-            quarter(&mut rng, -8, 8),
+            random_quarter(&mut rng, -8, 8),
         )
         .unwrap();
         let sigma = Array2::from_shape_fn((rows, cols), |(r, c)| checkerboard(r, c));
@@ -412,9 +395,12 @@ fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
     for _ in 0..300 {
         let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
         let y = random_spins(&mut rng, rows, cols);
-        let (h, beta) = (quarter(&mut rng, -4, 4), quarter(&mut rng, -2, 2));
+        let (h, beta) = (
+            random_quarter(&mut rng, -4, 4),
+            random_quarter(&mut rng, -2, 2),
+        );
         // eta = |h| + 4 |beta| + k/4, k >= 1: strictly above the bound
-        let eta = h.abs() + 4.0 * beta.abs() + quarter(&mut rng, 1, 4);
+        let eta = h.abs() + 4.0 * beta.abs() + random_quarter(&mut rng, 1, 4);
         let p = Params::new(h, beta, eta).unwrap();
         assert_eq!(exhaustive_argmin(&y, &p), vec![y.clone()], "{p:?}");
         cases += 1;

@@ -5,8 +5,9 @@
 use ndarray::Array2;
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
-use verified_dl::check::{rel_err, seeded, Rng, EXACT_TOL};
+use verified_dl::check::{rel_err, seeded, EXACT_TOL};
 use verified_dl::ising::gibbs::{average, conditional_plus, gibbs_sweep, marginals, mpm, Table};
+use verified_dl::ising::grid::{configuration, random_spins};
 use verified_dl::ising::model::{energy, Params};
 use verified_dl::numerics::log_sum_exp;
 use verified_dl::Error;
@@ -23,20 +24,6 @@ use verified_dl::Error;
 const GIBBS_TOL: f64 = 0.01;
 /// Sweeps averaged by the Gibbs test.
 const SWEEPS: usize = 1_000_000;
-
-fn random_spins(rng: &mut Rng, rows: usize, cols: usize) -> Array2<i8> {
-    Array2::from_shape_simple_fn((rows, cols), || if rng.random::<bool>() { 1 } else { -1 })
-}
-
-fn configuration(rows: usize, cols: usize, n: usize) -> Array2<i8> {
-    Array2::from_shape_fn((rows, cols), |(r, c)| {
-        if n >> (r * cols + c) & 1 == 1 {
-            1
-        } else {
-            -1
-        }
-    })
-}
 
 /// p(x_m = +1 | y) for every pixel, by summing exp(-E) over all configurations.
 fn exact_marginals(y: &Array2<i8>, p: &Params) -> Array2<f64> {

@@ -6,11 +6,13 @@
 //! * [`graphcut`]: the exact MAP configuration as a minimum cut (Greig, Porteous and Seheult);
 //! * [`gibbs`]: posterior marginals by Gibbs sampling;
 //! * [`image`]: the test image and its noise;
+//! * [`grid`]: every configuration of a small grid, random grids, exact parameters;
 //! * [`figures`]: the chapter's figures.
 
 pub mod figures;
 pub mod gibbs;
 pub mod graphcut;
+pub mod grid;
 pub mod icm;
 pub mod image;
 pub mod maxflow;
