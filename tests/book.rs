@@ -243,3 +243,22 @@ fn catches_a_malformed_erratum() {
     );
     assert_caught(&s.problems(), "erratum one-typo has no *Correct...:* field");
 }
+
+#[test]
+fn catches_a_heading_with_math_and_no_explicit_id() {
+    let s = Scratch::new("heading");
+    s.write(
+        "src/one.md",
+        "# One\n\n## With $\\beta$\n\n$$\nx = 1 \\tag{one.x}\n$$\n",
+    );
+    assert_caught(&s.problems(), "a heading with math needs an explicit id");
+    s.write(
+        "src/one.md",
+        "# One\n\n## With $\\beta$ {#with-beta}\n\n$$\nx = 1 \\tag{one.x}\n$$\n",
+    );
+    assert_eq!(s.problems(), Vec::<String>::new());
+    assert_eq!(
+        verified_dl::book::label_sections(&fs::read_to_string(s.0.join("src/one.md")).unwrap()),
+        vec![("one.x".to_string(), "with-beta".to_string())]
+    );
+}

@@ -100,6 +100,15 @@ pub fn lint(root: &Path) -> Vec<String> {
                 }
             }
         }
+        for (i, line) in chapter.text.lines().enumerate() {
+            if line.starts_with('#') && line.contains('$') && !line.trim_end().ends_with('}') {
+                problems.push(format!(
+                    "src/{}:{}: a heading with math needs an explicit id, `## Title {{#id}}` (the generated one depends on KaTeX's output)",
+                    chapter.path,
+                    i + 1
+                ));
+            }
+        }
         for fence in fences(&chapter.text) {
             let at = format!("src/{}:{}", chapter.path, fence.line);
             if fence.info.is_empty() {

@@ -339,7 +339,11 @@ pub fn label_sections(markdown: &str) -> Vec<(String, String)> {
         }
         if !in_fence && line.starts_with('#') {
             let text = line.trim_start_matches('#').trim();
-            let base = heading_id(text);
+            // An explicit id, `## Title {#id}`, wins over the generated one.
+            let base = match text.rfind("{#") {
+                Some(at) if text.ends_with('}') => text[at + 2..text.len() - 1].to_string(),
+                _ => heading_id(text),
+            };
             let mut id = base.clone();
             let mut n = 0;
             while used.contains(&id) {
