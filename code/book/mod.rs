@@ -458,6 +458,30 @@ fn fmt_err(x: f64) -> String {
 /// Makes text safe inside a markdown table cell: a `|` outside math becomes
 /// `\|`; inside `$...$` (which KaTeX renders before the table is parsed) it
 /// becomes `\vert`, since `\|` would be read there as a double bar.
+fn is_pass_fail(e: &Entry) -> bool {
+    e.method == crate::check::ledger::Method::Property && e.tolerance == 0.0 && e.worst == 0.0
+}
+
+/// The tolerance column: a pass-or-fail property has none; a zero tolerance is exact.
+fn tolerance_cell(e: &Entry) -> String {
+    if is_pass_fail(e) {
+        "—".to_string()
+    } else if e.tolerance == 0.0 {
+        "0 (exact)".to_string()
+    } else {
+        fmt_err(e.tolerance)
+    }
+}
+
+/// The worst-error column: "holds" for a pass-or-fail property.
+fn worst_cell(e: &Entry) -> String {
+    if is_pass_fail(e) {
+        "holds".to_string()
+    } else {
+        fmt_err(e.worst)
+    }
+}
+
 fn escape_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_math = false;
@@ -529,8 +553,8 @@ pub fn ledger_markdown(
                             chapter.path.replace(".md", ".html"),
                             escape_cell(&e.test),
                             e.method.name(),
-                            fmt_err(e.tolerance),
-                            fmt_err(e.worst),
+                            tolerance_cell(e),
+                            worst_cell(e),
                             e.cases
                         ));
                     }
