@@ -74,11 +74,7 @@ impl fmt::Display for Error {
             ),
             Error::Cycle { nodes } => {
                 let path: Vec<String> = nodes.iter().map(|n| n.to_string()).collect();
-                write!(
-                    f,
-                    "the graph has a directed cycle through nodes {}",
-                    path.join(" -> ")
-                )
+                write!(f, "the graph has a directed cycle through nodes {}", path.join(" -> "))
             }
             Error::NotNormalized {
                 what,

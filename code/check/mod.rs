@@ -198,11 +198,6 @@ pub fn seeded(seed: u64) -> Rng {
 // ANCHOR_END: seeded
 
 /// An array of the given shape with entries drawn uniformly from [lo, hi).
-pub fn uniform<Sh: ndarray::ShapeBuilder>(
-    rng: &mut Rng,
-    shape: Sh,
-    lo: f64,
-    hi: f64,
-) -> Array<f64, Sh::Dim> {
+pub fn uniform<Sh: ndarray::ShapeBuilder>(rng: &mut Rng, shape: Sh, lo: f64, hi: f64) -> Array<f64, Sh::Dim> {
     Array::from_shape_simple_fn(shape, || rng.random_range(lo..hi))
 }
