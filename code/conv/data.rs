@@ -32,11 +32,23 @@ pub fn bars(count: usize, d: usize, len: usize, noise: f64, seed: u64) -> Result
             constraint: format!("must be between 1 and the image size d = {d}"),
         });
     }
+    if !(noise >= 0.0 && noise.is_finite()) {
+        return Err(Error::BadValue {
+            what: "noise amplitude".into(),
+            index: vec![],
+            value: noise,
+            allowed: "finite and >= 0".into(),
+        });
+    }
     let mut rng = seeded(seed);
     let mut out = Vec::with_capacity(count);
     for e in 0..count {
         let label = e % CLASSES.len();
-        let mut x = uniform(&mut rng, (d, d), -noise, noise);
+        let mut x = if noise > 0.0 {
+            uniform(&mut rng, (d, d), -noise, noise)
+        } else {
+            Array2::zeros((d, d))
+        };
         // the bar's first pixel, chosen so that the whole bar fits
         let (r_max, c_max) = match label {
             0 => (d, d - len + 1),

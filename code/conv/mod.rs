@@ -20,4 +20,4 @@ pub mod train;
 
 mod figures;
 
-pub use figures::{figures, training_run};
+pub use figures::{figures, training_run, EPOCHS};
