@@ -276,7 +276,7 @@ fn erratum_conv_pool_grad() {
     // the source gives (1,1) the gradient of window (2,2), because the winner of
     // the window that starts at (1,1) is at offset (2,2): (1,1) never won anything
     assert_eq!(stated[[0, 0]], 4.0);
-    assert_eq!(fd[[0, 0, 0]].abs() < FD_TOL, true);
+    assert!(fd[[0, 0, 0]].abs() < FD_TOL);
     verify!("erratum.conv-pool-grad", Method::Property, 0.0, 0.0, 1);
 }
 

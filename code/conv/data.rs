@@ -32,7 +32,7 @@ pub fn bars(count: usize, d: usize, len: usize, noise: f64, seed: u64) -> Result
             constraint: format!("must be between 1 and the image size d = {d}"),
         });
     }
-    if !(noise >= 0.0 && noise.is_finite()) {
+    if noise.is_nan() || noise < 0.0 || !noise.is_finite() {
         return Err(Error::BadValue {
             what: "noise amplitude".into(),
             index: vec![],

@@ -8,11 +8,14 @@
 use ndarray::{Array2, Array4, ArrayView1, ArrayView2, ArrayView4, Axis};
 
 use super::general::{conv2d_shape, ConvGrads};
-use crate::error::{ensure_finite, ensure_shape, Result};
+use super::size::ensure_finite;
+use crate::error::{ensure_shape, Result};
 
 // ANCHOR: im2col
 /// The matrix of windows: cols[(c kh + a) kw + b, (i out_rows + m) out_cols + n] = X_{i,c,m s+a,n s+b}
-/// (0-based indices).
+/// (0-based indices). Row r of the matrix is the input seen through filter
+/// tap (c, a, b) at every output position, so each row is filled by strided
+/// copies out of the row-major input.
 pub fn im2col(
     x: ArrayView4<f64>,
     kh: usize,
@@ -20,25 +23,31 @@ pub fn im2col(
     s: usize,
     out: (usize, usize),
 ) -> Array2<f64> {
-    let (batch, channels, _, _) = x.dim();
+    let (batch, channels, h, w) = x.dim();
     let (rows, cols) = out;
-    let mut m_cols = Array2::zeros((channels * kh * kw, batch * rows * cols));
+    let x = x.as_standard_layout();
+    let xs = x.as_slice().expect("standard layout");
+    let mut data = Vec::with_capacity(channels * kh * kw * batch * rows * cols);
     for c in 0..channels {
         for a in 0..kh {
             for b in 0..kw {
-                let r = (c * kh + a) * kw + b;
-                let mut row = m_cols.row_mut(r);
                 for i in 0..batch {
                     for m in 0..rows {
-                        for n in 0..cols {
-                            row[(i * rows + m) * cols + n] = x[[i, c, m * s + a, n * s + b]];
+                        let start = ((i * channels + c) * h + m * s + a) * w + b;
+                        // X_{i,c,m s+a, n s+b} for n = 0..cols: every s-th entry from `start`
+                        let src = &xs[start..start + (cols - 1) * s + 1];
+                        if s == 1 {
+                            data.extend_from_slice(src);
+                        } else {
+                            data.extend(src.iter().step_by(s));
                         }
                     }
                 }
             }
         }
     }
-    m_cols
+    Array2::from_shape_vec((channels * kh * kw, batch * rows * cols), data)
+        .expect("one entry per tap and output position")
 }
 
 /// The adjoint of [`im2col`]: adds every entry of `m_cols` back to the input
@@ -51,19 +60,25 @@ pub fn col2im(
     s: usize,
     out: (usize, usize),
 ) -> Array4<f64> {
-    let (batch, channels, _, _) = x_shape;
+    let (batch, channels, h, w) = x_shape;
     let (rows, cols) = out;
+    let m_cols = m_cols.as_standard_layout();
     let mut dx = Array4::zeros(x_shape);
-    for c in 0..channels {
-        for a in 0..kh {
-            for b in 0..kw {
-                let row = m_cols.row((c * kh + a) * kw + b);
-                for i in 0..batch {
-                    for m in 0..rows {
-                        for n in 0..cols {
-                            dx[[i, c, m * s + a, n * s + b]] += row[(i * rows + m) * cols + n];
-                        }
-                    }
+    let dxs = dx
+        .as_slice_mut()
+        .expect("a new array is in standard layout");
+    for (r, row) in m_cols.axis_iter(Axis(0)).enumerate() {
+        let (c, a, b) = (r / (kh * kw), (r / kw) % kh, r % kw);
+        let row = row
+            .to_slice()
+            .expect("rows of a standard-layout matrix are contiguous");
+        for i in 0..batch {
+            for m in 0..rows {
+                let base = ((i * channels + c) * h + m * s + a) * w + b;
+                let src = &row[(i * rows + m) * cols..(i * rows + m + 1) * cols];
+                let dst = &mut dxs[base..base + (cols - 1) * s + 1];
+                for (d, &v) in dst.iter_mut().step_by(s).zip(src) {
+                    *d += v;
                 }
             }
         }
@@ -116,7 +131,11 @@ pub fn conv2d_forward_fast(
         .into_shape_with_order((filters, batch, rows, cols))
         .expect("one column per output position")
         .permuted_axes([1, 0, 2, 3]);
-    Ok(y.as_standard_layout().into_owned())
+    Ok(if y.is_standard_layout() {
+        y
+    } else {
+        y.as_standard_layout().into_owned()
+    })
 }
 // ANCHOR_END: conv2d_forward_fast
 
@@ -138,11 +157,9 @@ pub fn conv2d_backward_fast(
     let (_, _, kh, kw) = w.dim();
     let m_cols = im2col(x, kh, kw, s, (rows, cols));
     // [batch, filters, rows, cols] -> [filters, batch rows cols]
-    let dy_mat = dy
-        .permuted_axes([1, 0, 2, 3])
-        .as_standard_layout()
-        .into_owned()
-        .into_shape_with_order((filters, batch * rows * cols))
+    let dy_t = dy.permuted_axes([1, 0, 2, 3]);
+    let dy_mat = dy_t
+        .to_shape((filters, batch * rows * cols))
         .expect("one column per output position");
     let dw = standard(dy_mat.dot(&m_cols.t()))
         .into_shape_with_order(w.raw_dim())

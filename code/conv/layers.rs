@@ -6,8 +6,9 @@
 
 use ndarray::{Array1, Array2, Array3, ArrayView1, ArrayView2, ArrayView3};
 
+use super::size::ensure_finite;
 use super::size::{conv_out_size, pool_out_size};
-use crate::error::{ensure_finite, ensure_shape, Error, Result};
+use crate::error::{ensure_shape, Error, Result};
 use crate::numerics::{log_softmax, softmax};
 
 /// The output shape `[filters, rows, cols]` of a convolution of an input of
@@ -387,7 +388,7 @@ fn check_target(z: ArrayView1<f64>, target: ArrayView1<f64>) -> Result<()> {
     ensure_shape("cross-entropy target", z.shape(), target.shape())?;
     ensure_finite("logits z", &z)?;
     for (j, &tj) in target.iter().enumerate() {
-        if !(tj >= 0.0) || !tj.is_finite() {
+        if tj.is_nan() || tj < 0.0 || !tj.is_finite() {
             return Err(Error::BadValue {
                 what: "cross-entropy target".into(),
                 index: vec![j],
