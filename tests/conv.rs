@@ -179,6 +179,9 @@ fn erratum_conv_dw_limit() {
     // d = 5, k = 3, s = 2: (d-k+1)/s = 1.5, so the sum stops at m = n = 1 and
     // misses the windows at m = 2 or n = 2, which are there (conv_out_size = 2)
     let err = source_dw_error(5, 3, 2, 7);
+    println!(
+        "source dW against finite differences at d=5, k=3, s=2: worst relative error {err:.3}"
+    );
     assert!(
         err > 0.1,
         "the source's dW should be visibly wrong here, error {err}"

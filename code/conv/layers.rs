@@ -219,7 +219,7 @@ pub fn conv_backward_x_full(
 /// starts at row `m t`, column `n t` (0-based window (m, n), stride `t`).
 ///
 /// Tie rule: the first maximum in row-major order wins (a later entry must be
-/// strictly larger to replace it), as in PyTorch, TensorFlow and JAX.
+/// strictly larger to replace it), the rule of the major frameworks' max-pooling kernels.
 pub fn window_argmax(y: ArrayView2<f64>, m: usize, n: usize, p: usize, t: usize) -> (usize, usize) {
     let mut best = (m * t, n * t);
     for i in 0..p {

@@ -18,6 +18,6 @@ pub mod size;
 pub mod source;
 pub mod train;
 
-mod figures;
+pub mod figures;
 
 pub use figures::{figures, training_run, EPOCHS};
