@@ -122,20 +122,22 @@ pub fn conv2d_forward_fast(
     ensure_finite("conv bias b", &bias)?;
     let (_, _, kh, kw) = w.dim();
     let m_cols = im2col(x, kh, kw, s, (rows, cols));
-    let mut y_mat = filter_matrix(w).dot(&m_cols); // [filters, batch rows cols]
-    for (f, mut row) in y_mat.axis_iter_mut(Axis(0)).enumerate() {
-        row += bias[f];
+    let y_mat = standard(filter_matrix(w).dot(&m_cols)); // [filters, batch rows cols]
+                                                         // [filters, batch rows cols] -> [batch, filters, rows, cols], one block per (i, f), plus the bias
+    let ys = y_mat.as_slice().expect("standard layout");
+    let block = rows * cols;
+    let mut y = Array4::zeros((batch, filters, rows, cols));
+    let out = y.as_slice_mut().expect("a new array is in standard layout");
+    for i in 0..batch {
+        for f in 0..filters {
+            let src = &ys[(f * batch + i) * block..(f * batch + i + 1) * block];
+            let dst = &mut out[(i * filters + f) * block..(i * filters + f + 1) * block];
+            for (d, &v) in dst.iter_mut().zip(src) {
+                *d = v + bias[f];
+            }
+        }
     }
-    // [filters, batch, rows, cols] -> [batch, filters, rows, cols]
-    let y = standard(y_mat)
-        .into_shape_with_order((filters, batch, rows, cols))
-        .expect("one column per output position")
-        .permuted_axes([1, 0, 2, 3]);
-    Ok(if y.is_standard_layout() {
-        y
-    } else {
-        y.as_standard_layout().into_owned()
-    })
+    Ok(y)
 }
 // ANCHOR_END: conv2d_forward_fast
 
@@ -156,11 +158,20 @@ pub fn conv2d_backward_fast(
     let [batch, filters, rows, cols] = expected;
     let (_, _, kh, kw) = w.dim();
     let m_cols = im2col(x, kh, kw, s, (rows, cols));
-    // [batch, filters, rows, cols] -> [filters, batch rows cols]
-    let dy_t = dy.permuted_axes([1, 0, 2, 3]);
-    let dy_mat = dy_t
-        .to_shape((filters, batch * rows * cols))
-        .expect("one column per output position");
+    // [batch, filters, rows, cols] -> [filters, batch rows cols], one block copy per (i, f)
+    let dy = dy.as_standard_layout();
+    let dys = dy.as_slice().expect("standard layout");
+    let block = rows * cols;
+    let mut dy_mat = Array2::zeros((filters, batch * block));
+    for (f, mut row) in dy_mat.axis_iter_mut(Axis(0)).enumerate() {
+        let row = row
+            .as_slice_mut()
+            .expect("rows of a standard-layout matrix are contiguous");
+        for i in 0..batch {
+            let src = &dys[(i * filters + f) * block..(i * filters + f + 1) * block];
+            row[i * block..(i + 1) * block].copy_from_slice(src);
+        }
+    }
     let dw = standard(dy_mat.dot(&m_cols.t()))
         .into_shape_with_order(w.raw_dim())
         .expect("one entry per filter weight");
