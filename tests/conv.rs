@@ -220,6 +220,25 @@ fn erratum_conv_index() {
 }
 
 #[test]
+fn erratum_conv_forward_sum() {
+    // d = 4, k = 2, s = 1: the first output row has three entries, and for the
+    // random image of this test they are three different numbers; the source's
+    // sum as written gives one number for all three, whichever row offset p it is read with
+    let (d, k, s) = (4, 2, 1);
+    let x = uniform(&mut seeded(13), (d, d), -1.0, 1.0);
+    let w = uniform(&mut seeded(14), (1, k, k), -1.0, 1.0);
+    let y = conv_forward(x.view(), w.view(), s).unwrap();
+    let row: Vec<f64> = (0..3).map(|n| y[[0, 0, n]]).collect();
+    assert!((row[0] - row[1]).abs() > 0.01 && (row[1] - row[2]).abs() > 0.01 && (row[0] - row[2]).abs() > 0.01, "{row:?}");
+    for p in 1..=k {
+        let stated = source::conv_forward_as_written(x.view(), w.index_axis(ndarray::Axis(0), 0), 1, p, s);
+        let misses = row.iter().filter(|&&v| (v - stated).abs() > 0.01).count();
+        assert!(misses >= 2, "p = {p}: {stated} against {row:?}");
+    }
+    verify!("erratum.conv-forward-sum", Method::Property, 0.0, 0.0, k);
+}
+
+#[test]
 fn source_pool_forward_is_right() {
     // P^c_{m,n} = max_{i,j in 1..p} Y^c_{m+i-1,n+j-1}, written 1-based as in the source
     let mut cases = 0;

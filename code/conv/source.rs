@@ -94,3 +94,20 @@ pub fn map_to_flat(map: usize, m: usize, n: usize, q: usize) -> usize {
     (map - 1) * q * q + (m - 1) * q + n
 }
 // ANCHOR_END: source_flatten
+
+// ANCHOR: source_forward
+/// The source's convolution as written, Y_{m,n} = sum_{n=1}^{k} sum_{q=1}^{k}
+/// X_{(m-1)s+p,(n-1)s+q} W_{p,q}: the outer sum runs over the name of the
+/// output column, so the result cannot depend on that column, and the row
+/// offset `p` (1-based) is left free. Returns the value for output row `m` (1-based).
+pub fn conv_forward_as_written(x: ArrayView2<f64>, w: ArrayView2<f64>, m: usize, p: usize, s: usize) -> f64 {
+    let k = w.nrows();
+    let mut sum = 0.0;
+    for n in 1..=k {
+        for q in 1..=k {
+            sum += x[[(m - 1) * s + p - 1, (n - 1) * s + q - 1]] * w[[p - 1, q - 1]];
+        }
+    }
+    sum
+}
+// ANCHOR_END: source_forward
