@@ -229,9 +229,15 @@ fn erratum_conv_forward_sum() {
     let w = uniform(&mut seeded(14), (1, k, k), -1.0, 1.0);
     let y = conv_forward(x.view(), w.view(), s).unwrap();
     let row: Vec<f64> = (0..3).map(|n| y[[0, 0, n]]).collect();
-    assert!((row[0] - row[1]).abs() > 0.01 && (row[1] - row[2]).abs() > 0.01 && (row[0] - row[2]).abs() > 0.01, "{row:?}");
+    assert!(
+        (row[0] - row[1]).abs() > 0.01
+            && (row[1] - row[2]).abs() > 0.01
+            && (row[0] - row[2]).abs() > 0.01,
+        "{row:?}"
+    );
     for p in 1..=k {
-        let stated = source::conv_forward_as_written(x.view(), w.index_axis(ndarray::Axis(0), 0), 1, p, s);
+        let stated =
+            source::conv_forward_as_written(x.view(), w.index_axis(ndarray::Axis(0), 0), 1, p, s);
         let misses = row.iter().filter(|&&v| (v - stated).abs() > 0.01).count();
         assert!(misses >= 2, "p = {p}: {stated} against {row:?}");
     }

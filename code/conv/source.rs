@@ -100,7 +100,13 @@ pub fn map_to_flat(map: usize, m: usize, n: usize, q: usize) -> usize {
 /// X_{(m-1)s+p,(n-1)s+q} W_{p,q}: the outer sum runs over the name of the
 /// output column, so the result cannot depend on that column, and the row
 /// offset `p` (1-based) is left free. Returns the value for output row `m` (1-based).
-pub fn conv_forward_as_written(x: ArrayView2<f64>, w: ArrayView2<f64>, m: usize, p: usize, s: usize) -> f64 {
+pub fn conv_forward_as_written(
+    x: ArrayView2<f64>,
+    w: ArrayView2<f64>,
+    m: usize,
+    p: usize,
+    s: usize,
+) -> f64 {
     let k = w.nrows();
     let mut sum = 0.0;
     for n in 1..=k {
