@@ -563,6 +563,18 @@ fn bad_input_is_an_error_that_names_the_values() {
     assert!(m.contains("[1, 3, 4, 4]"), "{m}");
     let m = message(conv2d_backward(x4.view(), w4.view(), dy4.view(), 0));
     assert!(m.contains("stride s = 0"), "{m}");
+    // the building blocks of the full-correlation form
+    let m = message(dilate(Array2::<f64>::zeros((0, 3)).view(), 2));
+    assert!(m.contains("0 x 3"), "{m}");
+    let m = message(dilate(Array2::<f64>::zeros((2, 2)).view(), 0));
+    assert!(m.contains("dilation stride s = 0"), "{m}");
+    let m = message(full_correlation(
+        Array2::<f64>::zeros((2, 2)).view(),
+        Array2::<f64>::zeros((2, 0)).view(),
+    ));
+    assert!(m.contains("kernel") && m.contains("2 x 0"), "{m}");
+    let m = message(conv_backward_x_full(w.view(), dy.view(), (3, 3), 1));
+    assert!(m.contains("[2, 2, 2]") && m.contains("[2, 3, 3]"), "{m}");
     // the network
     let shape = Shape {
         d: 4,

@@ -95,7 +95,12 @@ pub fn conv_backward_w(
 /// The 0-based output positions `m` whose window contains input position `u`:
 /// those with 0 <= u - m s < k, i.e. ceil((u - k + 1) / s) <= m <= floor(u / s),
 /// clipped to the `out` positions that exist.
-pub fn windows_containing(u: usize, k: usize, s: usize, out: usize) -> std::ops::Range<usize> {
+pub(crate) fn windows_containing(
+    u: usize,
+    k: usize,
+    s: usize,
+    out: usize,
+) -> std::ops::Range<usize> {
     let lo = if u + 1 > k {
         (u + 1 - k).div_ceil(s)
     } else {
@@ -146,15 +151,37 @@ pub fn conv_backward_x(
 // ANCHOR: dilate
 /// Inserts `s - 1` zeros between neighbouring entries of `g`: the result has
 /// size ((rows - 1) s + 1) x ((cols - 1) s + 1) and holds g_{m,n} at ((m-1)s+1, (n-1)s+1).
-pub fn dilate(g: ArrayView2<f64>, s: usize) -> Array2<f64> {
+///
+/// Errors if `g` is empty or `s` is 0.
+pub fn dilate(g: ArrayView2<f64>, s: usize) -> Result<Array2<f64>> {
     let (rows, cols) = g.dim();
+    ensure_nonempty("dilated matrix", rows, cols)?;
+    if s == 0 {
+        return Err(Error::BadSize {
+            what: "dilation stride s".into(),
+            value: s,
+            constraint: "must be at least 1".into(),
+        });
+    }
     let mut out = Array2::zeros(((rows - 1) * s + 1, (cols - 1) * s + 1));
     for m in 0..rows {
         for n in 0..cols {
             out[[m * s, n * s]] = g[[m, n]];
         }
     }
-    out
+    Ok(out)
+}
+
+/// Errors unless a matrix has at least one row and one column.
+fn ensure_nonempty(what: &str, rows: usize, cols: usize) -> Result<()> {
+    if rows == 0 || cols == 0 {
+        return Err(Error::BadSize {
+            what: format!("number of rows or columns of the {what}"),
+            value: 0,
+            constraint: format!("both must be at least 1, found {rows} x {cols}"),
+        });
+    }
+    Ok(())
 }
 // ANCHOR_END: dilate
 
@@ -163,9 +190,13 @@ pub fn dilate(g: ArrayView2<f64>, s: usize) -> Array2<f64> {
 /// with `k - 1` zeros on every side, of size (rows + k - 1) x (cols + k - 1):
 ///
 /// (g full-corr h)_{u,v} = sum_{a,b} g_{u+a-k+1, v+b-k+1} h_{a,b} (absent entries of g are 0).
-pub fn full_correlation(g: ArrayView2<f64>, h: ArrayView2<f64>) -> Array2<f64> {
+///
+/// Errors if `g` or `h` is empty.
+pub fn full_correlation(g: ArrayView2<f64>, h: ArrayView2<f64>) -> Result<Array2<f64>> {
     let (rows, cols) = g.dim();
     let (kh, kw) = h.dim();
+    ensure_nonempty("correlated matrix", rows, cols)?;
+    ensure_nonempty("correlation kernel", kh, kw)?;
     let mut out = Array2::zeros((rows + kh - 1, cols + kw - 1));
     for u in 0..rows + kh - 1 {
         for v in 0..cols + kw - 1 {
@@ -183,7 +214,7 @@ pub fn full_correlation(g: ArrayView2<f64>, h: ArrayView2<f64>) -> Array2<f64> {
             out[[u, v]] = sum;
         }
     }
-    out
+    Ok(out)
 }
 // ANCHOR_END: full_correlation
 
@@ -200,12 +231,14 @@ pub fn conv_backward_x_full(
 ) -> Result<Array2<f64>> {
     let expected = conv_shape(&[d.0, d.1], w.shape(), s)?;
     ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
+    ensure_finite("conv filters W", &w)?;
+    ensure_finite("conv output gradient dL/dY", &dy)?;
     let (_, kh, kw) = w.dim();
     let mut dx = Array2::zeros(d);
     for c in 0..expected[0] {
         let flipped = Array2::from_shape_fn((kh, kw), |(a, b)| w[[c, kh - 1 - a, kw - 1 - b]]);
-        let dilated = dilate(dy.index_axis(ndarray::Axis(0), c), s);
-        let g = full_correlation(dilated.view(), flipped.view());
+        let dilated = dilate(dy.index_axis(ndarray::Axis(0), c), s)?;
+        let g = full_correlation(dilated.view(), flipped.view())?;
         for ((u, v), &guv) in g.indexed_iter() {
             dx[[u, v]] += guv;
         }
@@ -220,7 +253,13 @@ pub fn conv_backward_x_full(
 ///
 /// Tie rule: the first maximum in row-major order wins (a later entry must be
 /// strictly larger to replace it), the rule of the major frameworks' max-pooling kernels.
-pub fn window_argmax(y: ArrayView2<f64>, m: usize, n: usize, p: usize, t: usize) -> (usize, usize) {
+pub(crate) fn window_argmax(
+    y: ArrayView2<f64>,
+    m: usize,
+    n: usize,
+    p: usize,
+    t: usize,
+) -> (usize, usize) {
     let mut best = (m * t, n * t);
     for i in 0..p {
         for j in 0..p {
@@ -292,6 +331,7 @@ pub fn max_pool_backward(
 // ANCHOR: flatten_index
 /// The 0-based position in the flat vector of entry (c, m, n) of maps of
 /// size rows x cols: row-major order, c (rows cols) + m cols + n.
+/// (`rows` and `cols` are at least 1 for every map this crate makes.)
 pub fn flat_index(c: usize, m: usize, n: usize, rows: usize, cols: usize) -> usize {
     c * rows * cols + m * cols + n
 }

@@ -1,6 +1,7 @@
 //! The source's formulas exactly as it states them (1-based where it is), so
 //! that the tests can show where they agree with the truth and where not.
-//! Nothing else in the crate uses this module.
+//! Nothing else in the crate uses this module, and it does not check its
+//! input: it panics on sizes that the source's formulas do not cover.
 
 use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 
