@@ -359,6 +359,44 @@ fn flatten_formulas_of_source_are_exact_inverses() {
 }
 
 #[test]
+fn flatten_backward_is_unflatten() {
+    // the source's backward formula dL/dP^c_{m,n} = dL/dF_{(c-1)Q^2+(m-1)Q+n}:
+    // for L = sum_i g_i F_i the gradient with respect to P is unflatten(g)
+    let mut worst = 0.0f64;
+    let mut cases = 0;
+    let mut rng = seeded(31);
+    for maps in 1..=3 {
+        for q in 1..=4 {
+            let pooled = uniform(&mut rng, (maps, q, q), -1.0, 1.0);
+            let g = uniform(&mut rng, maps * q * q, -1.0, 1.0);
+            let fd = gradient(
+                |p: &Array3<f64>| g.dot(&flatten(p.view())),
+                &pooled,
+                FD_STEP,
+            );
+            let back = unflatten(g.view(), (maps, q, q)).unwrap();
+            worst = worst.max(compare_arrays(&fd, &back).worst);
+            for c in 1..=maps {
+                for m in 1..=q {
+                    for n in 1..=q {
+                        let i = source::map_to_flat(c, m, n, q);
+                        assert_eq!(back[[c - 1, m - 1, n - 1]], g[i - 1]);
+                    }
+                }
+            }
+            cases += 1;
+        }
+    }
+    verify!(
+        "conv.flatten",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        cases
+    );
+}
+
+#[test]
 fn erratum_conv_flatten_symbol() {
     // The source's k is both the kernel size and the map index:
     // "k = ceil(i / ((d-k+1)/s - p + 1)^2)". With d = 6, kernel k = 3, s = 1,
