@@ -5,7 +5,8 @@
 //! become a matrix `[filters, channels kh kw]`; the convolution is then one
 //! matrix product, and so are both gradients.
 
-use ndarray::{Array2, Array4, ArrayView1, ArrayView2, ArrayView4, Axis};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, Array4, ArrayView1, ArrayView2, ArrayView4, Axis, Slice};
 
 use super::general::{conv2d_shape, ConvGrads};
 use super::size::ensure_finite;
@@ -87,16 +88,6 @@ pub fn col2im(
 }
 // ANCHOR_END: im2col
 
-/// The same matrix in row-major layout (a product may come back column-major,
-/// and only a row-major array reshapes in row-major order without a copy).
-fn standard(a: Array2<f64>) -> Array2<f64> {
-    if a.is_standard_layout() {
-        a
-    } else {
-        a.as_standard_layout().into_owned()
-    }
-}
-
 /// The filters as a matrix `[filters, channels kh kw]` (row-major, so no copy
 /// when W is already in standard layout).
 fn filter_matrix(w: ArrayView4<f64>) -> Array2<f64> {
@@ -108,7 +99,9 @@ fn filter_matrix(w: ArrayView4<f64>) -> Array2<f64> {
 }
 
 // ANCHOR: conv2d_forward_fast
-/// [`super::general::conv2d_forward`] by one matrix product: Y = W_mat cols + b.
+/// [`super::general::conv2d_forward`] by matrix products, one per image:
+/// Y_i = W_mat cols_i + b, written straight into the output (whose map of
+/// image i is, in row-major order, the matrix `[filters, rows cols]`).
 pub fn conv2d_forward_fast(
     x: ArrayView4<f64>,
     w: ArrayView4<f64>,
@@ -122,28 +115,28 @@ pub fn conv2d_forward_fast(
     ensure_finite("conv bias b", &bias)?;
     let (_, _, kh, kw) = w.dim();
     let m_cols = im2col(x, kh, kw, s, (rows, cols));
-    let y_mat = standard(filter_matrix(w).dot(&m_cols)); // [filters, batch rows cols]
-                                                         // [filters, batch rows cols] -> [batch, filters, rows, cols], one block per (i, f), plus the bias
-    let ys = y_mat.as_slice().expect("standard layout");
+    let w_mat = filter_matrix(w);
     let block = rows * cols;
     let mut y = Array4::zeros((batch, filters, rows, cols));
-    let out = y.as_slice_mut().expect("a new array is in standard layout");
     for i in 0..batch {
-        for f in 0..filters {
-            let src = &ys[(f * batch + i) * block..(f * batch + i + 1) * block];
-            let dst = &mut out[(i * filters + f) * block..(i * filters + f + 1) * block];
-            for (d, &v) in dst.iter_mut().zip(src) {
-                *d = v + bias[f];
-            }
+        let cols_i = m_cols.slice_axis(Axis(1), Slice::from(i * block..(i + 1) * block));
+        let mut y_i = y
+            .index_axis_mut(Axis(0), i)
+            .into_shape_with_order((filters, block))
+            .expect("a map of a standard-layout array is contiguous");
+        for (f, mut row) in y_i.axis_iter_mut(Axis(0)).enumerate() {
+            row.fill(bias[f]);
         }
+        general_mat_mul(1.0, &w_mat, &cols_i, 1.0, &mut y_i);
     }
     Ok(y)
 }
 // ANCHOR_END: conv2d_forward_fast
 
 // ANCHOR: conv2d_backward_fast
-/// [`super::general::conv2d_backward`] by matrix products:
-/// dW_mat = dY_mat cols^T, db = row sums of dY_mat, dX = col2im(W_mat^T dY_mat).
+/// [`super::general::conv2d_backward`] by matrix products, per image i with
+/// G_i = dL/dY_i as a `[filters, rows cols]` matrix:
+/// dW_mat = sum_i G_i cols_i^T, db = row sums of the G_i, dX = col2im(W_mat^T G_i for every i).
 pub fn conv2d_backward_fast(
     x: ArrayView4<f64>,
     w: ArrayView4<f64>,
@@ -156,27 +149,29 @@ pub fn conv2d_backward_fast(
     ensure_finite("conv filters W", &w)?;
     ensure_finite("conv output gradient dL/dY", &dy)?;
     let [batch, filters, rows, cols] = expected;
-    let (_, _, kh, kw) = w.dim();
+    let (_, channels, kh, kw) = w.dim();
     let m_cols = im2col(x, kh, kw, s, (rows, cols));
-    // [batch, filters, rows, cols] -> [filters, batch rows cols], one block copy per (i, f)
+    let w_mat = filter_matrix(w);
     let dy = dy.as_standard_layout();
-    let dys = dy.as_slice().expect("standard layout");
     let block = rows * cols;
-    let mut dy_mat = Array2::zeros((filters, batch * block));
-    for (f, mut row) in dy_mat.axis_iter_mut(Axis(0)).enumerate() {
-        let row = row
-            .as_slice_mut()
-            .expect("rows of a standard-layout matrix are contiguous");
-        for i in 0..batch {
-            let src = &dys[(i * filters + f) * block..(i * filters + f + 1) * block];
-            row[i * block..(i + 1) * block].copy_from_slice(src);
-        }
+    let mut dw_mat = Array2::zeros((filters, channels * kh * kw));
+    let mut db = Array1::zeros(filters);
+    let mut d_cols = Array2::zeros(m_cols.raw_dim());
+    for i in 0..batch {
+        let range = Slice::from(i * block..(i + 1) * block);
+        let g_i = dy
+            .index_axis(Axis(0), i)
+            .into_shape_with_order((filters, block))
+            .expect("a map of a standard-layout array is contiguous");
+        let cols_i = m_cols.slice_axis(Axis(1), range);
+        general_mat_mul(1.0, &g_i, &cols_i.t(), 1.0, &mut dw_mat);
+        db += &g_i.sum_axis(Axis(1));
+        let mut d_cols_i = d_cols.slice_axis_mut(Axis(1), range);
+        general_mat_mul(1.0, &w_mat.t(), &g_i, 0.0, &mut d_cols_i);
     }
-    let dw = standard(dy_mat.dot(&m_cols.t()))
+    let dw = dw_mat
         .into_shape_with_order(w.raw_dim())
         .expect("one entry per filter weight");
-    let db = dy_mat.sum_axis(Axis(1));
-    let d_cols = filter_matrix(w).t().dot(&dy_mat);
     let dx = col2im(d_cols.view(), x.dim(), kh, kw, s, (rows, cols));
     Ok(ConvGrads {
         x: dx,
