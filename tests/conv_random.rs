@@ -510,3 +510,46 @@ fn fast_path_equals_loops() {
         CASES
     );
 }
+
+#[test]
+fn fast_path_equals_loops_across_blocks() {
+    // inputs large enough that the window matrix is built in several blocks
+    // of output rows (BLOCK_ENTRIES = 2^14), down to one row per block
+    let mut rng = seeded(111);
+    let mut worst = 0.0f64;
+    let cases = [
+        // (batch, channels, filters, rows, cols, kh, kw, s): blocks of output rows
+        (1, 2, 3, 40, 40, 3, 3, 1), // 18 taps x 38 columns: 23 rows per block, 2 blocks
+        (2, 3, 2, 37, 41, 4, 2, 2), // 24 taps x 20 columns: all 17 rows in one block
+        (1, 1, 2, 64, 64, 5, 5, 1), // the benchmark's shape, 2 filters: 6 blocks of 10 rows
+        (1, 8, 2, 94, 94, 5, 5, 1), // 200 taps x 90 columns > 2^14: one row per block
+        (2, 2, 3, 50, 30, 3, 3, 3), // stride 3, several images
+    ];
+    for &(batch, channels, filters, rows, cols, kh, kw, s) in &cases {
+        let x = uniform(&mut rng, (batch, channels, rows, cols), -1.0, 1.0);
+        let w = uniform(&mut rng, (filters, channels, kh, kw), -1.0, 1.0);
+        let b = uniform(&mut rng, filters, -1.0, 1.0);
+        let out = (
+            conv_out_size(rows, kh, s).unwrap(),
+            conv_out_size(cols, kw, s).unwrap(),
+        );
+        let g = uniform(&mut rng, (batch, filters, out.0, out.1), -1.0, 1.0);
+        let y = conv2d_forward(x.view(), w.view(), b.view(), s).unwrap();
+        let y_fast = conv2d_forward_fast(x.view(), w.view(), b.view(), s).unwrap();
+        let loops = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
+        let fast = conv2d_backward_fast(x.view(), w.view(), g.view(), s).unwrap();
+        let r = compare_arrays(&y, &y_fast)
+            .max(compare_arrays(&loops.x, &fast.x))
+            .max(compare_arrays(&loops.w, &fast.w))
+            .max(compare_arrays(&loops.b, &fast.b));
+        assert!(r.within(EXACT_TOL), "{r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.im2col",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        cases.len()
+    );
+}
