@@ -10,7 +10,8 @@ use std::ops::Range;
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{
-    Array1, Array2, Array3, Array4, ArrayView1, ArrayView2, ArrayView3, ArrayView4, Axis, Slice,
+    Array1, Array2, Array4, ArrayView1, ArrayView2, ArrayView3, ArrayView4, ArrayViewMut3, Axis,
+    Slice,
 };
 
 use super::general::{conv2d_shape, ConvGrads};
@@ -64,10 +65,10 @@ pub fn im2col(
 }
 
 /// The adjoint of [`im2col`]: adds every entry of `m_cols` onto the pixel of
-/// `dx` (`[channels, h, w]`) it was copied from.
+/// `dx` (`[channels, h, w]`, in standard layout) it was copied from.
 pub fn col2im(
     m_cols: ArrayView2<f64>,
-    dx: &mut Array3<f64>,
+    mut dx: ArrayViewMut3<f64>,
     (kh, kw): (usize, usize),
     s: usize,
     m_range: Range<usize>,
@@ -180,6 +181,7 @@ pub fn conv2d_backward_fast(
     let mut dw_mat = Array2::zeros((filters, taps));
     let mut db = Array1::zeros(filters);
     let mut dx = Array4::zeros(x.raw_dim());
+    let mut d_cols_buffer = Array2::zeros((taps, step * cols));
     for i in 0..batch {
         let x_i = x.index_axis(Axis(0), i);
         let g_i = dy
@@ -187,19 +189,26 @@ pub fn conv2d_backward_fast(
             .into_shape_with_order((filters, rows * cols))
             .expect("a map of a standard-layout array is contiguous");
         db += &g_i.sum_axis(Axis(1));
-        let mut dx_i = Array3::zeros(x_i.raw_dim());
         for m0 in (0..rows).step_by(step) {
             let m_range = m0..(m0 + step).min(rows);
+            let positions = Slice::from(0..m_range.len() * cols);
             let g = g_i.slice_axis(
                 Axis(1),
                 Slice::from(m_range.start * cols..m_range.end * cols),
             );
             let cols_block = im2col(x_i, (kh, kw), s, m_range.clone(), cols);
             general_mat_mul(1.0, &g, &cols_block.t(), 1.0, &mut dw_mat);
-            let d_cols = w_mat.t().dot(&g);
-            col2im(d_cols.view(), &mut dx_i, (kh, kw), s, m_range, cols);
+            let mut d_cols = d_cols_buffer.slice_axis_mut(Axis(1), positions);
+            general_mat_mul(1.0, &w_mat.t(), &g, 0.0, &mut d_cols);
+            col2im(
+                d_cols.view(),
+                dx.index_axis_mut(Axis(0), i),
+                (kh, kw),
+                s,
+                m_range,
+                cols,
+            );
         }
-        dx.index_axis_mut(Axis(0), i).assign(&dx_i);
     }
     let dw = dw_mat
         .into_shape_with_order(w.raw_dim())
