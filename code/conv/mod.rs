@@ -7,17 +7,16 @@
 //! * [`fast`]: the same convolution by im2col and matrix products;
 //! * [`source`]: the source's formulas as it states them, for the errata;
 //! * [`data`] and [`train`]: a synthetic task and plain SGD on it;
-//! * [`figures()`]: the chapter's figures.
+//! * [`mod@figures`]: the chapter's training run and its figures, [`figures()`].
 
 pub mod data;
 pub mod fast;
+pub mod figures;
 pub mod general;
 pub mod layers;
 pub mod network;
 pub mod size;
 pub mod source;
 pub mod train;
-
-pub mod figures;
 
 pub use figures::{figures, training_run, EPOCHS};
