@@ -309,6 +309,58 @@ fn erratum_conv_pool_grad() {
 }
 
 #[test]
+fn source_pool_grad_is_right_only_for_p_1() {
+    // over random maps (stride 1, as in the source): with p = 1 every entry is
+    // its own window and the source's formula is right; with p >= 2 it differs
+    // from finite differences on almost every map
+    let mut rng = seeded(41);
+    let (mut right_p1, mut wrong, mut cases_p2) = (0, 0, 0);
+    for m_size in 1..=8 {
+        for p in 1..=m_size {
+            for _ in 0..10 {
+                let y = uniform(&mut rng, (1, m_size, m_size), -1.0, 1.0);
+                if pool_margin(y.view(), p, 1).unwrap() < 1e-4 {
+                    continue;
+                }
+                let q = m_size - p + 1;
+                let g = uniform(&mut rng, (1, q, q), -1.0, 1.0);
+                let fd = gradient(
+                    |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), p, 1).unwrap()).sum(),
+                    &y,
+                    FD_STEP,
+                );
+                let stated = source::pool_grad(
+                    y.index_axis(ndarray::Axis(0), 0),
+                    g.index_axis(ndarray::Axis(0), 0),
+                    p,
+                );
+                let err =
+                    compare_arrays(&fd.index_axis(ndarray::Axis(0), 0).to_owned(), &stated).worst;
+                if p == 1 {
+                    assert!(err < FD_TOL, "p = 1 must agree, error {err}");
+                    right_p1 += 1;
+                } else {
+                    cases_p2 += 1;
+                    wrong += (err > 1e-3) as usize;
+                }
+            }
+        }
+    }
+    println!("source pooling gradient: right on {right_p1} maps with p = 1, wrong on {wrong} of {cases_p2} with p >= 2");
+    assert!(
+        right_p1 > 0 && wrong * 10 >= cases_p2 * 9,
+        "{wrong} of {cases_p2}"
+    );
+    verify!(
+        "erratum.conv-pool-grad",
+        Method::Property,
+        0.0,
+        0.0,
+        cases_p2
+    );
+}
+
+#[test]
 fn flatten_formulas_of_source_are_exact_inverses() {
     let mut cases = 0;
     for maps in 1..=4 {
