@@ -308,6 +308,79 @@ fn erratum_conv_pool_grad() {
     verify!("erratum.conv-pool-grad", Method::Property, 0.0, 0.0, 1);
 }
 
+/// The corrected form of the source's pooling gradient (stride 1), written
+/// 1-based as in the chapter: dL/dY_{u,v} = sum_{i,j=1}^{p} dL/dP_{u-i+1,v-j+1}
+/// 1[(u,v) = winner of window (u-i+1, v-j+1)], terms outside 1..Q dropped;
+/// the winner is the first maximum in row-major order.
+fn corrected_pool_grad(y: &Array2<f64>, dp: &Array2<f64>, p: usize) -> Array2<f64> {
+    let (m_size, q) = (y.nrows(), dp.nrows());
+    let winner = |m: usize, n: usize| {
+        let mut best = (m, n);
+        for u in m..m + p {
+            for v in n..n + p {
+                if y[[u - 1, v - 1]] > y[[best.0 - 1, best.1 - 1]] {
+                    best = (u, v);
+                }
+            }
+        }
+        best
+    };
+    Array2::from_shape_fn((m_size, m_size), |(u0, v0)| {
+        let (u, v) = (u0 + 1, v0 + 1);
+        let mut sum = 0.0;
+        for i in 1..=p {
+            for j in 1..=p {
+                if u >= i
+                    && v >= j
+                    && u - i + 1 <= q
+                    && v - j + 1 <= q
+                    && winner(u - i + 1, v - j + 1) == (u, v)
+                {
+                    sum += dp[[u - i, v - j]];
+                }
+            }
+        }
+        sum
+    })
+}
+
+#[test]
+fn corrected_source_pool_grad_matches_finite_differences() {
+    let mut rng = seeded(42);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for m_size in 1..=8 {
+        for p in 1..=m_size {
+            for _ in 0..5 {
+                let y = uniform(&mut rng, (1, m_size, m_size), -1.0, 1.0);
+                if pool_margin(y.view(), p, 1).unwrap() < 1e-4 {
+                    continue;
+                }
+                let q = m_size - p + 1;
+                let g = uniform(&mut rng, (1, q, q), -1.0, 1.0);
+                let fd = gradient(
+                    |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), p, 1).unwrap()).sum(),
+                    &y,
+                    FD_STEP,
+                );
+                let y2 = y.index_axis(ndarray::Axis(0), 0).to_owned();
+                let g2 = g.index_axis(ndarray::Axis(0), 0).to_owned();
+                let corrected = corrected_pool_grad(&y2, &g2, p);
+                let r = compare_arrays(&fd.index_axis(ndarray::Axis(0), 0).to_owned(), &corrected);
+                assert!(r.within(FD_TOL), "M = {m_size}, p = {p}: {r}");
+                worst = worst.max(r.worst);
+                cases += 1;
+            }
+        }
+    }
+    verify!(
+        "conv.pool-grad",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        cases
+    );
+}
+
 #[test]
 fn source_pool_grad_is_right_only_for_p_1() {
     // over random maps (stride 1, as in the source): with p = 1 every entry is
