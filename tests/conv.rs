@@ -312,6 +312,7 @@ fn erratum_conv_pool_grad() {
 /// 1-based as in the chapter: dL/dY_{u,v} = sum_{i,j=1}^{p} dL/dP_{u-i+1,v-j+1}
 /// 1[(u,v) = winner of window (u-i+1, v-j+1)], terms outside 1..Q dropped;
 /// the winner is the first maximum in row-major order.
+#[allow(clippy::int_plus_one)] // the bounds read as in the math: 1 <= u - i + 1 <= Q
 fn corrected_pool_grad(y: &Array2<f64>, dp: &Array2<f64>, p: usize) -> Array2<f64> {
     let (m_size, q) = (y.nrows(), dp.nrows());
     let winner = |m: usize, n: usize| {
