@@ -11,7 +11,7 @@ use crate::figures::{raster::grayscale_png, Figure, Plot, Series};
 
 // ANCHOR: task
 /// The network of the training run: the source's, with two 3x3 filters,
-/// stride 1, a 2x2 pooling window of stride 1, on 8x8 images of three classes.
+/// stride 1, a 4x4 pooling window of stride 1, on 8x8 images of three classes.
 pub const TASK_SHAPE: Shape = Shape {
     d: 8,
     k: 3,
@@ -21,13 +21,13 @@ pub const TASK_SHAPE: Shape = Shape {
     filters: 2,
     classes: 3,
 };
-/// Bar length, noise amplitude and learning rate of the training run.
+/// Pixels in each bar.
 pub const BAR_LEN: usize = 4;
 /// Noise uniform in [-NOISE, NOISE] on every pixel.
 pub const NOISE: f64 = 0.2;
 /// The SGD learning rate.
 pub const LEARNING_RATE: f64 = 0.03;
-/// Training and held-out images.
+/// Training images.
 pub const TRAIN_IMAGES: usize = 300;
 /// Held-out images (from a different seed than the training images).
 pub const TEST_IMAGES: usize = 300;
