@@ -40,6 +40,16 @@ pub mod chapters {
     pub struct Checking;
     #[doc = include_str!("../src/conv.md")]
     pub struct Conv;
+    #[doc = include_str!("../src/conv/convolution.md")]
+    pub struct ConvConvolution;
+    #[doc = include_str!("../src/conv/pooling.md")]
+    pub struct ConvPooling;
+    #[doc = include_str!("../src/conv/softmax.md")]
+    pub struct ConvSoftmax;
+    #[doc = include_str!("../src/conv/general.md")]
+    pub struct ConvGeneral;
+    #[doc = include_str!("../src/conv/training.md")]
+    pub struct ConvTraining;
     #[doc = include_str!("../src/bayesnet.md")]
     pub struct Bayesnet;
     #[doc = include_str!("../src/rbm.md")]

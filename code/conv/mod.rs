@@ -1,8 +1,22 @@
 //! Problem 1: backpropagation through a small convolutional network.
+//!
+//! * [`size`]: the output size of every map;
+//! * [`layers`]: the source's layers, one image at a time, forward and backward;
+//! * [`network`]: the source's network composed from them;
+//! * [`general`]: the convolution with a batch, input and output channels;
+//! * [`fast`]: the same convolution by im2col and matrix products;
+//! * [`source`]: the source's formulas as it states them, for the errata;
+//! * [`data`] and [`train`]: a synthetic task and plain SGD on it;
+//! * [`mod@figures`]: the chapter's training run and its figures, [`figures()`].
 
-use crate::figures::Figure;
+pub mod data;
+pub mod fast;
+pub mod figures;
+pub mod general;
+pub mod layers;
+pub mod network;
+pub mod size;
+pub mod source;
+pub mod train;
 
-/// The figures of this chapter.
-pub fn figures() -> Vec<Figure> {
-    Vec::new()
-}
+pub use figures::{figures, training_run, EPOCHS};

@@ -1,0 +1,757 @@
+//! Problem 1, the deterministic checks: output sizes, the source's formulas
+//! (where they hold and the errata where they do not), flatten index maps,
+//! max-pool ties, stability of softmax and cross-entropy, and bad input.
+
+use ndarray::{array, Array1, Array2, Array3, Array4};
+use verified_dl::check::ledger::Method;
+use verified_dl::check::{
+    compare_arrays, gradient, rel_err, seeded, uniform, EXACT_TOL, FD_STEP, FD_TOL,
+};
+use verified_dl::conv::fast::{conv2d_backward_fast, conv2d_forward_fast};
+use verified_dl::conv::general::{conv2d_backward, conv2d_forward};
+use verified_dl::conv::layers::*;
+use verified_dl::conv::network::{Net, Shape};
+use verified_dl::conv::size::{conv_out_size, pool_out_size};
+use verified_dl::conv::source;
+use verified_dl::verify;
+
+/// The 0-based starts of the windows of width `k`, stride `s`, that fit in
+/// `0..d`, found by trying every position.
+fn window_starts(d: usize, k: usize, s: usize) -> Vec<usize> {
+    (0..d).filter(|u| u % s == 0 && u + k <= d).collect()
+}
+
+#[test]
+fn output_sizes_match_visited_positions() {
+    // the formula against brute force, for every d, k, s up to 40
+    let mut cases = 0;
+    for d in 1..=40 {
+        for k in 1..=d {
+            for s in 1..=d + 1 {
+                assert_eq!(
+                    conv_out_size(d, k, s).unwrap(),
+                    window_starts(d, k, s).len(),
+                    "d={d} k={k} s={s}"
+                );
+                cases += 1;
+            }
+        }
+    }
+    // the positions the convolution loops visit: with X_{u,v} = u d + v and a
+    // filter that is 1 at (1,1) and 0 elsewhere, Y_{m,n} is the index of the
+    // top-left pixel of window (m, n)
+    for d in 1..=12 {
+        for k in 1..=d {
+            for s in 1..=d + 1 {
+                let x = Array2::from_shape_fn((d, d), |(u, v)| (u * d + v) as f64);
+                let mut w = Array3::zeros((1, k, k));
+                w[[0, 0, 0]] = 1.0;
+                let y = conv_forward(x.view(), w.view(), s).unwrap();
+                let starts = window_starts(d, k, s);
+                let expected =
+                    Array3::from_shape_fn((1, starts.len(), starts.len()), |(_, m, n)| {
+                        (starts[m] * d + starts[n]) as f64
+                    });
+                assert_eq!(y, expected, "d={d} k={k} s={s}");
+                cases += 1;
+            }
+        }
+    }
+    verify!("conv.size", Method::Exhaustive, 0.0, 0.0, cases);
+}
+
+#[test]
+fn pool_sizes_match_visited_windows() {
+    let mut cases = 0;
+    for m in 1..=30 {
+        for p in 1..=m {
+            for t in 1..=m + 1 {
+                assert_eq!(
+                    pool_out_size(m, p, t).unwrap(),
+                    window_starts(m, p, t).len()
+                );
+                cases += 1;
+            }
+        }
+    }
+    // with Y_{u,v} = u m + v the maximum of every window is its bottom-right
+    // entry, so P reveals the windows the loops visit
+    for m in 1..=10 {
+        for p in 1..=m {
+            for t in 1..=m + 1 {
+                let y = Array3::from_shape_fn((1, m, m), |(_, u, v)| (u * m + v) as f64);
+                let pooled = max_pool_forward(y.view(), p, t).unwrap();
+                let starts = window_starts(m, p, t);
+                let q = starts.len();
+                let expected = Array3::from_shape_fn((1, q, q), |(_, i, j)| {
+                    ((starts[i] + p - 1) * m + starts[j] + p - 1) as f64
+                });
+                assert_eq!(pooled, expected, "m={m} p={p} t={t}");
+                cases += 1;
+            }
+        }
+    }
+    verify!("conv.pool-size", Method::Exhaustive, 0.0, 0.0, cases);
+}
+
+#[test]
+fn erratum_conv_output_size() {
+    // (d - k + 1) / 2: d = 5, k = 3, s = 1 has 3 windows per axis, not 1.5
+    assert_eq!(conv_out_size(5, 3, 1).unwrap(), 3);
+    assert_eq!(source::conv_size_y(5, 3), 1.5);
+    // (d - k + 1) / s: d = 7, k = 3, s = 2 has windows at 0, 2, 4: 3, not 2.5
+    assert_eq!(window_starts(7, 3, 2), vec![0, 2, 4]);
+    assert_eq!(source::conv_size_dy(7, 3, 2), 2.5);
+    // and the pooled size and flat length inherit the error (p = 2, two maps)
+    assert_eq!(pool_out_size(3, 2, 1).unwrap(), 2);
+    assert_eq!(source::pool_size(7, 3, 2, 2), 1.5);
+    let sh = Shape {
+        d: 7,
+        k: 3,
+        s: 2,
+        p: 2,
+        t: 1,
+        filters: 2,
+        classes: 2,
+    };
+    assert_eq!(sh.flat_len().unwrap(), 8);
+    assert_eq!(2.0 * source::pool_size(7, 3, 2, 2).powi(2), 4.5);
+    // the source's (d-k+1)/s is right exactly when it is an integer, and its
+    // ceiling is always right: ceil((d-k+1)/s) = floor((d-k)/s) + 1
+    let mut wrong = 0;
+    let mut cases = 0;
+    for d in 1..=40usize {
+        for k in 1..=d {
+            for s in 1..=d {
+                let truth = conv_out_size(d, k, s).unwrap();
+                assert_eq!((d - k + 1).div_ceil(s), truth);
+                let stated = source::conv_size_dy(d, k, s);
+                assert_eq!(stated == truth as f64, (d - k + 1) % s == 0);
+                wrong += (stated != truth as f64) as usize;
+                cases += 1;
+            }
+        }
+    }
+    assert!(wrong > 0);
+    verify!(
+        "erratum.conv-output-size",
+        Method::Property,
+        0.0,
+        0.0,
+        cases
+    );
+}
+
+/// The source's dW formula against finite differences of L = sum G * Y.
+fn source_dw_error(d: usize, k: usize, s: usize, seed: u64) -> f64 {
+    let mut rng = seeded(seed);
+    let x = uniform(&mut rng, (d, d), -1.0, 1.0);
+    let w = uniform(&mut rng, (2, k, k), -1.0, 1.0);
+    let m = conv_out_size(d, k, s).unwrap();
+    let g = uniform(&mut rng, (2, m, m), -1.0, 1.0);
+    let fd = gradient(
+        |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), s).unwrap()).sum(),
+        &w,
+        FD_STEP,
+    );
+    compare_arrays(&fd, &source::dw(x.view(), g.view(), k, s)).worst
+}
+
+#[test]
+fn source_dw_is_right_when_its_limit_is_an_integer() {
+    let mut worst = 0.0f64;
+    let mut cases = 0;
+    for d in 1..=9 {
+        for k in 1..=d {
+            for s in 1..=3 {
+                if (d - k + 1) % s == 0 {
+                    worst = worst.max(source_dw_error(d, k, s, (d * 100 + k * 10 + s) as u64));
+                    cases += 1;
+                }
+            }
+        }
+    }
+    verify!("conv.dW", Method::FiniteDifferences, FD_TOL, worst, cases);
+}
+
+#[test]
+fn erratum_conv_dw_limit() {
+    // d = 5, k = 3, s = 2: (d-k+1)/s = 1.5, so the sum stops at m = n = 1 and
+    // misses the windows at m = 2 or n = 2, which are there (conv_out_size = 2)
+    let err = source_dw_error(5, 3, 2, 7);
+    println!(
+        "source dW against finite differences at d=5, k=3, s=2: worst relative error {err:.3}"
+    );
+    assert!(
+        err > 0.1,
+        "the source's dW should be visibly wrong here, error {err}"
+    );
+    verify!("erratum.conv-dw-limit", Method::Property, 0.0, 0.0, 1);
+}
+
+#[test]
+fn erratum_conv_index() {
+    // The source writes dY_{m,n}/dW_{n,q} = X_{(m-1)s+p,(n-1)s+q}: the row of W
+    // is n (the output column) while the X index uses p. The derivative with
+    // respect to W_{n,q} is X_{(m-1)s+n,(n-1)s+q}; at m = n = q = 1, p = 2:
+    let (d, k, s) = (4, 2, 1);
+    let x = uniform(&mut seeded(11), (d, d), -1.0, 1.0);
+    let w = uniform(&mut seeded(12), (1, k, k), -1.0, 1.0);
+    let (m, n, q, p) = (1, 1, 1, 2);
+    let fd = gradient(
+        |w: &Array3<f64>| conv_forward(x.view(), w.view(), s).unwrap()[[0, m - 1, n - 1]],
+        &w,
+        FD_STEP,
+    );
+    let derivative = fd[[0, n - 1, q - 1]];
+    assert!((derivative - x[[(m - 1) * s + n - 1, (n - 1) * s + q - 1]]).abs() < FD_TOL);
+    let stated = x[[(m - 1) * s + p - 1, (n - 1) * s + q - 1]];
+    assert!(
+        (derivative - stated).abs() > 0.1,
+        "{derivative} vs {stated}"
+    );
+    // with the weight's row named p, as in the corrected formula, the source's right side is right
+    for a in 0..k {
+        for b in 0..k {
+            assert!((fd[[0, a, b]] - x[[(m - 1) * s + a, (n - 1) * s + b]]).abs() < FD_TOL);
+        }
+    }
+    verify!("erratum.conv-index", Method::Property, 0.0, 0.0, 1);
+}
+
+#[test]
+fn erratum_conv_forward_sum() {
+    // d = 4, k = 2, s = 1: the first output row has three entries, and for the
+    // random image of this test they are three different numbers; the source's
+    // sum as written gives one number for all three, whichever row offset p it is read with
+    let (d, k, s) = (4, 2, 1);
+    let x = uniform(&mut seeded(13), (d, d), -1.0, 1.0);
+    let w = uniform(&mut seeded(14), (1, k, k), -1.0, 1.0);
+    let y = conv_forward(x.view(), w.view(), s).unwrap();
+    let row: Vec<f64> = (0..3).map(|n| y[[0, 0, n]]).collect();
+    assert!(
+        (row[0] - row[1]).abs() > 0.01
+            && (row[1] - row[2]).abs() > 0.01
+            && (row[0] - row[2]).abs() > 0.01,
+        "{row:?}"
+    );
+    for p in 1..=k {
+        let stated =
+            source::conv_forward_as_written(x.view(), w.index_axis(ndarray::Axis(0), 0), 1, p, s);
+        let misses = row.iter().filter(|&&v| (v - stated).abs() > 0.01).count();
+        assert!(misses >= 2, "p = {p}: {stated} against {row:?}");
+    }
+    verify!("erratum.conv-forward-sum", Method::Property, 0.0, 0.0, k);
+}
+
+#[test]
+fn source_pool_forward_is_right() {
+    // P^c_{m,n} = max_{i,j in 1..p} Y^c_{m+i-1,n+j-1}, written 1-based as in the source
+    let mut cases = 0;
+    let mut rng = seeded(21);
+    for m_size in 1..=7 {
+        for p in 1..=m_size {
+            let y = uniform(&mut rng, (2, m_size, m_size), -1.0, 1.0);
+            let pooled = max_pool_forward(y.view(), p, 1).unwrap();
+            let q = m_size - p + 1; // the source's pooled size, with the true map size
+            assert_eq!(pooled.dim(), (2, q, q));
+            for c in 0..2 {
+                for m in 1..=q {
+                    for n in 1..=q {
+                        let mut best = f64::NEG_INFINITY;
+                        for i in 1..=p {
+                            for j in 1..=p {
+                                best = best.max(y[[c, m + i - 2, n + j - 2]]);
+                            }
+                        }
+                        assert_eq!(pooled[[c, m - 1, n - 1]], best);
+                    }
+                }
+            }
+            cases += 1;
+        }
+    }
+    verify!("conv.pool", Method::Exhaustive, 0.0, 0.0, cases);
+}
+
+#[test]
+fn erratum_conv_pool_grad() {
+    // A 3x3 map, 2x2 windows, stride 1: four windows. Entry (2,2) (1-based)
+    // wins all four; the source gives it only dL/dP_{2,2}.
+    let y = array![[[0.1, 0.2, 0.3], [0.4, 0.9, 0.5], [0.6, 0.7, 0.8]]];
+    let g = array![[[1.0, 2.0], [3.0, 4.0]]];
+    let p = 2;
+    let fd = gradient(
+        |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), p, 1).unwrap()).sum(),
+        &y,
+        FD_STEP,
+    );
+    let ours = max_pool_backward(y.view(), g.view(), p, 1).unwrap();
+    assert!(compare_arrays(&fd, &ours).within(FD_TOL));
+    assert!((ours[[0, 1, 1]] - 10.0).abs() < 1e-12); // 1 + 2 + 3 + 4
+    let stated = source::pool_grad(
+        y.index_axis(ndarray::Axis(0), 0),
+        g.index_axis(ndarray::Axis(0), 0),
+        p,
+    );
+    let err = compare_arrays(&fd.index_axis(ndarray::Axis(0), 0).to_owned(), &stated).worst;
+    assert!(
+        err >= 0.5,
+        "the source's pooling gradient should be wrong here, error {err}"
+    );
+    // entry (2,2), which won all four windows, gets only dL/dP_{2,2} = 4 instead of 10
+    assert_eq!(stated[[1, 1]], 4.0);
+    // the source gives (1,1) the gradient of window (2,2), because the winner of
+    // the window that starts at (1,1) is at offset (2,2): (1,1) never won anything
+    assert_eq!(stated[[0, 0]], 4.0);
+    assert!(fd[[0, 0, 0]].abs() < FD_TOL);
+    verify!("erratum.conv-pool-grad", Method::Property, 0.0, 0.0, 1);
+}
+
+/// The corrected form of the source's pooling gradient (stride 1), written
+/// 1-based as in the chapter: dL/dY_{u,v} = sum_{i,j=1}^{p} dL/dP_{u-i+1,v-j+1}
+/// 1[(u,v) = winner of window (u-i+1, v-j+1)], terms outside 1..Q dropped;
+/// the winner is the first maximum in row-major order.
+#[allow(clippy::int_plus_one)] // the bounds read as in the math: 1 <= u - i + 1 <= Q
+fn corrected_pool_grad(y: &Array2<f64>, dp: &Array2<f64>, p: usize) -> Array2<f64> {
+    let (m_size, q) = (y.nrows(), dp.nrows());
+    let winner = |m: usize, n: usize| {
+        let mut best = (m, n);
+        for u in m..m + p {
+            for v in n..n + p {
+                if y[[u - 1, v - 1]] > y[[best.0 - 1, best.1 - 1]] {
+                    best = (u, v);
+                }
+            }
+        }
+        best
+    };
+    Array2::from_shape_fn((m_size, m_size), |(u0, v0)| {
+        let (u, v) = (u0 + 1, v0 + 1);
+        let mut sum = 0.0;
+        for i in 1..=p {
+            for j in 1..=p {
+                if u >= i
+                    && v >= j
+                    && u - i + 1 <= q
+                    && v - j + 1 <= q
+                    && winner(u - i + 1, v - j + 1) == (u, v)
+                {
+                    sum += dp[[u - i, v - j]];
+                }
+            }
+        }
+        sum
+    })
+}
+
+#[test]
+fn corrected_source_pool_grad_matches_finite_differences() {
+    let mut rng = seeded(42);
+    let (mut worst, mut cases) = (0.0f64, 0);
+    for m_size in 1..=8 {
+        for p in 1..=m_size {
+            for _ in 0..5 {
+                let y = uniform(&mut rng, (1, m_size, m_size), -1.0, 1.0);
+                if pool_margin(y.view(), p, 1).unwrap() < 1e-4 {
+                    continue;
+                }
+                let q = m_size - p + 1;
+                let g = uniform(&mut rng, (1, q, q), -1.0, 1.0);
+                let fd = gradient(
+                    |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), p, 1).unwrap()).sum(),
+                    &y,
+                    FD_STEP,
+                );
+                let y2 = y.index_axis(ndarray::Axis(0), 0).to_owned();
+                let g2 = g.index_axis(ndarray::Axis(0), 0).to_owned();
+                let corrected = corrected_pool_grad(&y2, &g2, p);
+                let r = compare_arrays(&fd.index_axis(ndarray::Axis(0), 0).to_owned(), &corrected);
+                assert!(r.within(FD_TOL), "M = {m_size}, p = {p}: {r}");
+                worst = worst.max(r.worst);
+                cases += 1;
+            }
+        }
+    }
+    verify!(
+        "conv.pool-grad",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        cases
+    );
+}
+
+#[test]
+fn source_pool_grad_is_right_only_for_p_1() {
+    // over random maps (stride 1, as in the source): with p = 1 every entry is
+    // its own window and the source's formula is right; with p >= 2 it differs
+    // from finite differences on almost every map
+    let mut rng = seeded(41);
+    let (mut right_p1, mut wrong, mut cases_p2) = (0, 0, 0);
+    for m_size in 1..=8 {
+        for p in 1..=m_size {
+            for _ in 0..10 {
+                let y = uniform(&mut rng, (1, m_size, m_size), -1.0, 1.0);
+                if pool_margin(y.view(), p, 1).unwrap() < 1e-4 {
+                    continue;
+                }
+                let q = m_size - p + 1;
+                let g = uniform(&mut rng, (1, q, q), -1.0, 1.0);
+                let fd = gradient(
+                    |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), p, 1).unwrap()).sum(),
+                    &y,
+                    FD_STEP,
+                );
+                let stated = source::pool_grad(
+                    y.index_axis(ndarray::Axis(0), 0),
+                    g.index_axis(ndarray::Axis(0), 0),
+                    p,
+                );
+                let err =
+                    compare_arrays(&fd.index_axis(ndarray::Axis(0), 0).to_owned(), &stated).worst;
+                if p == 1 {
+                    assert!(err < FD_TOL, "p = 1 must agree, error {err}");
+                    right_p1 += 1;
+                } else {
+                    cases_p2 += 1;
+                    wrong += (err > 1e-3) as usize;
+                }
+            }
+        }
+    }
+    println!("source pooling gradient: right on {right_p1} maps with p = 1, wrong on {wrong} of {cases_p2} with p >= 2");
+    assert!(
+        right_p1 > 0 && wrong * 10 >= cases_p2 * 9,
+        "{wrong} of {cases_p2}"
+    );
+    verify!(
+        "erratum.conv-pool-grad",
+        Method::Property,
+        0.0,
+        0.0,
+        cases_p2
+    );
+}
+
+#[test]
+fn flatten_formulas_of_source_are_exact_inverses() {
+    let mut cases = 0;
+    for maps in 1..=4 {
+        for q in 1..=12 {
+            let len = maps * q * q;
+            // every flat index maps to a valid (map, m, n) and back to itself
+            let mut seen = vec![false; len];
+            for i in 1..=len {
+                let (c, m, n) = source::flat_to_map(i, q);
+                assert!((1..=maps).contains(&c) && (1..=q).contains(&m) && (1..=q).contains(&n));
+                assert_eq!(source::map_to_flat(c, m, n, q), i);
+                // and it is the code's row-major order, 0-based
+                assert_eq!(unflat_index(i - 1, q, q), (c - 1, m - 1, n - 1));
+                assert_eq!(flat_index(c - 1, m - 1, n - 1, q, q), i - 1);
+                seen[i - 1] = true;
+                cases += 1;
+            }
+            assert!(seen.iter().all(|&b| b));
+            // every (map, m, n) is hit exactly once
+            let mut hits = vec![0; len];
+            for c in 1..=maps {
+                for m in 1..=q {
+                    for n in 1..=q {
+                        hits[source::map_to_flat(c, m, n, q) - 1] += 1;
+                    }
+                }
+            }
+            assert!(hits.iter().all(|&h| h == 1));
+            // flatten is ndarray's row-major order, and unflatten undoes it
+            let pooled =
+                Array3::from_shape_fn((maps, q, q), |(c, m, n)| (c * 1000 + m * 100 + n) as f64);
+            let f = flatten(pooled.view());
+            assert_eq!(f.to_vec(), pooled.iter().copied().collect::<Vec<_>>());
+            assert_eq!(unflatten(f.view(), pooled.dim()).unwrap(), pooled);
+        }
+    }
+    // rectangular maps too
+    for rows in 1..=6 {
+        for cols in 1..=6 {
+            for i in 0..3 * rows * cols {
+                let (c, m, n) = unflat_index(i, rows, cols);
+                assert_eq!(flat_index(c, m, n, rows, cols), i);
+                cases += 1;
+            }
+        }
+    }
+    verify!("conv.flatten", Method::Exhaustive, 0.0, 0.0, cases);
+}
+
+#[test]
+fn flatten_backward_is_unflatten() {
+    // the source's backward formula dL/dP^c_{m,n} = dL/dF_{(c-1)Q^2+(m-1)Q+n}:
+    // for L = sum_i g_i F_i the gradient with respect to P is unflatten(g)
+    let mut worst = 0.0f64;
+    let mut cases = 0;
+    let mut rng = seeded(31);
+    for maps in 1..=3 {
+        for q in 1..=4 {
+            let pooled = uniform(&mut rng, (maps, q, q), -1.0, 1.0);
+            let g = uniform(&mut rng, maps * q * q, -1.0, 1.0);
+            let fd = gradient(
+                |p: &Array3<f64>| g.dot(&flatten(p.view())),
+                &pooled,
+                FD_STEP,
+            );
+            let back = unflatten(g.view(), (maps, q, q)).unwrap();
+            worst = worst.max(compare_arrays(&fd, &back).worst);
+            for c in 1..=maps {
+                for m in 1..=q {
+                    for n in 1..=q {
+                        let i = source::map_to_flat(c, m, n, q);
+                        assert_eq!(back[[c - 1, m - 1, n - 1]], g[i - 1]);
+                    }
+                }
+            }
+            cases += 1;
+        }
+    }
+    verify!(
+        "conv.flatten",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        cases
+    );
+}
+
+#[test]
+fn erratum_conv_flatten_symbol() {
+    // The source's k is both the kernel size and the map index:
+    // "k = ceil(i / ((d-k+1)/s - p + 1)^2)". With d = 6, kernel k = 3, s = 1,
+    // p = 2 the maps are 3x3 after pooling; flat index i = 10 lies in map 2,
+    // which the kernel size 3 is not, so the equation cannot hold for one k.
+    let (d, k, s, p, i) = (6usize, 3usize, 1usize, 2usize, 10usize);
+    let q = source::pool_size(d, k, s, p);
+    assert_eq!(q, 3.0);
+    let map = (i as f64 / (q * q)).ceil() as usize;
+    assert_eq!(map, 2);
+    assert_ne!(map, k);
+    assert_eq!(source::flat_to_map(i, 3), (2, 1, 1));
+    verify!("erratum.conv-flatten-symbol", Method::Property, 0.0, 0.0, 1);
+}
+
+#[test]
+fn pool_ties_go_to_the_first_maximum() {
+    // all four entries of a 2x2 window equal: the gradient goes to (0,0)
+    let y = Array3::from_elem((1, 2, 2), 0.5);
+    let g = Array3::from_elem((1, 1, 1), 1.0);
+    let dy = max_pool_backward(y.view(), g.view(), 2, 1).unwrap();
+    assert_eq!(dy, array![[[1.0, 0.0], [0.0, 0.0]]]);
+    // a tie between (0,1) and (1,0) after a smaller (0,0): (0,1) comes first in row-major order
+    let y = array![[[0.0, 0.7, 0.1], [0.7, 0.2, 0.3], [0.4, 0.5, 0.6]]];
+    let g = Array3::from_elem((1, 1, 1), 1.0);
+    let dy = max_pool_backward(y.view(), g.view(), 2, 2).unwrap();
+    assert_eq!(dy[[0, 0, 1]], 1.0);
+    assert_eq!(dy.sum(), 1.0);
+    // overlapping windows: every window that sees the tie sends its gradient to the first
+    let y = Array3::from_elem((1, 3, 3), 1.0);
+    let g = Array3::from_elem((1, 2, 2), 1.0);
+    let dy = max_pool_backward(y.view(), g.view(), 2, 1).unwrap();
+    assert_eq!(
+        dy,
+        array![[[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.0]]]
+    );
+    // at a tie the max is not differentiable: raising (0,1) by h raises the
+    // output by h, lowering it by h changes nothing; the one-sided slopes are 1
+    // and 0, and the central difference returns their mean, 0.5, which is
+    // neither; the backward pass's 0 or 1 is a subgradient, not a derivative
+    let y = Array3::from_elem((1, 2, 2), 0.5);
+    let g = Array3::from_elem((1, 1, 1), 1.0);
+    let f = |y: &Array3<f64>| max_pool_forward(y.view(), 2, 1).unwrap()[[0, 0, 0]];
+    let fd = gradient(f, &y, FD_STEP);
+    for &v in fd.iter() {
+        assert!((v - 0.5).abs() < FD_TOL, "central difference at a tie: {v}");
+    }
+    let mut up = y.clone();
+    up[[0, 0, 1]] += FD_STEP;
+    let mut down = y.clone();
+    down[[0, 0, 1]] -= FD_STEP;
+    let right = (f(&up) - f(&y)) / FD_STEP;
+    let left = (f(&y) - f(&down)) / FD_STEP;
+    assert!((right - 1.0).abs() < FD_TOL && left.abs() < FD_TOL);
+    let dy = max_pool_backward(y.view(), g.view(), 2, 1).unwrap();
+    assert!(compare_arrays(&fd, &dy).worst >= 0.5);
+    // and the margin that the gradient checks require is zero here
+    assert_eq!(pool_margin(y.view(), 2, 1).unwrap(), 0.0);
+    verify!("conv.pool-tie", Method::Property, 0.0, 0.0, 4);
+}
+
+#[test]
+fn softmax_and_cross_entropy_are_finite_at_1000() {
+    let z = array![1000.0, -1000.0, 0.0];
+    // naive softmax overflows: e^1000 is infinite in f64
+    assert!(1000f64.exp().is_infinite());
+    // class 1: L = -(z_1 - ln sum e^z) = -(-1000 - 1000) = 2000, since
+    // ln(e^1000 + e^-1000 + 1) = 1000 + ln(1 + e^-2000 + e^-1000) = 1000 in f64
+    let t1 = one_hot(1, 3).unwrap();
+    assert_eq!(cross_entropy(z.view(), t1.view()).unwrap(), 2000.0);
+    // class 0: L = ln(1 + e^-1000 + e^-2000) ~ e^-1000, which is 0 in f64
+    let t0 = one_hot(0, 3).unwrap();
+    assert_eq!(cross_entropy(z.view(), t0.view()).unwrap(), 0.0);
+    // the gradient softmax(z) - t: softmax(z) = (1, e^-2000, e^-1000) = (1, 0, 0) in f64
+    assert_eq!(
+        softmax_xent_grad(z.view(), t1.view()).unwrap(),
+        array![1.0, -1.0, 0.0]
+    );
+    let jac = softmax_jacobian(z.view());
+    assert!(jac.iter().all(|v| v.is_finite()));
+    // two equal logits of -1000: L = ln 2 exactly, computed as z_0 - (z_0 + ln 2),
+    // which can keep only the bits of ln 2 that survive next to 1000: an
+    // absolute error up to 1000 ulp(1) ~ 1e-13, within EXACT_TOL
+    let z = array![-1000.0, -1000.0];
+    let l = cross_entropy(z.view(), one_hot(0, 2).unwrap().view()).unwrap();
+    assert!(rel_err(l, std::f64::consts::LN_2) <= EXACT_TOL, "{l}");
+}
+
+fn message<T: std::fmt::Debug>(r: verified_dl::Result<T>) -> String {
+    r.expect_err("bad input must be an error").to_string()
+}
+
+#[test]
+fn bad_input_is_an_error_that_names_the_values() {
+    let x = Array2::<f64>::zeros((3, 3));
+    let w = Array3::<f64>::zeros((2, 4, 4));
+    let m = message(conv_forward(x.view(), w.view(), 1));
+    assert!(
+        m.contains("kernel size k = 4") && m.contains("d = 3"),
+        "{m}"
+    );
+    let w = Array3::<f64>::zeros((2, 2, 2));
+    let m = message(conv_forward(x.view(), w.view(), 0));
+    assert!(m.contains("stride s = 0"), "{m}");
+    let y = Array3::<f64>::zeros((2, 4, 4));
+    let m = message(max_pool_forward(y.view(), 5, 1));
+    assert!(
+        m.contains("pool window p = 5") && m.contains("map size 4"),
+        "{m}"
+    );
+    let m = message(max_pool_forward(y.view(), 2, 0));
+    assert!(m.contains("pool stride = 0"), "{m}");
+    // gradients of the wrong shape
+    let dy = Array3::<f64>::zeros((2, 3, 3));
+    let m = message(conv_backward_w(x.view(), dy.view(), 2, 1));
+    assert!(m.contains("[2, 2, 2]") && m.contains("[2, 3, 3]"), "{m}");
+    let m = message(conv_backward_x(w.view(), dy.view(), (3, 3), 1));
+    assert!(m.contains("dL/dY") && m.contains("[2, 3, 3]"), "{m}");
+    let dp = Array3::<f64>::zeros((2, 2, 2));
+    let m = message(max_pool_backward(y.view(), dp.view(), 2, 1));
+    assert!(
+        m.contains("dL/dP") && m.contains("[2, 3, 3]") && m.contains("[2, 2, 2]"),
+        "{m}"
+    );
+    let m = message(unflatten(Array1::zeros(7).view(), (2, 2, 2)));
+    assert!(m.contains("[8]") && m.contains("[7]"), "{m}");
+    let v = Array2::<f64>::zeros((3, 4));
+    let m = message(fc_forward(
+        v.view(),
+        Array1::zeros(3).view(),
+        Array1::zeros(5).view(),
+    ));
+    assert!(m.contains("[4]") && m.contains("[5]"), "{m}");
+    let m = message(fc_backward(
+        v.view(),
+        Array1::zeros(4).view(),
+        Array1::zeros(2).view(),
+    ));
+    assert!(
+        m.contains("dL/dz") && m.contains("[3]") && m.contains("[2]"),
+        "{m}"
+    );
+    // non-finite values, with their index
+    let mut xn = x.clone();
+    xn[[1, 2]] = f64::NAN;
+    let m = message(conv_forward(xn.view(), w.view(), 1));
+    assert!(m.contains("[1, 2]") && m.contains("NaN"), "{m}");
+    let mut yn = y.clone();
+    yn[[0, 3, 1]] = f64::INFINITY;
+    let m = message(max_pool_forward(yn.view(), 2, 1));
+    assert!(m.contains("[0, 3, 1]") && m.contains("inf"), "{m}");
+    let m = message(cross_entropy(
+        array![0.0, f64::NEG_INFINITY].view(),
+        array![1.0, 0.0].view(),
+    ));
+    assert!(m.contains("logits") && m.contains("-inf"), "{m}");
+    // targets that are not distributions, labels out of range
+    let m = message(cross_entropy(
+        array![0.0, 1.0].view(),
+        array![0.5, 0.6].view(),
+    ));
+    assert!(m.contains("1.1"), "{m}");
+    let m = message(cross_entropy(
+        array![0.0, 1.0].view(),
+        array![1.5, -0.5].view(),
+    ));
+    assert!(m.contains("-0.5"), "{m}");
+    let m = message(one_hot(3, 3));
+    assert!(m.contains("class label = 3") && m.contains("3"), "{m}");
+    // the general convolution and its fast path
+    let x4 = Array4::<f64>::zeros((1, 2, 5, 5));
+    let w4 = Array4::<f64>::zeros((3, 1, 2, 2));
+    let b = Array1::<f64>::zeros(3);
+    let m = message(conv2d_forward(x4.view(), w4.view(), b.view(), 1));
+    assert!(
+        m.contains("channels") && m.contains("[2]") && m.contains("[1]"),
+        "{m}"
+    );
+    let m = message(conv2d_forward_fast(x4.view(), w4.view(), b.view(), 1));
+    assert!(m.contains("channels"), "{m}");
+    let w4 = Array4::<f64>::zeros((3, 2, 6, 2));
+    let m = message(conv2d_forward_fast(x4.view(), w4.view(), b.view(), 1));
+    assert!(m.contains("kernel size k = 6"), "{m}");
+    let w4 = Array4::<f64>::zeros((3, 2, 2, 2));
+    let m = message(conv2d_forward(
+        x4.view(),
+        w4.view(),
+        Array1::zeros(2).view(),
+        1,
+    ));
+    assert!(
+        m.contains("bias") && m.contains("[3]") && m.contains("[2]"),
+        "{m}"
+    );
+    let dy4 = Array4::<f64>::zeros((1, 3, 3, 3));
+    let m = message(conv2d_backward(x4.view(), w4.view(), dy4.view(), 1));
+    assert!(
+        m.contains("[1, 3, 4, 4]") && m.contains("[1, 3, 3, 3]"),
+        "{m}"
+    );
+    let m = message(conv2d_backward_fast(x4.view(), w4.view(), dy4.view(), 1));
+    assert!(m.contains("[1, 3, 4, 4]"), "{m}");
+    let m = message(conv2d_backward(x4.view(), w4.view(), dy4.view(), 0));
+    assert!(m.contains("stride s = 0"), "{m}");
+    // the building blocks of the full-correlation form
+    let m = message(dilate(Array2::<f64>::zeros((0, 3)).view(), 2));
+    assert!(m.contains("0 x 3"), "{m}");
+    let m = message(dilate(Array2::<f64>::zeros((2, 2)).view(), 0));
+    assert!(m.contains("dilation stride s = 0"), "{m}");
+    let m = message(full_correlation(
+        Array2::<f64>::zeros((2, 2)).view(),
+        Array2::<f64>::zeros((2, 0)).view(),
+    ));
+    assert!(m.contains("kernel") && m.contains("2 x 0"), "{m}");
+    let m = message(conv_backward_x_full(w.view(), dy.view(), (3, 3), 1));
+    assert!(m.contains("[2, 2, 2]") && m.contains("[2, 3, 3]"), "{m}");
+    // the network
+    let shape = Shape {
+        d: 4,
+        k: 3,
+        s: 1,
+        p: 3,
+        t: 1,
+        filters: 2,
+        classes: 2,
+    };
+    let m = message(Net::new(shape, &mut seeded(1)));
+    assert!(
+        m.contains("pool window p = 3") && m.contains("map size 2"),
+        "{m}"
+    );
+}

@@ -1,0 +1,555 @@
+//! The gradient checks of problem 1 over seeded random configurations
+//! (d, k, s, p, pooling stride, filters, classes), and the fast path against
+//! the loops on the same configurations.
+
+use ndarray::{Array1, Array2, Array3, Array4};
+use rand::RngExt;
+use verified_dl::check::ledger::Method;
+use verified_dl::check::{
+    compare_arrays, gradient, jacobian, seeded, uniform, Report, Rng, EXACT_TOL, FD_STEP, FD_TOL,
+};
+use verified_dl::conv::fast::{conv2d_backward_fast, conv2d_forward_fast};
+use verified_dl::conv::general::{conv2d_backward, conv2d_forward};
+use verified_dl::conv::layers::*;
+use verified_dl::conv::network::{Net, Shape};
+use verified_dl::conv::size::conv_out_size;
+use verified_dl::verify;
+
+/// Random configurations per check: enough that every edge case occurs many times.
+const CASES: usize = 600;
+
+/// The smallest pooling margin accepted before differencing through a max:
+/// a step of FD_STEP = 1e-5 changes an entry of Y by at most 1e-5 times the
+/// largest |X| or |W| (below 1 here), so a margin of 1e-4 keeps every winner.
+/// Inputs with a smaller margin are drawn again (from the same seeded stream).
+const MIN_MARGIN: f64 = 1e-4;
+
+/// Draws a random network shape; the edges (k = d, s = 1, s > k, p = 1,
+/// p = map size, s not dividing d - k) all occur with probability above 1/10.
+fn random_shape(rng: &mut Rng) -> Shape {
+    let d = rng.random_range(1..=10);
+    let k = match rng.random_range(0..10) {
+        0 => d,
+        1..=3 => rng.random_range(1..=d),
+        _ => rng.random_range(1..=d.min(3)),
+    };
+    let s = if rng.random_bool(0.7) {
+        rng.random_range(1..=2)
+    } else {
+        rng.random_range(3..=5)
+    };
+    let m = conv_out_size(d, k, s).unwrap();
+    let p = match rng.random_range(0..6) {
+        0 => 1,
+        1 => m,
+        _ => rng.random_range(1..=m),
+    };
+    let t = if rng.random_bool(0.6) {
+        1
+    } else {
+        rng.random_range(2..=3)
+    };
+    Shape {
+        d,
+        k,
+        s,
+        p,
+        t,
+        filters: rng.random_range(1..=3),
+        classes: rng.random_range(1..=4),
+    }
+}
+
+/// Counts of the edge cases among the shapes; each must occur at least 10 times.
+#[derive(Default, Debug)]
+struct Edges {
+    k_eq_d: usize,
+    s_one: usize,
+    s_gt_k: usize,
+    p_one: usize,
+    p_full: usize,
+    s_not_dividing: usize,
+    overlapping_pools: usize,
+}
+
+impl Edges {
+    fn add(&mut self, sh: &Shape) {
+        let m = sh.conv_side().unwrap();
+        self.k_eq_d += (sh.k == sh.d) as usize;
+        self.s_one += (sh.s == 1) as usize;
+        self.s_gt_k += (sh.s > sh.k) as usize;
+        self.p_one += (sh.p == 1) as usize;
+        self.p_full += (sh.p == m) as usize;
+        self.s_not_dividing += ((sh.d - sh.k) % sh.s != 0) as usize;
+        self.overlapping_pools +=
+            (sh.p >= 2 && sh.t < sh.p && sh.pool_side().unwrap() >= 2) as usize;
+    }
+    fn assert_covered(&self) {
+        for (name, n) in [
+            ("k = d", self.k_eq_d),
+            ("s = 1", self.s_one),
+            ("s > k", self.s_gt_k),
+            ("p = 1", self.p_one),
+            ("p = map size", self.p_full),
+            ("s does not divide d - k", self.s_not_dividing),
+            ("overlapping pooling windows", self.overlapping_pools),
+        ] {
+            assert!(
+                n >= 10,
+                "edge case {name} occurred only {n} times: {self:?}"
+            );
+        }
+    }
+}
+
+/// A network and an input image whose pooling margin is at least MIN_MARGIN.
+fn net_and_image(sh: Shape, rng: &mut Rng) -> (Net, Array2<f64>) {
+    loop {
+        let net = Net::new(sh, rng).unwrap();
+        let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0);
+        let y = conv_forward(x.view(), net.w.view(), sh.s).unwrap();
+        if pool_margin(y.view(), sh.p, sh.t).unwrap() >= MIN_MARGIN {
+            return (net, x);
+        }
+    }
+}
+
+#[test]
+fn network_gradient_matches_finite_differences() {
+    let mut rng = seeded(101);
+    let mut edges = Edges::default();
+    let mut worst: Option<Report> = None;
+    for _ in 0..CASES {
+        let sh = random_shape(&mut rng);
+        edges.add(&sh);
+        let (net, x) = net_and_image(sh, &mut rng);
+        let label = rng.random_range(0..sh.classes);
+        let (_, g) = net.loss_and_grad(x.view(), label).unwrap();
+        let fd_w = gradient(
+            |w: &Array3<f64>| {
+                Net {
+                    w: w.clone(),
+                    ..net.clone()
+                }
+                .loss(x.view(), label)
+                .unwrap()
+            },
+            &net.w,
+            FD_STEP,
+        );
+        let fd_v = gradient(
+            |v: &Array2<f64>| {
+                Net {
+                    v: v.clone(),
+                    ..net.clone()
+                }
+                .loss(x.view(), label)
+                .unwrap()
+            },
+            &net.v,
+            FD_STEP,
+        );
+        let fd_b = gradient(
+            |b: &Array1<f64>| {
+                Net {
+                    b: b.clone(),
+                    ..net.clone()
+                }
+                .loss(x.view(), label)
+                .unwrap()
+            },
+            &net.b,
+            FD_STEP,
+        );
+        let fd_x = gradient(
+            |x: &Array2<f64>| net.loss(x.view(), label).unwrap(),
+            &x,
+            FD_STEP,
+        );
+        let r = compare_arrays(&fd_w, &g.w)
+            .max(compare_arrays(&fd_v, &g.v))
+            .max(compare_arrays(&fd_b, &g.b))
+            .max(compare_arrays(&fd_x, &g.x));
+        assert!(r.within(FD_TOL), "{sh:?}: {r}");
+        worst = Some(match worst {
+            None => r,
+            Some(w) => w.max(r),
+        });
+    }
+    edges.assert_covered();
+    let worst = worst.unwrap();
+    println!("network: {worst}; edges {edges:?}");
+    verify!(
+        "conv.network",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst.worst,
+        CASES
+    );
+}
+
+/// A random input, filters and upstream gradient G for one shape; the
+/// checked loss is L = sum G * Y, whose gradient with respect to Y is G.
+fn conv_case(rng: &mut Rng) -> (Shape, Array2<f64>, Array3<f64>, Array3<f64>) {
+    let sh = random_shape(rng);
+    let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0);
+    let w = uniform(rng, (sh.filters, sh.k, sh.k), -1.0, 1.0);
+    let m = sh.conv_side().unwrap();
+    let g = uniform(rng, (sh.filters, m, m), -1.0, 1.0);
+    (sh, x, w, g)
+}
+
+#[test]
+fn conv_dw_matches_finite_differences() {
+    let mut rng = seeded(102);
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let (sh, x, w, g) = conv_case(&mut rng);
+        let dw = conv_backward_w(x.view(), g.view(), sh.k, sh.s).unwrap();
+        let fd = gradient(
+            |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), sh.s).unwrap()).sum(),
+            &w,
+            FD_STEP,
+        );
+        let r = compare_arrays(&fd, &dw);
+        assert!(r.within(FD_TOL), "{sh:?}: {r}");
+        worst = worst.max(r.worst);
+    }
+    verify!("conv.dW", Method::FiniteDifferences, FD_TOL, worst, CASES);
+}
+
+#[test]
+fn conv_dx_matches_finite_differences() {
+    let mut rng = seeded(103);
+    let mut worst = 0.0f64;
+    let mut uncovered = 0;
+    for _ in 0..CASES {
+        let (sh, x, w, g) = conv_case(&mut rng);
+        let dx = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.s).unwrap();
+        let fd = gradient(
+            |x: &Array2<f64>| (&g * &conv_forward(x.view(), w.view(), sh.s).unwrap()).sum(),
+            &x,
+            FD_STEP,
+        );
+        let r = compare_arrays(&fd, &dx);
+        assert!(r.within(FD_TOL), "{sh:?}: {r}");
+        worst = worst.max(r.worst);
+        // rows that no window reaches: exactly the last (d - k) mod s
+        let reached = (sh.conv_side().unwrap() - 1) * sh.s + sh.k;
+        assert_eq!(sh.d - reached, (sh.d - sh.k) % sh.s);
+        for u in reached..sh.d {
+            assert!(dx.row(u).iter().all(|&v| v == 0.0));
+            uncovered += 1;
+        }
+    }
+    assert!(uncovered > 0, "no case with rows that no window reaches");
+    verify!("conv.dX", Method::FiniteDifferences, FD_TOL, worst, CASES);
+}
+
+#[test]
+fn conv_dx_is_full_correlation_of_dilated_gradient() {
+    let mut rng = seeded(104);
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let (sh, _, w, g) = conv_case(&mut rng);
+        let loops = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.s).unwrap();
+        let full = conv_backward_x_full(w.view(), g.view(), (sh.d, sh.d), sh.s).unwrap();
+        let r = compare_arrays(&loops, &full);
+        assert!(r.within(EXACT_TOL), "{sh:?}: {r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.dX-full",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        CASES
+    );
+}
+
+#[test]
+fn pool_gradient_matches_finite_differences() {
+    let mut rng = seeded(105);
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let sh = random_shape(&mut rng);
+        let m = sh.conv_side().unwrap();
+        let y = loop {
+            let y = uniform(&mut rng, (sh.filters, m, m), -1.0, 1.0);
+            if pool_margin(y.view(), sh.p, sh.t).unwrap() >= MIN_MARGIN {
+                break y;
+            }
+        };
+        let q = verified_dl::conv::size::pool_out_size(m, sh.p, sh.t).unwrap();
+        let g = uniform(&mut rng, (sh.filters, q, q), -1.0, 1.0);
+        let dy = max_pool_backward(y.view(), g.view(), sh.p, sh.t).unwrap();
+        let fd = gradient(
+            |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), sh.p, sh.t).unwrap()).sum(),
+            &y,
+            FD_STEP,
+        );
+        let r = compare_arrays(&fd, &dy);
+        assert!(r.within(FD_TOL), "{sh:?}: {r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.pool-grad",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        CASES
+    );
+}
+
+#[test]
+fn fc_gradient_matches_finite_differences() {
+    let mut rng = seeded(106);
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let (n_out, n_in) = (rng.random_range(1..=5), rng.random_range(1..=12));
+        let v = uniform(&mut rng, (n_out, n_in), -1.0, 1.0);
+        let b = uniform(&mut rng, n_out, -1.0, 1.0);
+        let f = uniform(&mut rng, n_in, -1.0, 1.0);
+        let g = uniform(&mut rng, n_out, -1.0, 1.0);
+        let loss = |v: &Array2<f64>, b: &Array1<f64>, f: &Array1<f64>| {
+            g.dot(&fc_forward(v.view(), b.view(), f.view()).unwrap())
+        };
+        let (dv, db, df) = fc_backward(v.view(), f.view(), g.view()).unwrap();
+        let r = compare_arrays(&gradient(|v| loss(v, &b, &f), &v, FD_STEP), &dv)
+            .max(compare_arrays(
+                &gradient(|b| loss(&v, b, &f), &b, FD_STEP),
+                &db,
+            ))
+            .max(compare_arrays(
+                &gradient(|f| loss(&v, &b, f), &f, FD_STEP),
+                &df,
+            ));
+        assert!(r.within(FD_TOL), "{r}");
+        worst = worst.max(r.worst);
+    }
+    verify!("conv.fc", Method::FiniteDifferences, FD_TOL, worst, CASES);
+}
+
+#[test]
+fn softmax_jacobian_matches_finite_differences() {
+    let mut rng = seeded(107);
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let n = rng.random_range(1..=6);
+        let z = uniform(&mut rng, n, -5.0, 5.0);
+        let g = uniform(&mut rng, n, -1.0, 1.0);
+        let fd = jacobian(
+            |z: &Array1<f64>| verified_dl::numerics::softmax(z.view()),
+            &z,
+            FD_STEP,
+        );
+        let jac = softmax_jacobian(z.view());
+        // the backward pass is g^T J, computed without J
+        let back = softmax_backward(z.view(), g.view()).unwrap();
+        let r = compare_arrays(&fd, &jac).max(compare_arrays(&jac.t().dot(&g), &back));
+        assert!(r.within(FD_TOL), "{r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.softmax-jac",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        CASES
+    );
+}
+
+#[test]
+fn softmax_xent_gradient_matches_finite_differences() {
+    let mut rng = seeded(108);
+    let mut worst = 0.0f64;
+    for case in 0..CASES {
+        let n = rng.random_range(1..=6);
+        let z = uniform(&mut rng, n, -5.0, 5.0);
+        // half the cases a one-hot target, half a random distribution
+        let target = if case % 2 == 0 {
+            one_hot(rng.random_range(0..n), n).unwrap()
+        } else {
+            let t = uniform(&mut rng, n, 0.0, 1.0);
+            let sum = t.sum();
+            t / sum
+        };
+        let grad = softmax_xent_grad(z.view(), target.view()).unwrap();
+        let fd = gradient(
+            |z: &Array1<f64>| cross_entropy(z.view(), target.view()).unwrap(),
+            &z,
+            FD_STEP,
+        );
+        let r = compare_arrays(&fd, &grad);
+        assert!(r.within(FD_TOL), "{r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.softmax-xent",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        CASES
+    );
+}
+
+/// A random general convolution: batch, channels, filters, rectangular input
+/// and kernel, stride; and an upstream gradient G.
+#[allow(clippy::type_complexity)]
+fn general_case(rng: &mut Rng) -> (usize, Array4<f64>, Array4<f64>, Array1<f64>, Array4<f64>) {
+    let (batch, channels, filters) = (
+        rng.random_range(1..=2),
+        rng.random_range(1..=3),
+        rng.random_range(1..=3),
+    );
+    let (rows, cols) = (rng.random_range(1..=8), rng.random_range(1..=8));
+    let (kh, kw) = (rng.random_range(1..=rows), rng.random_range(1..=cols));
+    let s = rng.random_range(1..=4);
+    let x = uniform(rng, (batch, channels, rows, cols), -1.0, 1.0);
+    let w = uniform(rng, (filters, channels, kh, kw), -1.0, 1.0);
+    let b = uniform(rng, filters, -1.0, 1.0);
+    let out = (
+        conv_out_size(rows, kh, s).unwrap(),
+        conv_out_size(cols, kw, s).unwrap(),
+    );
+    let g = uniform(rng, (batch, filters, out.0, out.1), -1.0, 1.0);
+    (s, x, w, b, g)
+}
+
+#[test]
+fn general_conv_gradients_match_finite_differences() {
+    let mut rng = seeded(109);
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let (s, x, w, b, g) = general_case(&mut rng);
+        let loss = |x: &Array4<f64>, w: &Array4<f64>, b: &Array1<f64>| {
+            (&g * &conv2d_forward(x.view(), w.view(), b.view(), s).unwrap()).sum()
+        };
+        let grads = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
+        let r = compare_arrays(&gradient(|x| loss(x, &w, &b), &x, FD_STEP), &grads.x)
+            .max(compare_arrays(
+                &gradient(|w| loss(&x, w, &b), &w, FD_STEP),
+                &grads.w,
+            ))
+            .max(compare_arrays(
+                &gradient(|b| loss(&x, &w, b), &b, FD_STEP),
+                &grads.b,
+            ));
+        assert!(r.within(FD_TOL), "{r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.general-grad",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        CASES
+    );
+}
+
+#[test]
+fn general_conv_reduces_to_source_layer() {
+    // one image, one channel, no bias: the general convolution is the source's layer
+    let mut rng = seeded(110);
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let (sh, x, w, g) = conv_case(&mut rng);
+        let x4 = x.clone().into_shape_with_order((1, 1, sh.d, sh.d)).unwrap();
+        let w4 = w
+            .clone()
+            .into_shape_with_order((sh.filters, 1, sh.k, sh.k))
+            .unwrap();
+        let zero = Array1::zeros(sh.filters);
+        let y4 = conv2d_forward(x4.view(), w4.view(), zero.view(), sh.s).unwrap();
+        let y = conv_forward(x.view(), w.view(), sh.s).unwrap();
+        let g4 = g.clone().insert_axis(ndarray::Axis(0));
+        let grads = conv2d_backward(x4.view(), w4.view(), g4.view(), sh.s).unwrap();
+        let dw = conv_backward_w(x.view(), g.view(), sh.k, sh.s).unwrap();
+        let dx = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.s).unwrap();
+        let r = compare_arrays(&y.insert_axis(ndarray::Axis(0)), &y4)
+            .max(compare_arrays(&dw.insert_axis(ndarray::Axis(1)), &grads.w))
+            .max(compare_arrays(
+                &dx.insert_axis(ndarray::Axis(0))
+                    .insert_axis(ndarray::Axis(0)),
+                &grads.x,
+            ));
+        assert!(r.within(EXACT_TOL), "{sh:?}: {r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.general",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        CASES
+    );
+}
+
+#[test]
+fn fast_path_equals_loops() {
+    let mut rng = seeded(109); // the same cases as the gradient check of the loops
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let (s, x, w, b, g) = general_case(&mut rng);
+        let y = conv2d_forward(x.view(), w.view(), b.view(), s).unwrap();
+        let y_fast = conv2d_forward_fast(x.view(), w.view(), b.view(), s).unwrap();
+        let loops = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
+        let fast = conv2d_backward_fast(x.view(), w.view(), g.view(), s).unwrap();
+        let r = compare_arrays(&y, &y_fast)
+            .max(compare_arrays(&loops.x, &fast.x))
+            .max(compare_arrays(&loops.w, &fast.w))
+            .max(compare_arrays(&loops.b, &fast.b));
+        assert!(r.within(EXACT_TOL), "{r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.im2col",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        CASES
+    );
+}
+
+#[test]
+fn fast_path_equals_loops_across_blocks() {
+    // inputs large enough that the window matrix is built in several blocks
+    // of output rows (BLOCK_ENTRIES = 2^14), down to one row per block
+    let mut rng = seeded(111);
+    let mut worst = 0.0f64;
+    let cases = [
+        // (batch, channels, filters, rows, cols, kh, kw, s): blocks of output rows
+        (1, 2, 3, 40, 40, 3, 3, 1), // 18 taps x 38 columns: 23 rows per block, 2 blocks
+        (2, 3, 2, 37, 41, 4, 2, 2), // 24 taps x 20 columns: all 17 rows in one block
+        (1, 1, 2, 64, 64, 5, 5, 1), // the benchmark's shape, 2 filters: 6 blocks of 10 rows
+        (1, 8, 2, 94, 94, 5, 5, 1), // 200 taps x 90 columns > 2^14: one row per block
+        (2, 2, 3, 50, 30, 3, 3, 3), // stride 3, several images
+    ];
+    for &(batch, channels, filters, rows, cols, kh, kw, s) in &cases {
+        let x = uniform(&mut rng, (batch, channels, rows, cols), -1.0, 1.0);
+        let w = uniform(&mut rng, (filters, channels, kh, kw), -1.0, 1.0);
+        let b = uniform(&mut rng, filters, -1.0, 1.0);
+        let out = (
+            conv_out_size(rows, kh, s).unwrap(),
+            conv_out_size(cols, kw, s).unwrap(),
+        );
+        let g = uniform(&mut rng, (batch, filters, out.0, out.1), -1.0, 1.0);
+        let y = conv2d_forward(x.view(), w.view(), b.view(), s).unwrap();
+        let y_fast = conv2d_forward_fast(x.view(), w.view(), b.view(), s).unwrap();
+        let loops = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
+        let fast = conv2d_backward_fast(x.view(), w.view(), g.view(), s).unwrap();
+        let r = compare_arrays(&y, &y_fast)
+            .max(compare_arrays(&loops.x, &fast.x))
+            .max(compare_arrays(&loops.w, &fast.w))
+            .max(compare_arrays(&loops.b, &fast.b));
+        assert!(r.within(EXACT_TOL), "{r}");
+        worst = worst.max(r.worst);
+    }
+    verify!(
+        "conv.im2col",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        cases.len()
+    );
+}
