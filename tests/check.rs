@@ -174,3 +174,19 @@ fn the_best_step_is_near_the_cube_root_of_3u() {
     assert!(at_step < 1e-9, "error at FD_STEP: {at_step:e}");
     assert!(FD_TOL > 100.0 * at_step);
 }
+
+#[test]
+fn uniform_draws_in_its_range_and_an_empty_range_is_constant() {
+    let mut rng = seeded(4);
+    let a: Array2<f64> = uniform(&mut rng, (20, 30), -0.5, 2.0);
+    assert!(a.iter().all(|&v| (-0.5..2.0).contains(&v)));
+    // The draws cover the range: some in each quarter of it.
+    for q in 0..4 {
+        let lo = -0.5 + 2.5 * q as f64 / 4.0;
+        assert!(a.iter().any(|&v| v >= lo && v < lo + 0.625));
+    }
+    // The same seed gives the same numbers.
+    assert_eq!(a, uniform(&mut seeded(4), (20, 30), -0.5, 2.0));
+    let c: Array1<f64> = uniform(&mut rng, 5, 0.25, 0.25);
+    assert!(c.iter().all(|&v| v == 0.25));
+}

@@ -199,11 +199,17 @@ pub fn seeded(seed: u64) -> Rng {
 // ANCHOR_END: seeded
 
 /// An array of the given shape with entries drawn uniformly from [lo, hi).
+///
+/// An empty range, `lo >= hi`, gives every entry the value `lo` (a noise level
+/// of zero, say), rather than a panic.
 pub fn uniform<Sh: ndarray::ShapeBuilder>(
     rng: &mut Rng,
     shape: Sh,
     lo: f64,
     hi: f64,
 ) -> Array<f64, Sh::Dim> {
+    if lo >= hi {
+        return Array::from_elem(shape, lo);
+    }
     Array::from_shape_simple_fn(shape, || rng.random_range(lo..hi))
 }

@@ -15,7 +15,7 @@ use ndarray::{
 };
 
 use super::general::{conv2d_shape, ConvGrads};
-use super::size::ensure_finite;
+use crate::error::ensure_finite;
 use crate::error::{ensure_shape, Result};
 
 /// Entries of one block of the window matrix: 2^14 f64, 128 KiB, which stays

@@ -11,7 +11,7 @@ use ndarray::{Array1, Array4, ArrayView1, ArrayView4};
 
 use super::layers::windows_containing;
 use super::size::conv_out_size;
-use super::size::ensure_finite;
+use crate::error::ensure_finite;
 use crate::error::{ensure_shape, Error, Result};
 
 /// The gradients of a general convolution.

@@ -6,8 +6,8 @@
 
 use ndarray::{Array1, Array2, Array3, ArrayView1, ArrayView2, ArrayView3};
 
-use super::size::ensure_finite;
 use super::size::{conv_out_size, pool_out_size};
+use crate::error::ensure_finite;
 use crate::error::{ensure_shape, Error, Result};
 use crate::numerics::{log_softmax, softmax};
 

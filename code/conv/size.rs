@@ -49,17 +49,3 @@ pub fn pool_out_size(m: usize, p: usize, t: usize) -> Result<usize> {
     Ok((m - p) / t + 1)
 }
 // ANCHOR_END: pool_out_size
-
-/// [`crate::error::ensure_finite`] with a fast path: one pass over the
-/// values, and the indexed search for the culprit only when there is one.
-pub fn ensure_finite<S, D>(what: &str, a: &ndarray::ArrayBase<S, D>) -> Result<()>
-where
-    S: ndarray::Data<Elem = f64>,
-    D: ndarray::Dimension,
-{
-    if a.iter().all(|v| v.is_finite()) {
-        Ok(())
-    } else {
-        crate::error::ensure_finite(what, a)
-    }
-}
