@@ -182,6 +182,21 @@ fn catches_a_hand_written_block_that_is_not_run_without_a_reason() {
 }
 
 #[test]
+fn catches_hand_written_code_in_an_rs_listing() {
+    let s = Scratch::new("listing");
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```rs\n{{#include ../code/a.rs:f}}\n```\n",
+    );
+    assert_eq!(s.problems(), Vec::<String>::new());
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```rs\nfn never_compiled() {}\n```\n",
+    );
+    assert_caught(&s.problems(), "an `rs` listing must hold only");
+}
+
+#[test]
 fn catches_a_fence_without_a_language_and_an_example_without_extern_crate() {
     let s = Scratch::new("fences");
     s.write(

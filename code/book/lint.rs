@@ -117,6 +117,16 @@ pub fn lint(root: &Path) -> Vec<String> {
                 ));
                 continue;
             }
+            if fence.info == "rs" {
+                // A listing: highlighted as Rust, never compiled by rustdoc,
+                // so it must be cut from code that cargo compiles.
+                if !fence.is_include() {
+                    problems.push(format!(
+                        "{at}: an `rs` listing must hold only {{{{#include}}}} lines (hand-written code there is never compiled)"
+                    ));
+                }
+                continue;
+            }
             if !fence.is_rust() {
                 continue;
             }
