@@ -124,7 +124,7 @@ for (const theme of ["light", "navy"]) {
     if (report.math && loadedFonts === 0) failures.push(`${where}: no KaTeX font loaded`);
     if (theme === "light" || pagePath === "print.html" || pagePath === "checking.html") {
       const name = `${pagePath.replace(/\//g, "_").replace(/\.html$/, "")}-${theme}.png`;
-      await page.screenshot({ path: path.join(shotDir, name), fullPage: pagePath !== "print.html" });
+      await page.screenshot({ path: path.join(shotDir, name) });
     }
     await page.close();
   }

@@ -7,10 +7,18 @@
 #   4. the book's examples under mdBook (`mdbook test`);
 #   5. every page in headless Chromium (no network, no raw TeX, no broken image).
 set -euo pipefail
+tools_started=$SECONDS
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
+echo "tools ready ($((SECONDS - tools_started))s)"
 
-step() { printf '\n== %s\n' "$*"; }
+started=$SECONDS
+last=$SECONDS
+step() {
+  [ "$last" -ne "$SECONDS" ] && printf '   (%ds)\n' $((SECONDS - last))
+  last=$SECONDS
+  printf '\n== %s\n' "$*"
+}
 
 step "cargo test: the crate's tests and the chapters' examples"
 rm -rf target/tmp/ledger
@@ -39,4 +47,4 @@ else
   echo "browser check: SKIPPED (node is missing)"
 fi
 
-step "all checks passed"
+step "all checks passed in $((SECONDS - started))s"
