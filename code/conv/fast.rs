@@ -43,7 +43,8 @@ pub fn im2col(
     let (channels, h, w) = x.dim();
     let x = x.as_standard_layout();
     let xs = x.as_slice().expect("standard layout");
-    let mut data = Vec::with_capacity(channels * kh * kw * m_range.len() * cols);
+    let mut data = vec![0.0; channels * kh * kw * m_range.len() * cols];
+    let mut dst_rows = data.chunks_exact_mut(cols.max(1));
     for c in 0..channels {
         for a in 0..kh {
             for b in 0..kw {
@@ -51,10 +52,13 @@ pub fn im2col(
                     let start = (c * h + m * s + a) * w + b;
                     // X_{c, m s + a, n s + b} for n = 0..cols: every s-th entry from `start`
                     let src = &xs[start..start + (cols - 1) * s + 1];
+                    let dst = dst_rows.next().expect("one row per tap and output row");
                     if s == 1 {
-                        data.extend_from_slice(src);
+                        dst.copy_from_slice(src);
                     } else {
-                        data.extend(src.iter().step_by(s));
+                        for (d, v) in dst.iter_mut().zip(src.iter().step_by(s)) {
+                            *d = *v;
+                        }
                     }
                 }
             }
