@@ -232,16 +232,43 @@ impl Plot {
             }
             legend.push((color, &series.name));
         }
-        let lx = W - RIGHT - 236.0;
+        // The legend goes in the corner of the plot that hides the fewest points.
+        let longest = legend
+            .iter()
+            .map(|(_, n)| n.chars().count())
+            .max()
+            .unwrap_or(0);
+        let (bw, bh) = (
+            34.0 + 7.2 * longest as f64,
+            8.0 + 18.0 * legend.len() as f64,
+        );
+        let corners = [
+            (W - RIGHT - bw - 4.0, TOP + 4.0),
+            (LEFT + 4.0, TOP + 4.0),
+            (W - RIGHT - bw - 4.0, H - BOTTOM - bh - 4.0),
+            (LEFT + 4.0, H - BOTTOM - bh - 4.0),
+        ];
+        let hidden = |(bx, by): (f64, f64)| {
+            pts.iter()
+                .flatten()
+                .filter(|&&(x, y)| {
+                    let (qx, qy) = (px(x), py(y));
+                    qx >= bx && qx <= bx + bw && qy >= by && qy <= by + bh
+                })
+                .count()
+        };
+        let (bx, by) = corners
+            .iter()
+            .copied()
+            .min_by_key(|&c| hidden(c))
+            .expect("four corners");
         let _ = writeln!(
             s,
-            r##"<rect x="{:.2}" y="{:.2}" width="230" height="{:.2}" fill="white" fill-opacity="0.9" stroke="#999"/>"##,
-            lx - 6.0,
-            TOP + 4.0,
-            8.0 + 18.0 * legend.len() as f64
+            r##"<rect x="{bx:.2}" y="{by:.2}" width="{bw:.2}" height="{bh:.2}" fill="white" fill-opacity="0.9" stroke="#999"/>"##
         );
+        let lx = bx + 6.0;
         for (i, (color, name)) in legend.iter().enumerate() {
-            let ly = TOP + 20.0 + 18.0 * i as f64;
+            let ly = by + 16.0 + 18.0 * i as f64;
             let _ = writeln!(
                 s,
                 r#"<rect x="{lx:.2}" y="{:.2}" width="14" height="4" fill="{color}"/><text x="{:.2}" y="{:.2}">{}</text>"#,
