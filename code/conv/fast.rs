@@ -14,7 +14,7 @@ use ndarray::{
     Slice,
 };
 
-use super::general::{conv2d_shape, ConvGrads};
+use super::general::{check_backward, conv2d_shape, ConvGrads};
 use crate::error::ensure_finite;
 use crate::error::{ensure_shape, Result};
 
@@ -171,12 +171,7 @@ pub fn conv2d_backward_fast(
     dy: ArrayView4<f64>,
     s: usize,
 ) -> Result<ConvGrads> {
-    let expected = conv2d_shape(x.shape(), w.shape(), s)?;
-    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
-    ensure_finite("conv input X", &x)?;
-    ensure_finite("conv filters W", &w)?;
-    ensure_finite("conv output gradient dL/dY", &dy)?;
-    let [batch, filters, rows, cols] = expected;
+    let [batch, filters, rows, cols] = check_backward(x, w, dy, s)?;
     let (_, channels, kh, kw) = w.dim();
     let taps = channels * kh * kw;
     let w_mat = filter_matrix(w);

@@ -92,6 +92,22 @@ pub fn conv2d_forward(
 }
 // ANCHOR_END: conv2d_forward
 
+/// The checks both backward passes make: the shapes fit (the output gradient
+/// has the output's shape, which is returned) and every input is finite.
+pub fn check_backward(
+    x: ArrayView4<f64>,
+    w: ArrayView4<f64>,
+    dy: ArrayView4<f64>,
+    s: usize,
+) -> Result<[usize; 4]> {
+    let expected = conv2d_shape(x.shape(), w.shape(), s)?;
+    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
+    ensure_finite("conv input X", &x)?;
+    ensure_finite("conv filters W", &w)?;
+    ensure_finite("conv output gradient dL/dY", &dy)?;
+    Ok(expected)
+}
+
 // ANCHOR: conv2d_backward
 /// dL/dW_{f,c,a,b} = sum_i sum_{m,n} dL/dY_{i,f,m,n} X_{i,c,(m-1)s+a,(n-1)s+b},
 /// dL/db_f = sum_i sum_{m,n} dL/dY_{i,f,m,n},
@@ -102,12 +118,7 @@ pub fn conv2d_backward(
     dy: ArrayView4<f64>,
     s: usize,
 ) -> Result<ConvGrads> {
-    let expected = conv2d_shape(x.shape(), w.shape(), s)?;
-    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
-    ensure_finite("conv input X", &x)?;
-    ensure_finite("conv filters W", &w)?;
-    ensure_finite("conv output gradient dL/dY", &dy)?;
-    let [batch, filters, rows, cols] = expected;
+    let [batch, filters, rows, cols] = check_backward(x, w, dy, s)?;
     let (_, channels, kh, kw) = w.dim();
     let mut dw = Array4::zeros(w.raw_dim());
     for f in 0..filters {
