@@ -59,7 +59,11 @@ const internalLinks = [];
 
 for (const theme of ["light", "navy"]) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
-  await context.addInitScript((t) => localStorage.setItem("mdbook-theme", t), theme);
+  await context.addInitScript((t) => {
+    localStorage.setItem("mdbook-theme", t);
+    // The print page opens the print dialog once loaded; a headless check must not.
+    window.print = () => {};
+  }, theme);
   for (const pagePath of pages) {
     const page = await context.newPage();
     const where = `${pagePath} (${theme})`;
@@ -85,12 +89,10 @@ for (const theme of ["light", "navy"]) {
       }
       // Text outside rendered math and outside code that still looks like TeX.
       const walker = document.createTreeWalker(document.querySelector("main") ?? document.body,
-        NodeFilter.SHOW_TEXT, {
-          acceptNode: (n) => n.parentElement.closest(".katex, pre, code, script, style")
-            ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
-        });
+        NodeFilter.SHOW_TEXT);
       const tex = /\$\$|\$[^$\s][^$]*\$|\\(frac|sum|prod|partial|mathbb|mathbf|sigma|beta|eta|tag|begin|left|right|int|cdot|ldots|quad|text)\b/;
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.parentElement?.closest(".katex, pre, code, script, style")) continue;
         const m = n.textContent.match(tex);
         if (m) out.raw.push(n.textContent.trim().slice(0, 80));
       }
