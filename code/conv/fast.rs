@@ -14,9 +14,8 @@ use ndarray::{
     Slice,
 };
 
-use super::general::{check_backward, conv2d_shape, ConvGrads};
-use crate::error::ensure_finite;
-use crate::error::{ensure_shape, Result};
+use super::general::{check_backward, check_forward, ConvGrads};
+use crate::error::Result;
 
 /// Entries of one block of the window matrix: 2^14 f64, 128 KiB, which stays
 /// in a core's L2 cache next to the filters and the block of the output.
@@ -126,11 +125,7 @@ pub fn conv2d_forward_fast(
     bias: ArrayView1<f64>,
     s: usize,
 ) -> Result<Array4<f64>> {
-    let [batch, filters, rows, cols] = conv2d_shape(x.shape(), w.shape(), s)?;
-    ensure_shape("conv bias b", &[filters], bias.shape())?;
-    ensure_finite("conv input X", &x)?;
-    ensure_finite("conv filters W", &w)?;
-    ensure_finite("conv bias b", &bias)?;
+    let [batch, filters, rows, cols] = check_forward(x, w, bias, s)?;
     let (_, channels, kh, kw) = w.dim();
     let w_mat = filter_matrix(w);
     let step = block_rows(channels * kh * kw, cols);

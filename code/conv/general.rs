@@ -56,6 +56,22 @@ pub fn conv2d_shape(x: &[usize], w: &[usize], s: usize) -> Result<[usize; 4]> {
     ])
 }
 
+/// The checks both forward passes make: the shapes fit (the output's shape
+/// is returned) and every input is finite.
+pub fn check_forward(
+    x: ArrayView4<f64>,
+    w: ArrayView4<f64>,
+    bias: ArrayView1<f64>,
+    s: usize,
+) -> Result<[usize; 4]> {
+    let shape = conv2d_shape(x.shape(), w.shape(), s)?;
+    ensure_shape("conv bias b", &[shape[1]], bias.shape())?;
+    ensure_finite("conv input X", &x)?;
+    ensure_finite("conv filters W", &w)?;
+    ensure_finite("conv bias b", &bias)?;
+    Ok(shape)
+}
+
 // ANCHOR: conv2d_forward
 /// Y_{i,f,m,n} = b_f + sum_c sum_{a,b} X_{i,c,(m-1)s+a,(n-1)s+b} W_{f,c,a,b}.
 pub fn conv2d_forward(
@@ -64,11 +80,7 @@ pub fn conv2d_forward(
     bias: ArrayView1<f64>,
     s: usize,
 ) -> Result<Array4<f64>> {
-    let [batch, filters, rows, cols] = conv2d_shape(x.shape(), w.shape(), s)?;
-    ensure_shape("conv bias b", &[filters], bias.shape())?;
-    ensure_finite("conv input X", &x)?;
-    ensure_finite("conv filters W", &w)?;
-    ensure_finite("conv bias b", &bias)?;
+    let [batch, filters, rows, cols] = check_forward(x, w, bias, s)?;
     let (_, channels, kh, kw) = w.dim();
     let mut y = Array4::zeros((batch, filters, rows, cols));
     for i in 0..batch {

@@ -111,6 +111,21 @@ pub(crate) fn windows_containing(
 }
 // ANCHOR_END: window_range
 
+/// The checks both forms of dL/dX make: dL/dY has the shape of the output
+/// for a d x d input (returned) and the inputs are finite.
+fn check_backward_x(
+    w: ArrayView3<f64>,
+    dy: ArrayView3<f64>,
+    d: (usize, usize),
+    s: usize,
+) -> Result<[usize; 3]> {
+    let expected = conv_shape(&[d.0, d.1], w.shape(), s)?;
+    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
+    ensure_finite("conv filters W", &w)?;
+    ensure_finite("conv output gradient dL/dY", &dy)?;
+    Ok(expected)
+}
+
 // ANCHOR: conv_backward_x
 /// The gradient of the loss with respect to the input, which the source omits:
 ///
@@ -124,10 +139,7 @@ pub fn conv_backward_x(
     d: (usize, usize),
     s: usize,
 ) -> Result<Array2<f64>> {
-    let expected = conv_shape(&[d.0, d.1], w.shape(), s)?;
-    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
-    ensure_finite("conv filters W", &w)?;
-    ensure_finite("conv output gradient dL/dY", &dy)?;
+    let expected = check_backward_x(w, dy, d, s)?;
     let [filters, rows, cols] = expected;
     let (_, kh, kw) = w.dim();
     let mut dx = Array2::zeros(d);
@@ -229,10 +241,7 @@ pub fn conv_backward_x_full(
     d: (usize, usize),
     s: usize,
 ) -> Result<Array2<f64>> {
-    let expected = conv_shape(&[d.0, d.1], w.shape(), s)?;
-    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
-    ensure_finite("conv filters W", &w)?;
-    ensure_finite("conv output gradient dL/dY", &dy)?;
+    let expected = check_backward_x(w, dy, d, s)?;
     let (_, kh, kw) = w.dim();
     let mut dx = Array2::zeros(d);
     for c in 0..expected[0] {
