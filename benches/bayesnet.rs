@@ -5,7 +5,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::RngExt;
 use std::hint::black_box;
-use verified_dl::bayesnet::figures::three_node_example;
+use verified_dl::bayesnet::example::three_node_example;
 use verified_dl::bayesnet::random::{random_network, random_rational_network, Shape};
 use verified_dl::bayesnet::sampling::AncestralSampler;
 use verified_dl::bayesnet::{example, total_by_enumeration, total_by_steps};

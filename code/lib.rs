@@ -10,16 +10,12 @@
 //! | [`bayesnet`] | Problem 2: why a directed graphical model is normalized |
 //! | [`rbm`] | Problem 3: the conditionals of a restricted Boltzmann machine |
 //! | [`ising`] | Problem 4: denoising a binary image with an Ising model |
-//! | [`figures`] | the code that draws every figure |
-//! | [`book`] | the tools that build the appendices from the chapters and the checks |
 #![forbid(unsafe_code)]
 
 pub mod bayesnet;
-pub mod book;
 pub mod check;
 pub mod conv;
 pub mod error;
-pub mod figures;
 pub mod ising;
 pub mod numerics;
 pub mod rbm;
@@ -28,7 +24,7 @@ pub use error::{Error, Result};
 
 /// The chapters of the book, compiled as doctests by `cargo test`, so that
 /// every runnable example in the text runs under plain cargo as well as under
-/// `mdbook test`. (The structural test `tests/book.rs` fails if a chapter is
+/// `mdbook test`. (The structural test `tools/tests/book.rs` fails if a chapter is
 /// missing from this list.)
 #[cfg(doctest)]
 pub mod chapters {

@@ -14,7 +14,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 cd "$ROOT"
 out="$ROOT/target/mdbook-deps"
-json=$(cargo build --quiet --lib --target-dir "$ROOT/target/mdbook" --message-format=json)
+json=$(cargo build --quiet -p verified_dl --lib --target-dir "$ROOT/target/mdbook" --message-format=json)
 rm -rf "$out" && mkdir -p "$out"
 printf '%s\n' "$json" | grep '"reason":"compiler-artifact"' \
   | grep -o '"filenames":\[[^]]*\]' | grep -o '"/[^"]*"' | tr -d '"' \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check of the book, in order, and stops at the first failure:
 #   1. the crate's tests: unit, integration (every labelled equation) and the
-#      chapters as doctests (`cargo test`);
+#      chapters as doctests (`cargo test --workspace`);
 #   2. the ledger appendix, regenerated from what those tests measured;
 #   3. the book's build, which must print no warning (`mdbook build`);
 #   4. the book's examples under mdBook (`mdbook test`);
@@ -22,10 +22,10 @@ step() {
 
 step "cargo test: the crate's tests and the chapters' examples"
 rm -rf target/tmp/ledger
-cargo test
+cargo test --workspace
 
 step "ledger: src/appendix/ledger.md from the measurements of this run"
-cargo run --quiet --bin book -- ledger
+cargo run --quiet -p book-tools -- ledger
 
 step "mdbook build (no warnings allowed)"
 log=$(mdbook build 2>&1) || { printf '%s\n' "$log"; exit 1; }

@@ -1,5 +1,7 @@
-//! The chapter's running example: the sprinkler network, in exact rationals.
+//! The chapter's examples: the sprinkler network, in exact rationals, and two
+//! linear-Gaussian networks for the continuous case.
 
+use super::gaussian::LinearGaussian;
 use super::network::BayesNet;
 use super::rational::Rational;
 use crate::error::Result;
@@ -38,3 +40,26 @@ pub fn sprinkler() -> Result<BayesNet<Rational>> {
     )
 }
 // ANCHOR_END: sprinkler
+
+/// The chapter's three-node linear-Gaussian example (code indices, parents
+/// after): `x_2 ~ N(0.5, 1.2^2)`, `x_1 | x_2 ~ N(0.8 x_2 - 0.3, 0.7^2)`,
+/// `x_0 | x_1, x_2 ~ N(-0.6 x_1 + 0.4 x_2 + 1, 0.9^2)`.
+pub fn three_node_example() -> Result<LinearGaussian> {
+    LinearGaussian::new(
+        vec![vec![1, 2], vec![2], vec![]],
+        vec![vec![-0.6, 0.4], vec![0.8], vec![]],
+        vec![1.0, -0.3, 0.5],
+        vec![0.9, 0.7, 1.2],
+    )
+}
+
+/// The correlated pair: `x_1 ~ N(-1, 0.5^2)`, `x_0 | x_1 ~ N(1.5 x_1 + 2, 0.4^2)`
+/// (correlation 0.88).
+pub fn two_node_example() -> Result<LinearGaussian> {
+    LinearGaussian::new(
+        vec![vec![1], vec![]],
+        vec![vec![1.5], vec![]],
+        vec![2.0, -1.0],
+        vec![0.4, 0.5],
+    )
+}

@@ -9,7 +9,6 @@
 //! * [`random`]: random networks for the checks.
 
 pub mod example;
-pub mod figures;
 pub mod gaussian;
 pub mod network;
 pub mod order;
@@ -18,7 +17,6 @@ pub mod random;
 pub mod rational;
 pub mod sampling;
 
-pub use figures::figures;
 pub use network::{BayesNet, Prob};
 pub use order::{is_parents_after, parents_after_order};
 pub use proof::{proof_steps, total_by_enumeration, total_by_steps, Step, Table};

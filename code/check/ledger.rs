@@ -3,7 +3,7 @@
 //! Every test that checks a labelled equation of the book ends with the
 //! [`verify!`](crate::verify) macro. The macro asserts that the measured error
 //! is within the tolerance and, when the assertion holds, writes one line to
-//! the ledger folder of the build (`target/tmp/ledger/`). `cargo run --bin book
+//! the ledger folder of the build (`target/tmp/ledger/`). `cargo run -p book-tools
 //! -- ledger` then turns those lines into the appendix *Ledger of checked
 //! identities*, so the appendix always shows the errors of the last run.
 
@@ -30,6 +30,22 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order the ledger documents them.
+    pub const ALL: [Method; 7] = [
+        Method::FiniteDifferences,
+        Method::Exhaustive,
+        Method::ExactArithmetic,
+        Method::FloatingPoint,
+        Method::Quadrature,
+        Method::Sampling,
+        Method::Property,
+    ];
+
+    /// The method whose [`name`](Method::name) is `name`.
+    pub fn from_name(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.name() == name)
+    }
+
     /// The name printed in the ledger.
     pub fn name(self) -> &'static str {
         match self {
@@ -73,6 +89,23 @@ impl Entry {
             self.worst,
             self.cases
         )
+    }
+
+    /// Reads back a line written by [`to_line`](Entry::to_line); `None` if it
+    /// is not one.
+    pub fn from_line(line: &str) -> Option<Entry> {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [label, test, method, tolerance, worst, cases] = cols[..] else {
+            return None;
+        };
+        Some(Entry {
+            label: label.to_string(),
+            test: test.to_string(),
+            method: Method::from_name(method)?,
+            tolerance: tolerance.parse().ok()?,
+            worst: worst.parse().ok()?,
+            cases: cases.parse().ok()?,
+        })
     }
 }
 

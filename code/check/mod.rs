@@ -11,7 +11,6 @@
 //! The ledger of checked identities is written by the [`verify!`](crate::verify)
 //! macro, see [`ledger`].
 
-pub mod figures;
 pub mod ledger;
 pub mod study;
 

@@ -7,11 +7,11 @@
 //! * [`fast`]: the same convolution by im2col and matrix products;
 //! * [`source`]: the source's formulas as it states them, for the errata;
 //! * [`data`] and [`train`]: a synthetic task and plain SGD on it;
-//! * [`mod@figures`]: the chapter's training run and its figures, [`figures()`].
+//! * [`experiment`]: the chapter's training run, [`training_run`].
 
 pub mod data;
+pub mod experiment;
 pub mod fast;
-pub mod figures;
 pub mod general;
 pub mod layers;
 pub mod network;
@@ -19,4 +19,4 @@ pub mod size;
 pub mod source;
 pub mod train;
 
-pub use figures::{figures, training_run, EPOCHS};
+pub use experiment::{training_run, EPOCHS};

@@ -7,9 +7,9 @@
 //! * [`gibbs`]: posterior marginals by Gibbs sampling;
 //! * [`image`]: the test image and its noise;
 //! * [`grid`]: every configuration of a small grid, random grids, exact parameters;
-//! * [`figures`]: the chapter's figures.
+//! * [`experiment`]: Bishop's figure 8.30 and the sweep over beta.
 
-pub mod figures;
+pub mod experiment;
 pub mod gibbs;
 pub mod graphcut;
 pub mod grid;
@@ -18,7 +18,6 @@ pub mod image;
 pub mod maxflow;
 pub mod model;
 
-pub use figures::figures;
 pub use graphcut::map_graph_cut;
 pub use icm::{icm, icm_from, Icm};
 pub use model::{energy, local_diff, Params};

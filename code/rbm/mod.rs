@@ -7,20 +7,19 @@
 //! * [`brute`]: brute-force references over every (v, h) pair, for the checks;
 //! * [`chain`]: how close a block Gibbs chain comes to the exact joint;
 //! * [`train`]: gradient ascent with the exact gradient, CD-k and PCD;
-//! * `figures`: the training curves of the chapter ([`bas_runs`], [`figures`]);
+//! * [`experiment`]: the chapter's training runs on bars and stripes ([`bas_runs`]);
 //! * [`source`]: the source's formulas as written, for the errata.
 
 pub mod bars_stripes;
 pub mod brute;
 pub mod chain;
+pub mod experiment;
 pub mod model;
 pub mod source;
 pub mod train;
 
-mod figures;
-
-pub use figures::{
-    bas_runs, figures, log_marginals, mass_on, most_probable, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS,
+pub use experiment::{
+    bas_runs, log_marginals, mass_on, most_probable, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS,
     BAS_HIDDEN, BAS_RATE, BAS_SEED,
 };
 pub use model::{Gradient, Layer, Moments, Rbm};

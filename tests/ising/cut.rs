@@ -126,7 +126,7 @@ fn max_flow_is_certified_by_its_cut_on_large_images() {
         (
             200,
             (0.0, 1.0, 2.1),
-            verified_dl::ising::figures::NOISE_SEED,
+            verified_dl::ising::experiment::NOISE_SEED,
         ),
         (128, (0.3, 0.7, 1.1), 4108),
         (96, (-0.2, 1.9, 0.9), 4109),
@@ -362,7 +362,7 @@ fn figure_8_30_restores_as_bishop_reports() {
     let y = add_noise(
         x.view(),
         0.1,
-        &mut seeded(verified_dl::ising::figures::NOISE_SEED),
+        &mut seeded(verified_dl::ising::experiment::NOISE_SEED),
     )
     .unwrap();
     let p = Params::bishop();
@@ -416,7 +416,7 @@ fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
     let y = add_noise(
         x.view(),
         0.1,
-        &mut seeded(verified_dl::ising::figures::NOISE_SEED),
+        &mut seeded(verified_dl::ising::experiment::NOISE_SEED),
     )
     .unwrap();
     for beta in [0.0, 0.25, 0.5] {

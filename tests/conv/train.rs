@@ -1,12 +1,11 @@
-//! Training the source's network on the synthetic bars task, and the
-//! chapter's figures.
+//! Training the source's network on the synthetic bars task.
 
 use verified_dl::check::seeded;
 use verified_dl::conv::data::{bars, CLASSES};
-use verified_dl::conv::figures::{task_data, LEARNING_RATE, TASK_SHAPE};
+use verified_dl::conv::experiment::{task_data, LEARNING_RATE, TASK_SHAPE};
 use verified_dl::conv::network::{Net, Shape};
 use verified_dl::conv::train::train;
-use verified_dl::conv::{figures, training_run, EPOCHS};
+use verified_dl::conv::{training_run, EPOCHS};
 
 /// Accuracy on held-out images that the training run must exceed.
 const MIN_ACCURACY: f64 = 0.95;
@@ -77,24 +76,4 @@ fn bars_task_is_balanced_and_holds_one_bar_per_image() {
     }
     let m = bars(3, 3, 4, 0.1, 1).unwrap_err().to_string();
     assert!(m.contains("bar length = 4") && m.contains("d = 3"), "{m}");
-}
-
-#[test]
-fn figures_are_deterministic_cheap_and_committed() {
-    let start = std::time::Instant::now();
-    let a = figures();
-    let elapsed = start.elapsed();
-    assert_eq!(a.len(), 3);
-    // the committed files were made by another process: equal bytes mean the
-    // figures depend only on the seeds
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    for x in &a {
-        let committed = std::fs::read(root.join(&x.path)).unwrap_or_default();
-        assert!(
-            committed == x.bytes,
-            "{} differs from the committed file: run `cargo run --bin book -- figures`",
-            x.path
-        );
-    }
-    assert!(elapsed.as_secs_f64() < 5.0, "figures() took {elapsed:?}");
 }

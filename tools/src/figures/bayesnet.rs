@@ -1,30 +1,9 @@
 //! The figures of the chapter on directed graphical models.
 
-use super::gaussian::LinearGaussian;
-use crate::figures::{Figure, Plot, Series};
+use verified_dl::bayesnet::example::{three_node_example, two_node_example};
+use verified_dl::bayesnet::gaussian::LinearGaussian;
 
-/// The chapter's three-node linear-Gaussian example (code indices, parents
-/// after): `x_2 ~ N(0.5, 1.2^2)`, `x_1 | x_2 ~ N(0.8 x_2 - 0.3, 0.7^2)`,
-/// `x_0 | x_1, x_2 ~ N(-0.6 x_1 + 0.4 x_2 + 1, 0.9^2)`.
-pub fn three_node_example() -> crate::Result<LinearGaussian> {
-    LinearGaussian::new(
-        vec![vec![1, 2], vec![2], vec![]],
-        vec![vec![-0.6, 0.4], vec![0.8], vec![]],
-        vec![1.0, -0.3, 0.5],
-        vec![0.9, 0.7, 1.2],
-    )
-}
-
-/// The correlated pair: `x_1 ~ N(-1, 0.5^2)`, `x_0 | x_1 ~ N(1.5 x_1 + 2, 0.4^2)`
-/// (correlation 0.88).
-pub fn two_node_example() -> crate::Result<LinearGaussian> {
-    LinearGaussian::new(
-        vec![vec![1], vec![]],
-        vec![vec![1.5], vec![]],
-        vec![2.0, -1.0],
-        vec![0.4, 0.5],
-    )
-}
+use super::{Figure, Plot, Series};
 
 /// Errors below this are round-off (a few hundred terms of size 1e-16 or
 /// less): they are drawn at this floor, so the figure does not depend on the

@@ -8,10 +8,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use verified_dl::book::{self, lint::lint};
+use book_tools::chapters;
+use book_tools::errata::{errata_markdown, ERRATA_PREAMBLE};
+use book_tools::lint::lint;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(book_tools::book_root)
 }
 
 #[test]
@@ -27,12 +30,12 @@ fn the_book_breaks_no_rule() {
 
 #[test]
 fn the_errata_appendix_is_generated_from_the_chapters() {
-    let chapters = book::read_chapters(root()).unwrap();
-    let generated = book::errata_markdown(&chapters, book::ERRATA_PREAMBLE).unwrap();
+    let chapters = chapters::read_chapters(root()).unwrap();
+    let generated = errata_markdown(&chapters, ERRATA_PREAMBLE).unwrap();
     let committed = fs::read_to_string(root().join("src/appendix/errata.md")).unwrap();
     assert!(
         generated == committed,
-        "src/appendix/errata.md differs from the chapters' errata: run `cargo run --bin book -- errata`"
+        "src/appendix/errata.md differs from the chapters' errata: run `cargo run -p book-tools -- errata`"
     );
 }
 
@@ -265,7 +268,7 @@ fn catches_a_heading_with_math_and_no_explicit_id() {
     );
     assert_eq!(s.problems(), Vec::<String>::new());
     assert_eq!(
-        verified_dl::book::label_sections(&fs::read_to_string(s.0.join("src/one.md")).unwrap()),
+        chapters::label_sections(&fs::read_to_string(s.0.join("src/one.md")).unwrap()),
         vec![("one.x".to_string(), "with-beta".to_string())]
     );
 }

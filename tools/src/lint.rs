@@ -1,6 +1,6 @@
 //! The structural rules of the book, as one function that lists every breach.
 //!
-//! `tests/book.rs` runs [`lint`] on the real book (which must give no
+//! `tools/tests/book.rs` runs [`lint`] on the real book (which must give no
 //! problem) and on small broken books (each of which must give the problem it
 //! was built to show).
 
@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{anchors, errata, fences, includes, labels, read_chapters, summary_chapters};
+use crate::chapters::{anchors, errata, fences, includes, labels, read_chapters, summary_chapters};
 
 fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -178,7 +178,7 @@ pub fn lint(root: &Path) -> Vec<String> {
         .collect();
     let confirmed_ids: BTreeSet<String> = chapters
         .iter()
-        .filter_map(|c| super::confirmations(&c.path, &c.text).ok())
+        .filter_map(|c| crate::chapters::confirmations(&c.path, &c.text).ok())
         .flatten()
         .map(|e| e.id)
         .collect();
@@ -215,7 +215,7 @@ pub fn lint(root: &Path) -> Vec<String> {
         if let Err(e) = errata(&chapter.path, &chapter.text) {
             problems.push(e);
         }
-        if let Err(e) = super::confirmations(&chapter.path, &chapter.text) {
+        if let Err(e) = crate::chapters::confirmations(&chapter.path, &chapter.text) {
             problems.push(e);
         }
     }

@@ -1,14 +1,12 @@
-//! Figures of the chapter: Bishop's figure 8.30 reproduced, the posterior
-//! marginals, and the restoration accuracy against beta.
+//! The chapter's experiment: Bishop's figure 8.30 reproduced (with the
+//! posterior marginals beyond it), and the restoration accuracy against beta.
 
 use super::gibbs::{marginals, mpm};
 use super::graphcut::map_graph_cut;
 use super::icm::icm;
 use super::image::{add_noise, test_image};
-use super::model::{agreement, to_gray, Params};
+use super::model::{agreement, Params};
 use crate::check::seeded;
-use crate::figures::raster::grayscale_png;
-use crate::figures::{Figure, Plot, Series};
 use ndarray::Array2;
 
 /// Side of the test image, in pixels.
@@ -117,39 +115,4 @@ pub fn accuracy_against_beta(d: &Denoising) -> [Vec<(f64, f64)>; 3] {
         }
     }
     [a_icm, a_cut, a_mpm]
-}
-
-fn png(name: &str, pixels: &Array2<f64>) -> Figure {
-    Figure {
-        path: format!("figures/ising/{name}.png"),
-        bytes: grayscale_png(pixels.view(), 2),
-    }
-}
-
-/// The figures of this chapter.
-pub fn figures() -> Vec<Figure> {
-    let d = figure_8_30();
-    let [a_icm, a_cut, a_mpm] = accuracy_against_beta(&d);
-    let plot = Plot {
-        title: "Pixels restored against the coupling beta (eta = 2.1, h = 0)".to_string(),
-        x_label: "beta".to_string(),
-        y_label: "fraction of pixels equal to the clean image".to_string(),
-        log_x: false,
-        log_y: false,
-        series: vec![
-            Series::line("graph cut (exact MAP)", a_cut),
-            Series::line("ICM", a_icm),
-            Series::dots("maximum posterior marginal (Gibbs)", a_mpm),
-        ],
-    };
-    vec![
-        png("original", &to_gray(d.x.view())),
-        png("noisy", &to_gray(d.y.view())),
-        png("icm", &to_gray(d.icm.view())),
-        png("graph-cut", &to_gray(d.cut.view())),
-        // ink black: the gray level is the probability of paper, 1 - p(x_m = +1 | y)
-        png("marginals", &d.marginals.mapv(|p| 1.0 - p)),
-        png("mpm", &to_gray(d.mpm.view())),
-        Figure::svg("figures/ising/accuracy-beta.svg", plot.to_svg()),
-    ]
 }

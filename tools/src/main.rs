@@ -1,29 +1,30 @@
-//! `cargo run --bin book -- <command>`: regenerate what the book makes from code.
+//! `cargo run -p book-tools -- <command>`: regenerate what the book makes from code.
 //!
 //! * `figures`: write every figure under `src/figures/`;
 //! * `ledger [dir]`: write `src/appendix/ledger.md` from the records that the
 //!   checks left in `dir/ledger/` (default `target/tmp`, where `verify!`
 //!   writes); fails, naming them, if any labelled equation has no record;
 //! * `errata`: write `src/appendix/errata.md` from the chapters' erratum blocks;
-//! * `lint`: list every breach of the book's structural rules (see `book::lint`).
+//! * `lint`: list every breach of the book's structural rules (see `book_tools::lint`).
 
 use std::path::Path;
 use std::process::exit;
 
-use verified_dl::book;
+use book_tools::{chapters, errata, figures, ledger, lint};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root_buf = book_tools::book_root();
+    let root = root_buf.as_path();
     let chapters = || {
-        book::read_chapters(root).unwrap_or_else(|e| {
+        chapters::read_chapters(root).unwrap_or_else(|e| {
             eprintln!("cannot read the chapters: {e}");
             exit(1)
         })
     };
     match args.first().map(String::as_str) {
         Some("figures") => {
-            for figure in verified_dl::figures::all() {
+            for figure in figures::all() {
                 let path = root.join("src").join(&figure.path);
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent).expect("create figure folder");
@@ -37,8 +38,8 @@ fn main() {
                 .get(1)
                 .map(|d| Path::new(d).to_path_buf())
                 .unwrap_or_else(|| root.join("target/tmp"));
-            let entries = book::read_ledger(&dir.join("ledger"));
-            match book::ledger_markdown(&chapters(), &entries) {
+            let entries = ledger::read_ledger(&dir.join("ledger"));
+            match ledger::ledger_markdown(&chapters(), &entries) {
                 Ok(md) => {
                     std::fs::write(root.join("src/appendix/ledger.md"), md).expect("write ledger");
                     println!(
@@ -56,7 +57,7 @@ fn main() {
                 }
             }
         }
-        Some("errata") => match book::errata_markdown(&chapters(), book::ERRATA_PREAMBLE) {
+        Some("errata") => match errata::errata_markdown(&chapters(), errata::ERRATA_PREAMBLE) {
             Ok(md) => {
                 std::fs::write(root.join("src/appendix/errata.md"), md).expect("write errata");
                 println!("wrote src/appendix/errata.md");
@@ -67,7 +68,7 @@ fn main() {
             }
         },
         Some("lint") => {
-            let problems = book::lint::lint(root);
+            let problems = lint::lint(root);
             for p in &problems {
                 println!("{p}");
             }

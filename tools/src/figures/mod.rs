@@ -1,12 +1,17 @@
 //! The book's figures, drawn by code, deterministically from fixed seeds.
 //!
 //! Every figure is a [`Figure`]: a path under `src/` and the bytes of the
-//! file. `cargo run --bin book -- figures` writes them all; the test
-//! `tests/figures.rs` fails when a committed figure differs from what the
+//! file. `cargo run -p book-tools -- figures` writes them all; the test
+//! `tools/tests/figures.rs` fails when a committed figure differs from what the
 //! code makes now.
 
+pub mod bayesnet;
+pub mod checking;
+pub mod conv;
+pub mod ising;
 pub mod plot;
 pub mod raster;
+pub mod rbm;
 
 pub use plot::{Plot, Series};
 
@@ -32,10 +37,10 @@ impl Figure {
 /// Every figure of the book, in a fixed order.
 pub fn all() -> Vec<Figure> {
     let mut figures = Vec::new();
-    figures.extend(crate::check::figures::figures());
-    figures.extend(crate::conv::figures());
-    figures.extend(crate::bayesnet::figures());
-    figures.extend(crate::rbm::figures());
-    figures.extend(crate::ising::figures());
+    figures.extend(checking::figures());
+    figures.extend(conv::figures());
+    figures.extend(bayesnet::figures());
+    figures.extend(rbm::figures());
+    figures.extend(ising::figures());
     figures
 }

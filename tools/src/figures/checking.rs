@@ -1,7 +1,8 @@
 //! Figures of the chapter *How this book checks its claims*.
 
-use super::study::{self, central_error_model, UNIT_ROUNDOFF};
-use crate::figures::{Figure, Plot, Series};
+use verified_dl::check::study::{self, central_error_model, UNIT_ROUNDOFF};
+
+use super::{Figure, Plot, Series};
 
 /// The figures of this chapter.
 pub fn figures() -> Vec<Figure> {

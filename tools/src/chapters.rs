@@ -1,17 +1,9 @@
-//! Tools that read the book's own sources: the chapter list, equation labels,
-//! listings, fences and errata. The structural test `tests/book.rs` and the
-//! appendix generators of `cargo run --bin book` share them, so the rules
-//! they enforce are written once.
+//! Reading the book's own sources: the chapter list, equation labels,
+//! listings, fences, errata and confirmations. The linter, the appendix
+//! generators and the structural tests share these parsers, so the rules they
+//! enforce are written once.
 
-pub mod lint;
-
-/// The introduction of the errata appendix, above the generated tables.
-pub const ERRATA_PREAMBLE: &str = include_str!("errata_preamble.md");
-
-use std::collections::BTreeMap;
 use std::path::Path;
-
-use crate::check::ledger::Entry;
 
 /// The chapter files listed in `SUMMARY.md`, in order, as paths relative to `src/`.
 pub fn summary_chapters(summary: &str) -> Vec<String> {
@@ -370,54 +362,6 @@ pub fn title(markdown: &str) -> String {
         .to_string()
 }
 
-/// Reads every ledger line left in `dir` (the files written by [`verify!`](crate::verify)).
-pub fn read_ledger(dir: &Path) -> Vec<Entry> {
-    use crate::check::ledger::Method;
-    let methods = [
-        Method::FiniteDifferences,
-        Method::Exhaustive,
-        Method::ExactArithmetic,
-        Method::FloatingPoint,
-        Method::Quadrature,
-        Method::Sampling,
-        Method::Property,
-    ];
-    let mut out = Vec::new();
-    let Ok(files) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    let mut paths: Vec<_> = files.filter_map(|f| f.ok()).map(|f| f.path()).collect();
-    paths.sort();
-    for path in paths {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        for line in text.lines() {
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() != 6 {
-                continue;
-            }
-            let Some(method) = methods.iter().copied().find(|m| m.name() == cols[2]) else {
-                continue;
-            };
-            let (Ok(tolerance), Ok(worst), Ok(cases)) =
-                (cols[3].parse(), cols[4].parse(), cols[5].parse())
-            else {
-                continue;
-            };
-            out.push(Entry {
-                label: cols[0].to_string(),
-                test: cols[1].to_string(),
-                method,
-                tolerance,
-                worst,
-                cases,
-            });
-        }
-    }
-    out
-}
-
 /// A chapter of the book: its path relative to `src/`, its title and text.
 #[derive(Debug, Clone)]
 pub struct Chapter {
@@ -445,44 +389,10 @@ pub fn read_chapters(root: &Path) -> std::io::Result<Vec<Chapter>> {
         .collect()
 }
 
-fn fmt_err(x: f64) -> String {
-    if x == 0.0 {
-        "0".to_string()
-    } else if (0.01..1e4).contains(&x.abs()) {
-        format!("{x:.3}")
-    } else {
-        format!("{x:.2e}")
-    }
-}
-
 /// Makes text safe inside a markdown table cell: a `|` outside math becomes
 /// `\|`; inside `$...$` (which KaTeX renders before the table is parsed) it
 /// becomes `\vert`, since `\|` would be read there as a double bar.
-fn is_pass_fail(e: &Entry) -> bool {
-    e.method == crate::check::ledger::Method::Property && e.tolerance == 0.0 && e.worst == 0.0
-}
-
-/// The tolerance column: a pass-or-fail property has none; a zero tolerance is exact.
-fn tolerance_cell(e: &Entry) -> String {
-    if is_pass_fail(e) {
-        "—".to_string()
-    } else if e.tolerance == 0.0 {
-        "0 (exact)".to_string()
-    } else {
-        fmt_err(e.tolerance)
-    }
-}
-
-/// The worst-error column: "holds" for a pass-or-fail property.
-fn worst_cell(e: &Entry) -> String {
-    if is_pass_fail(e) {
-        "holds".to_string()
-    } else {
-        fmt_err(e.worst)
-    }
-}
-
-fn escape_cell(s: &str) -> String {
+pub(crate) fn escape_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_math = false;
     for ch in s.chars() {
@@ -497,144 +407,4 @@ fn escape_cell(s: &str) -> String {
         }
     }
     out
-}
-
-/// The ledger appendix: every labelled equation with the checks that recorded it.
-///
-/// Returns the markdown, or the labels that no check recorded.
-pub fn ledger_markdown(
-    chapters: &[Chapter],
-    entries: &[Entry],
-) -> std::result::Result<String, Vec<String>> {
-    let mut by_label: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
-    for e in entries {
-        by_label.entry(e.label.as_str()).or_default().push(e);
-    }
-    let mut missing = Vec::new();
-    let mut s = String::from(
-        "# Ledger of checked identities\n\n\
-         Every labelled equation of the book, with the test that checks it, how, the\n\
-         tolerance its error had to stay within, and the worst error measured. This\n\
-         page is written by `cargo run --bin book -- ledger` from the records that the\n\
-         checks leave when they pass (the `verify!` macro), so it shows the last run of\n\
-         the test command, never numbers typed by hand. The errors are those of\n\
-         [`rel_err`](../checking.md#a-relative-error-that-is-sane-near-zero) unless the\n\
-         method says otherwise; a property's \"error\" is the measured quantity that\n\
-         its bound limits.\n",
-    );
-    let mut total = 0;
-    for chapter in chapters {
-        let labels = labels(&chapter.text);
-        if labels.is_empty() {
-            continue;
-        }
-        s.push_str(&format!("\n## {}\n\n", chapter.title));
-        s.push_str("| label | test | method | tolerance | worst error | cases |\n");
-        s.push_str("|---|---|---|---|---|---|\n");
-        let sections = label_sections(&chapter.text);
-        let mut seen = Vec::new();
-        for label in labels {
-            if seen.contains(&label) {
-                continue;
-            }
-            seen.push(label.clone());
-            let section = sections
-                .iter()
-                .find(|(l, _)| *l == label)
-                .map(|(_, id)| id.clone())
-                .unwrap_or_default();
-            match by_label.get(label.as_str()) {
-                None => missing.push(label),
-                Some(list) => {
-                    for e in list {
-                        total += 1;
-                        s.push_str(&format!(
-                            "| [{label}](../{}#{section}) | `{}` | {} | {} | {} | {} |\n",
-                            chapter.path.replace(".md", ".html"),
-                            escape_cell(&e.test),
-                            e.method.name(),
-                            tolerance_cell(e),
-                            worst_cell(e),
-                            e.cases
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    if !missing.is_empty() {
-        return Err(missing);
-    }
-    s.push_str(&format!(
-        "\n{total} checks of {} labelled equations.\n",
-        by_label_count(chapters)
-    ));
-    Ok(s)
-}
-
-fn by_label_count(chapters: &[Chapter]) -> usize {
-    let mut all: Vec<String> = chapters.iter().flat_map(|c| labels(&c.text)).collect();
-    all.sort();
-    all.dedup();
-    all.len()
-}
-
-/// The errata appendix, from the erratum blocks of every chapter.
-pub fn errata_markdown(
-    chapters: &[Chapter],
-    preamble: &str,
-) -> std::result::Result<String, String> {
-    let mut s = String::from("# Errata to the source\n\n");
-    s.push_str(preamble.trim());
-    s.push_str("\n\n");
-    let mut count = 0;
-    for chapter in chapters {
-        let list = errata(&chapter.path, &chapter.text)?;
-        if list.is_empty() {
-            continue;
-        }
-        s.push_str(&format!("## {}\n\n", chapter.title));
-        s.push_str("| erratum | the source | what is wrong | correction | test |\n");
-        s.push_str("|---|---|---|---|---|\n");
-        for e in list {
-            count += 1;
-            s.push_str(&format!(
-                "| [{}](../{}#erratum-{}) ({}) | {} | {} | {} | {} |\n",
-                e.id,
-                chapter.path.replace(".md", ".html"),
-                e.id,
-                escape_cell(&e.place),
-                escape_cell(&e.source),
-                escape_cell(&e.wrong),
-                escape_cell(&e.correct),
-                escape_cell(&e.test)
-            ));
-        }
-        s.push('\n');
-    }
-    s.push_str(&format!("{count} errata in all.\n\n"));
-    s.push_str("## Steps of the source checked and found right\n\n");
-    let mut confirmed = 0;
-    for chapter in chapters {
-        let list = confirmations(&chapter.path, &chapter.text)?;
-        if list.is_empty() {
-            continue;
-        }
-        s.push_str(&format!("**{}.**\n\n", chapter.title));
-        for e in list {
-            confirmed += 1;
-            s.push_str(&format!(
-                "* [{}](../{}#confirmed-{}) ({}): {} Checked by {}\n",
-                e.id,
-                chapter.path.replace(".md", ".html"),
-                e.id,
-                e.place,
-                e.source,
-                e.test
-            ));
-        }
-        s.push('\n');
-    }
-    s.push_str(&format!("{confirmed} steps confirmed in all.\n"));
-    Ok(s)
 }

@@ -1,0 +1,11 @@
+//! Problem 3, the conditionals of a restricted Boltzmann machine: every check of the chapter.
+//!
+//! One test binary per chapter, one module per part of it, so that a cold
+//! `cargo test` links five binaries rather than one per file.
+
+mod conditionals;
+mod errata;
+mod errors;
+mod gibbs;
+mod grad;
+mod train;

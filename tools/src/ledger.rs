@@ -1,0 +1,144 @@
+//! The ledger appendix: every labelled equation with the checks that
+//! recorded it. The records are written by `verified_dl::verify!` and read
+//! back with the crate's own parser ([`Entry::from_line`]), so the format is
+//! defined once.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use verified_dl::check::ledger::{Entry, Method};
+
+use crate::chapters::{escape_cell, label_sections, labels, Chapter};
+
+/// Reads every ledger line left in `dir` (the files written by `verified_dl::verify!`).
+pub fn read_ledger(dir: &Path) -> Vec<Entry> {
+    let Ok(files) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<_> = files.filter_map(|f| f.ok()).map(|f| f.path()).collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .flat_map(|text| {
+            text.lines()
+                .filter_map(Entry::from_line)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn fmt_err(x: f64) -> String {
+    if x == 0.0 {
+        "0".to_string()
+    } else if (0.01..1e4).contains(&x.abs()) {
+        format!("{x:.3}")
+    } else {
+        format!("{x:.2e}")
+    }
+}
+
+/// A pass-or-fail property: no tolerance, nothing measured.
+fn is_pass_fail(e: &Entry) -> bool {
+    e.method == Method::Property && e.tolerance == 0.0 && e.worst == 0.0
+}
+
+/// The tolerance column: a pass-or-fail property has none; a zero tolerance is exact.
+fn tolerance_cell(e: &Entry) -> String {
+    if is_pass_fail(e) {
+        "—".to_string()
+    } else if e.tolerance == 0.0 {
+        "0 (exact)".to_string()
+    } else {
+        fmt_err(e.tolerance)
+    }
+}
+
+/// The worst-error column: "holds" for a pass-or-fail property.
+fn worst_cell(e: &Entry) -> String {
+    if is_pass_fail(e) {
+        "holds".to_string()
+    } else {
+        fmt_err(e.worst)
+    }
+}
+
+/// The ledger appendix: every labelled equation with the checks that recorded it.
+///
+/// Returns the markdown, or the labels that no check recorded.
+pub fn ledger_markdown(
+    chapters: &[Chapter],
+    entries: &[Entry],
+) -> std::result::Result<String, Vec<String>> {
+    let mut by_label: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    for e in entries {
+        by_label.entry(e.label.as_str()).or_default().push(e);
+    }
+    let mut missing = Vec::new();
+    let mut s = String::from(
+        "# Ledger of checked identities\n\n\
+         Every labelled equation of the book, with the test that checks it, how, the\n\
+         tolerance its error had to stay within, and the worst error measured. This\n\
+         page is written by `cargo run -p book-tools -- ledger` from the records that the\n\
+         checks leave when they pass (the `verify!` macro), so it shows the last run of\n\
+         the test command, never numbers typed by hand. The errors are those of\n\
+         [`rel_err`](../checking.md#a-relative-error-that-is-sane-near-zero) unless the\n\
+         method says otherwise; a property's \"error\" is the measured quantity that\n\
+         its bound limits.\n",
+    );
+    let mut total = 0;
+    for chapter in chapters {
+        let labels = labels(&chapter.text);
+        if labels.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n## {}\n\n", chapter.title));
+        s.push_str("| label | test | method | tolerance | worst error | cases |\n");
+        s.push_str("|---|---|---|---|---|---|\n");
+        let sections = label_sections(&chapter.text);
+        let mut seen = Vec::new();
+        for label in labels {
+            if seen.contains(&label) {
+                continue;
+            }
+            seen.push(label.clone());
+            let section = sections
+                .iter()
+                .find(|(l, _)| *l == label)
+                .map(|(_, id)| id.clone())
+                .unwrap_or_default();
+            match by_label.get(label.as_str()) {
+                None => missing.push(label),
+                Some(list) => {
+                    for e in list {
+                        total += 1;
+                        s.push_str(&format!(
+                            "| [{label}](../{}#{section}) | `{}` | {} | {} | {} | {} |\n",
+                            chapter.path.replace(".md", ".html"),
+                            escape_cell(&e.test),
+                            e.method.name(),
+                            tolerance_cell(e),
+                            worst_cell(e),
+                            e.cases
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    s.push_str(&format!(
+        "\n{total} checks of {} labelled equations.\n",
+        by_label_count(chapters)
+    ));
+    Ok(s)
+}
+
+fn by_label_count(chapters: &[Chapter]) -> usize {
+    let mut all: Vec<String> = chapters.iter().flat_map(|c| labels(&c.text)).collect();
+    all.sort();
+    all.dedup();
+    all.len()
+}

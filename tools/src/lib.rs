@@ -1,0 +1,30 @@
+//! The tools that build the book *Four Derivations, Verified*, kept apart
+//! from the reader's crate `verified_dl`, which holds only the math and the
+//! checking toolkit the chapters show.
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`chapters`] | reads the book's sources: chapters, labels, listings, fences, errata |
+//! | [`lint`] | the structural rules of the book, as one function that lists every breach |
+//! | [`ledger`] | the ledger appendix, from the records the checks leave |
+//! | [`errata`] | the errata appendix, from the chapters' erratum blocks |
+//! | [`figures`] | every figure of the book, drawn from the crate's experiments |
+//!
+//! The binary `book` (`cargo run -p book-tools -- <command>`) runs them.
+#![forbid(unsafe_code)]
+
+pub mod chapters;
+pub mod errata;
+pub mod figures;
+pub mod ledger;
+pub mod lint;
+
+use std::path::{Path, PathBuf};
+
+/// The root of the book: the workspace folder that holds `book.toml`.
+pub fn book_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
