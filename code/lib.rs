@@ -10,6 +10,7 @@
 //! | [`bayesnet`] | Problem 2: why a directed graphical model is normalized |
 //! | [`rbm`] | Problem 3: the conditionals of a restricted Boltzmann machine |
 //! | [`ising`] | Problem 4: denoising a binary image with an Ising model |
+//! | [`prelude`] | the error type and the imports every listing of the book assumes |
 #![forbid(unsafe_code)]
 
 pub mod bayesnet;
@@ -18,6 +19,7 @@ pub mod conv;
 pub mod error;
 pub mod ising;
 pub mod numerics;
+pub mod prelude;
 pub mod rbm;
 
 pub use error::{Error, Result};
