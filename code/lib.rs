@@ -12,6 +12,7 @@
 //! | [`ising`] | Problem 4: denoising a binary image with an Ising model |
 //! | [`prelude`] | the error type and the imports every listing of the book assumes |
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod bayesnet;
 pub mod check;
