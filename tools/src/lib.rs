@@ -4,6 +4,7 @@
 //!
 //! | module | what it does |
 //! |---|---|
+//! | [`captions`] | the mdBook preprocessor that captions every listing |
 //! | [`chapters`] | reads the book's sources: chapters, labels, listings, fences, errata |
 //! | [`lint`] | the structural rules of the book, as one function that lists every breach |
 //! | [`ledger`] | the ledger appendix, from the records the checks leave |
@@ -14,6 +15,7 @@
 //! The binary `book` (`cargo run -p book-tools -- <command>`) runs them.
 #![forbid(unsafe_code)]
 
+pub mod captions;
 pub mod chapters;
 pub mod errata;
 pub mod figures;

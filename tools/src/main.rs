@@ -7,12 +7,14 @@
 //! * `errata`: write `src/appendix/errata.md` from the chapters' erratum blocks;
 //! * `prelude`: write `src/prelude.rs`, the file a reader downloads to compile
 //!   copied listings, from `code/error.rs` and `code/prelude.rs`;
+//! * `preprocess`: the mdBook preprocessor that captions every listing
+//!   (book.toml runs it; see `book_tools::captions`);
 //! * `lint`: list every breach of the book's structural rules (see `book_tools::lint`).
 
 use std::path::Path;
 use std::process::exit;
 
-use book_tools::{chapters, errata, figures, ledger, lint, listings};
+use book_tools::{captions, chapters, errata, figures, ledger, lint, listings};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -79,6 +81,25 @@ fn main() {
                 exit(1);
             }
         },
+        Some("preprocess") => {
+            // mdBook asks `book preprocess supports <renderer>` first: every
+            // renderer gets the captions.
+            if args.get(1).map(String::as_str) == Some("supports") {
+                exit(0);
+            }
+            let mut input = String::new();
+            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input) {
+                eprintln!("cannot read the book from mdBook: {e}");
+                exit(1);
+            }
+            match captions::preprocess(&input) {
+                Ok(book) => println!("{book}"),
+                Err(e) => {
+                    eprintln!("listing captions: {e}");
+                    exit(1);
+                }
+            }
+        }
         Some("lint") => {
             let problems = lint::lint(root);
             for p in &problems {
@@ -91,7 +112,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: book figures | book ledger [dir] | book errata | book prelude | book lint"
+                "usage: book figures | book ledger [dir] | book errata | book prelude | book preprocess | book lint"
             );
             exit(2);
         }
