@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+// ANCHOR: error_type
 /// What went wrong, with the values that made it go wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -115,6 +116,7 @@ impl Error {
         }
     }
 }
+// ANCHOR_END: error_type
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -183,6 +185,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+// ANCHOR: helpers
 /// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -277,3 +280,4 @@ pub fn ensure_shape(what: &str, expected: &[usize], found: &[usize]) -> Result<(
         })
     }
 }
+// ANCHOR_END: helpers

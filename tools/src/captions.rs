@@ -221,6 +221,12 @@ pub fn caption(
     if !uses.is_empty() {
         s.push_str(&format!("; uses {}", uses.join(", ")));
     }
+    if matches!(listing.file.as_str(), "code/error.rs" | "code/prelude.rs") {
+        let depth = "../".repeat(listing.chapter.matches('/').count());
+        s.push_str(&format!(
+            "; part of the <a href=\"{depth}notation.html#the-prelude\">prelude</a>"
+        ));
+    }
     s.push_str(".</p>");
     s
 }

@@ -223,7 +223,12 @@ pub fn prelude(root: &Path) -> std::io::Result<String> {
          // Put it next to your lib.rs or main.rs as `mod prelude; use prelude::*;`.\n\
          // It is the crate's code/error.rs followed by the imports of code/prelude.rs.\n\n",
     );
-    s.push_str(&error);
+    for line in error.lines() {
+        if !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:") {
+            s.push_str(line);
+            s.push('\n');
+        }
+    }
     s.push('\n');
     s.push_str(&imports);
     Ok(s)
