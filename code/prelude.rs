@@ -12,5 +12,6 @@ pub use crate::error::*;
 // ANCHOR: imports
 // The imports every listing assumes.
 pub use ndarray::prelude::*;
+pub use ndarray::{IntoDimension, Zip};
 pub use rand::{Rng, RngExt, SeedableRng};
 // ANCHOR_END: imports

@@ -284,4 +284,5 @@ pub fn ensure_shape(what: &str, expected: &[usize], found: &[usize]) -> Result<(
 
 // The imports every listing assumes.
 pub use ndarray::prelude::*;
+pub use ndarray::{IntoDimension, Zip};
 pub use rand::{Rng, RngExt, SeedableRng};

@@ -221,6 +221,9 @@ pub fn caption(
     if !uses.is_empty() {
         s.push_str(&format!("; uses {}", uses.join(", ")));
     }
+    if let Some(why) = &listing.not_copyable {
+        s.push_str(&format!("; not for copying alone: {why}"));
+    }
     if matches!(listing.file.as_str(), "code/error.rs" | "code/prelude.rs") {
         let depth = "../".repeat(listing.chapter.matches('/').count());
         s.push_str(&format!(

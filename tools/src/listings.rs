@@ -27,8 +27,18 @@ pub struct Listing {
     pub anchor: String,
     /// The anchors named on its `<!-- uses: a, b -->` line.
     pub uses: Vec<String>,
+    /// Why it cannot be copied alone, from a `<!-- not copyable: why -->`
+    /// line above it (the copy test skips it, the caption says why).
+    pub not_copyable: Option<String>,
     /// The text the reader sees (and the copy button copies).
     pub text: String,
+}
+
+/// The reason given on a `<!-- not copyable: why -->` line.
+pub fn not_copyable_line(before: &str) -> Option<String> {
+    let inner = before.trim().strip_prefix("<!--")?.strip_suffix("-->")?;
+    let why = inner.trim().strip_prefix("not copyable:")?.trim();
+    (!why.is_empty()).then(|| why.to_string())
 }
 
 /// The `uses` of a fence, from the `<!-- uses: a, b -->` line right above it.
@@ -121,6 +131,7 @@ pub fn listings(root: &Path, chapters: &[Chapter]) -> Result<Vec<Listing>, Strin
                 file,
                 anchor,
                 uses: uses_line(&fence.before).unwrap_or_default(),
+                not_copyable: not_copyable_line(&fence.before),
                 text,
             });
         }
