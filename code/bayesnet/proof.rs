@@ -1,8 +1,9 @@
 //! The proof of problem 2 as code: sum out the first node of the order, find
 //! the factorization of the smaller network, repeat.
 
-use super::network::{BayesNet, Prob};
+use super::network::BayesNet;
 use super::order::parents_after_order;
+use super::prob::Prob;
 use crate::error::{Error, Result};
 
 // ANCHOR: table

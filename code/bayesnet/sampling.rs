@@ -1,7 +1,8 @@
 //! Ancestral sampling: draw each node after its parents, from its table row.
 
-use super::network::{BayesNet, Prob};
+use super::network::BayesNet;
 use super::order::parents_after_order;
+use super::prob::Prob;
 use crate::error::Result;
 
 // ANCHOR: sampler

@@ -247,7 +247,7 @@ fn rows_are_row_major_over_the_parents_as_listed() {
     let mut checked = 0usize;
     for _ in 0..200 {
         let net = random_network(&mut rng, shape).unwrap();
-        for x in verified_dl::bayesnet::network::configurations(net.arity()).take(50) {
+        for x in verified_dl::bayesnet::joint::configurations(net.arity()).take(50) {
             let mut expected = 1.0;
             for k in 0..net.len() {
                 let mut dims: Vec<usize> = net.parents(k).iter().map(|&j| net.arity()[j]).collect();

@@ -2,7 +2,7 @@
 //! the order, the proof's steps, the total by three methods, sampling.
 
 use rand::RngExt;
-use verified_dl::bayesnet::network::configurations;
+use verified_dl::bayesnet::joint::configurations;
 use verified_dl::bayesnet::random::{random_dag, random_network, random_rational_network, Shape};
 use verified_dl::bayesnet::sampling::AncestralSampler;
 use verified_dl::bayesnet::{
