@@ -4,9 +4,27 @@
 use super::order::parents_after_order;
 use super::prob::neumaier_sum;
 use super::quadrature::gauss_hermite;
-use crate::error::{Error, Result};
+use crate::error::{ensure_allocatable, ensure_finite_scalar, ensure_shape, Error, Result};
 use ndarray::Array2;
-use std::f64::consts::PI;
+use std::f64::consts::{PI, SQRT_2};
+
+/// The most points of a tensor-product grid, `n^K <= 2^24`: the total then
+/// takes a few seconds.
+pub const MAX_GRID_POINTS: usize = 1 << 24;
+
+/// The largest rounding error that [`LinearGaussian::conditional_total`]
+/// accepts in the standardized variable `z = (x_k - m_k) / sigma_k`: `f64`
+/// rounding of the centre and the conditional mean, bounded by
+/// `EPSILON (|mu| + |b_k| + sum_j |w_kj x_j|) / sigma_k`. At `1e-12` it moves
+/// the total by less than `1e-11`; beyond it (a mean `1e17` with `sigma = 1`,
+/// say) the answer would be rounding, and the call is an error.
+pub const MAX_Z_ROUNDING: f64 = 1e-12;
+
+/// The smallest ratio of a standard deviation to the largest one that
+/// [`LinearGaussian::total_by_gauss_hermite`] accepts, `1e-150`: the
+/// variances are computed relative to the largest, and the square of a
+/// smaller ratio would underflow.
+pub const MIN_SIGMA_RATIO: f64 = 1e-150;
 
 // ANCHOR: linear_gaussian
 /// A linear-Gaussian DAG: `x_k | pa_k ~ N(b_k + sum_{j in pa_k} w_kj x_j, sigma_k^2)`.
@@ -17,7 +35,6 @@ pub struct LinearGaussian {
     bias: Vec<f64>,
     sigma: Vec<f64>,
 }
-// ANCHOR_END: linear_gaussian
 
 impl LinearGaussian {
     /// Builds and validates the model: `weights[k][i]` multiplies the parent
@@ -30,12 +47,12 @@ impl LinearGaussian {
         sigma: Vec<f64>,
     ) -> Result<Self> {
         let n = parents.len();
-        crate::error::ensure_shape("number of weight lists", &[n], &[weights.len()])?;
-        crate::error::ensure_shape("number of biases", &[n], &[bias.len()])?;
-        crate::error::ensure_shape("number of standard deviations", &[n], &[sigma.len()])?;
+        ensure_shape("number of weight lists", &[n], &[weights.len()])?;
+        ensure_shape("number of biases", &[n], &[bias.len()])?;
+        ensure_shape("number of standard deviations", &[n], &[sigma.len()])?;
         for k in 0..n {
             let what = format!("weights of node {k}");
-            crate::error::ensure_shape(&what, &[parents[k].len()], &[weights[k].len()])?;
+            ensure_shape(&what, &[parents[k].len()], &[weights[k].len()])?;
             for (i, &wk) in weights[k].iter().enumerate() {
                 if !wk.is_finite() {
                     return Err(Error::NonFinite {
@@ -64,7 +81,7 @@ impl LinearGaussian {
                 });
             }
         }
-        parents_after_order(&parents)?;
+        parents_after_order(&parents)?; // a parent that is no node, or a cycle
         Ok(LinearGaussian {
             parents,
             weights,
@@ -72,7 +89,11 @@ impl LinearGaussian {
             sigma,
         })
     }
+}
+// ANCHOR_END: linear_gaussian
 
+// ANCHOR: gaussian_access
+impl LinearGaussian {
     /// The number of nodes.
     pub fn len(&self) -> usize {
         self.parents.len()
@@ -83,8 +104,49 @@ impl LinearGaussian {
         self.parents.is_empty()
     }
 
-    /// The mean of `x_k` given the values `x` of (at least) its parents.
-    pub fn conditional_mean(&self, k: usize, x: &[f64]) -> f64 {
+    /// Checks that `k` is a node, naming the argument `k` otherwise.
+    fn check_node(&self, k: usize) -> Result<()> {
+        if k < self.len() {
+            return Ok(());
+        }
+        Err(Error::OutOfRange {
+            what: "node k".into(),
+            value: k as f64,
+            range: format!("0..{} (the nodes of the model)", self.len()),
+        })
+    }
+
+    /// Checks that `x` holds one finite value per node.
+    fn check_point(&self, x: &[f64]) -> Result<()> {
+        ensure_shape("point x", &[self.len()], &[x.len()])?;
+        match x.iter().position(|v| !v.is_finite()) {
+            Some(i) => Err(Error::NonFinite {
+                what: "point x".into(),
+                index: vec![i],
+                value: x[i],
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The mean of `x_k` given the values `x` of every node (only its
+    /// parents' values are read); a mean that overflows is an error.
+    pub fn conditional_mean(&self, k: usize, x: &[f64]) -> Result<f64> {
+        self.check_node(k)?;
+        self.check_point(x)?;
+        let m = self.mean_at(k, x);
+        if !m.is_finite() {
+            return Err(Error::OutOfRange {
+                what: "point x".into(),
+                value: m,
+                range: format!("points at which the mean of node {k} is finite"),
+            });
+        }
+        Ok(m)
+    }
+
+    /// `b_k + sum_j w_kj x_j` for a valid `k` and an `x` of length `K`.
+    fn mean_at(&self, k: usize, x: &[f64]) -> f64 {
         self.bias[k]
             + self.parents[k]
                 .iter()
@@ -94,52 +156,63 @@ impl LinearGaussian {
     }
 
     /// The standard deviation `sigma_k` of `x_k` given its parents.
-    pub fn sigma(&self, k: usize) -> f64 {
-        self.sigma[k]
+    pub fn sigma(&self, k: usize) -> Result<f64> {
+        self.check_node(k)?;
+        Ok(self.sigma[k])
     }
+}
+// ANCHOR_END: gaussian_access
 
-    // ANCHOR: density
-    /// The density `p(x) = prod_k N(x_k; b_k + w_k . pa_k, sigma_k^2)`.
-    pub fn density(&self, x: &[f64]) -> f64 {
-        (0..self.len())
-            .map(|k| {
-                let z = (x[k] - self.conditional_mean(k, x)) / self.sigma[k];
-                (-0.5 * z * z).exp() / ((2.0 * PI).sqrt() * self.sigma[k])
-            })
-            .product()
+// ANCHOR: density
+impl LinearGaussian {
+    /// The density `p(x) = prod_k N(x_k; b_k + w_k . pa_k, sigma_k^2)`,
+    /// summed in logarithms so that no factor overflows on its own; a
+    /// density beyond the largest `f64` is an error.
+    pub fn density(&self, x: &[f64]) -> Result<f64> {
+        self.check_point(x)?;
+        let mut log_p = 0.0;
+        for k in 0..self.len() {
+            let z = (x[k] - self.conditional_mean(k, x)?) / self.sigma[k];
+            log_p += -0.5 * z * z - ((2.0 * PI).sqrt() * self.sigma[k]).ln();
+        }
+        let p = log_p.exp();
+        if !p.is_finite() {
+            return Err(Error::OutOfRange {
+                what: "point x".into(),
+                value: log_p,
+                range: "points at which log p(x) is below the log of the largest f64".into(),
+            });
+        }
+        Ok(p)
     }
-    // ANCHOR_END: density
+}
+// ANCHOR_END: density
 
+// ANCHOR: moments
+impl LinearGaussian {
     /// The marginal means and the covariance of the joint Gaussian, by the
     /// recursions `E x_k = b_k + sum_j w_kj E x_j` and
     /// `Cov(x_k, x_l) = sum_j w_kj Cov(x_j, x_l) (+ sigma_k^2 if k = l)` for
-    /// every `l` placed before `k`, parents first.
+    /// every `l` placed before `k`, parents first. A mean or covariance
+    /// beyond the range of `f64` is an error.
     pub fn moments(&self) -> Result<(Vec<f64>, Array2<f64>)> {
         let n = self.len();
+        ensure_allocatable("covariance of the model", &[n, n])?;
         let mut parents_first = parents_after_order(&self.parents)?;
         parents_first.reverse();
         let mut mean = vec![0.0; n];
         let mut cov = Array2::zeros((n, n));
         for (i, &k) in parents_first.iter().enumerate() {
-            mean[k] = self.conditional_mean(k, &mean);
+            mean[k] = self.mean_at(k, &mean);
+            let pairs = || self.parents[k].iter().zip(&self.weights[k]);
             for &l in &parents_first[..=i] {
-                let mut c: f64 = self.parents[k]
-                    .iter()
-                    .zip(&self.weights[k])
-                    .map(|(&j, &w)| w * cov[(j, l)])
-                    .sum();
+                let mut c: f64 = pairs().map(|(&j, &w)| w * cov[(j, l)]).sum();
                 if l == k {
                     // Var x_k = sum_j w_kj Cov(x_j, x_k) + sigma_k^2, where
                     // Cov(x_j, x_k) = sum_i w_ki Cov(x_j, x_i) is not stored yet.
-                    c = self.parents[k]
-                        .iter()
-                        .zip(&self.weights[k])
+                    c = pairs()
                         .map(|(&j, &wj)| {
-                            wj * self.parents[k]
-                                .iter()
-                                .zip(&self.weights[k])
-                                .map(|(&m, &wm)| wm * cov[(j, m)])
-                                .sum::<f64>()
+                            wj * pairs().map(|(&m, &wm)| wm * cov[(j, m)]).sum::<f64>()
                         })
                         .sum::<f64>()
                         + self.sigma[k] * self.sigma[k];
@@ -148,61 +221,157 @@ impl LinearGaussian {
                 cov[(l, k)] = c;
             }
         }
+        let bad = mean.iter().chain(cov.iter()).find(|v| !v.is_finite());
+        if let Some(&value) = bad {
+            return Err(Error::OutOfRange {
+                what: "moments of the model".into(),
+                value,
+                range: "finite f64 (the weights and deviations make a moment overflow)".into(),
+            });
+        }
         Ok((mean, cov))
     }
+}
+// ANCHOR_END: moments
 
-    // ANCHOR: total_gh
+// ANCHOR: total_gh
+impl LinearGaussian {
+    /// The marginal standard deviations `s_k`, computed on the model scaled
+    /// by a power of two `c` near the largest `sigma_k` (exactly, so the
+    /// variances neither underflow nor overflow for a tiny or huge `sigma`).
+    fn marginal_deviations(&self) -> Result<Vec<f64>> {
+        let largest = self.sigma.iter().fold(0.0f64, |a, &s| a.max(s));
+        let c = 2f64.powi(largest.log2().floor().clamp(-1000.0, 1000.0) as i32);
+        if let Some(k) = (0..self.len()).find(|&k| self.sigma[k] < MIN_SIGMA_RATIO * largest) {
+            return Err(Error::OutOfRange {
+                what: format!("standard deviation sigma_{k}"),
+                value: self.sigma[k],
+                range: format!("at least {MIN_SIGMA_RATIO:e} times the largest, {largest:e}"),
+            });
+        }
+        let scaled = LinearGaussian {
+            parents: self.parents.clone(),
+            weights: self.weights.clone(),
+            bias: vec![0.0; self.len()], // the means do not enter
+            sigma: self.sigma.iter().map(|&s| s / c).collect(),
+        };
+        let (_, cov) = scaled.moments()?;
+        Ok((0..self.len()).map(|i| c * cov[(i, i)].sqrt()).collect())
+    }
+
     /// `int p(x) dx` by the `n^K`-point tensor-product Gauss-Hermite rule on
     /// one fixed grid: `x_k = mu_k + sqrt(2) s_k t_k` with `mu_k`, `s_k` the
     /// marginal mean and standard deviation of `x_k`, so that
     /// `int p(x) dx = int e^{-|t|^2} [e^{|t|^2} p(x(t)) prod_k sqrt(2) s_k] dt`.
     ///
-    /// The bracket is not a polynomial (the `x_k` are correlated), so the rule
-    /// is not exact; it converges as `n` grows.
+    /// The means cancel from `x_k - E[x_k | pa_k]`, which is
+    /// `sqrt(2) (s_k t_k - sum_j w_kj s_j t_j)`, and the code computes it so:
+    /// the grid does not lose digits to a large mean. The bracket is not a
+    /// polynomial (the `x_k` are correlated), so the rule is not exact; it
+    /// converges as `n` grows. At most [`MAX_GRID_POINTS`] points.
     pub fn total_by_gauss_hermite(&self, n: usize) -> Result<f64> {
         let (t, w) = gauss_hermite(n)?;
-        let (mean, cov) = self.moments()?;
         let k = self.len();
-        let scale: Vec<f64> = (0..k)
-            .map(|i| std::f64::consts::SQRT_2 * cov[(i, i)].sqrt())
-            .collect();
-        let points = n
-            .checked_pow(k as u32)
-            .filter(|&p| p <= 1 << 24)
+        let points = u32::try_from(k)
+            .ok()
+            .and_then(|k| n.checked_pow(k))
+            .filter(|&p| p <= MAX_GRID_POINTS)
             .ok_or_else(|| Error::BadSize {
-                what: "number of Gauss-Hermite nodes per axis".into(),
+                what: "number of Gauss-Hermite nodes per axis n".into(),
                 value: n,
-                constraint: format!("n^{k} grid points must be at most 2^24"),
+                constraint: format!("n^{k} grid points must be at most {MAX_GRID_POINTS}"),
             })?;
-        let mut x = vec![0.0; k];
+        let scale: Vec<f64> = self
+            .marginal_deviations()?
+            .iter()
+            .map(|s| SQRT_2 * s)
+            .collect();
+        // x_k - mu_k = scale_k t_k; each factor is w e^{t^2} (scale_k / sigma_k) phi(z_k).
+        let ratio: Vec<f64> = (0..k).map(|i| scale[i] / self.sigma[i]).collect();
+        let mut d = vec![0.0; k];
+        let mut a = vec![0; k];
         let terms = (0..points).map(|mut index| {
-            let mut weight = 1.0;
             for i in (0..k).rev() {
-                let a = index % n;
+                a[i] = index % n;
                 index /= n;
-                x[i] = mean[i] + scale[i] * t[a];
-                weight *= w[a] * (t[a] * t[a]).exp() * scale[i];
+                d[i] = scale[i] * t[a[i]];
             }
-            weight * self.density(&x)
+            let mut value = 1.0;
+            for i in 0..k {
+                let shift: f64 = self.parents[i]
+                    .iter()
+                    .zip(&self.weights[i])
+                    .map(|(&j, &wj)| wj * d[j])
+                    .sum();
+                let z = (d[i] - shift) / self.sigma[i];
+                let ta = t[a[i]];
+                value *=
+                    w[a[i]] * (ta * ta).exp() * ratio[i] * (-0.5 * z * z).exp() / (2.0 * PI).sqrt();
+            }
+            value
         });
-        Ok(neumaier_sum(terms))
+        let total = neumaier_sum(terms);
+        ensure_finite_scalar("Gauss-Hermite total", total)?;
+        Ok(total)
     }
-    // ANCHOR_END: total_gh
+}
+// ANCHOR_END: total_gh
 
-    // ANCHOR: step_gh
-    /// The proof's step in the continuous case: `int p(x_k | pa_k) dx_k` at the
-    /// parents' values in `x`, by the `n`-point rule on the fixed axis
-    /// `x_k = mu + sqrt(2) s t` (any centre `mu` and scale `s > 0`).
+// ANCHOR: step_gh
+impl LinearGaussian {
+    /// The proof's step in the continuous case: `int p(x_k | pa_k) dx_k` at
+    /// the parents' values in `x`, by the `n`-point rule on the fixed axis
+    /// `x_k = mu + sqrt(2) s t` (any finite centre `mu` and scale `s > 0`).
+    ///
+    /// A centre or a mean so large against `sigma_k` that rounding alone
+    /// would move `z = (x_k - E[x_k | pa_k]) / sigma_k` by more than
+    /// [`MAX_Z_ROUNDING`] is an error, and so is an axis beyond the range of
+    /// `f64` or a subnormal `sigma_k`: the answer would be rounding.
     pub fn conditional_total(&self, k: usize, x: &[f64], n: usize, mu: f64, s: f64) -> Result<f64> {
+        let m = self.conditional_mean(k, x)?;
+        ensure_finite_scalar("centre mu", mu)?;
+        if !(s.is_finite() && s >= f64::MIN_POSITIVE) {
+            return Err(Error::OutOfRange {
+                what: "scale s".into(),
+                value: s,
+                range: "finite and > 0 (not subnormal)".into(),
+            });
+        }
         let (t, w) = gauss_hermite(n)?;
-        let m = self.conditional_mean(k, x);
         let sigma = self.sigma[k];
-        let scale = std::f64::consts::SQRT_2 * s;
-        Ok(neumaier_sum(t.iter().zip(&w).map(|(&ti, &wi)| {
+        let size = mu.abs()
+            + self.bias[k].abs()
+            + self.parents[k]
+                .iter()
+                .zip(&self.weights[k])
+                .map(|(&j, &wj)| (wj * x[j]).abs())
+                .sum::<f64>();
+        let rounding = f64::EPSILON * size / sigma;
+        // The axis's widest point must be finite too.
+        let widest = mu.abs() + SQRT_2 * s * t.first().map_or(0.0, |t| t.abs());
+        if !(rounding <= MAX_Z_ROUNDING && widest.is_finite() && sigma >= f64::MIN_POSITIVE) {
+            return Err(Error::OutOfRange {
+                what: "centre mu".into(),
+                value: mu,
+                range: format!(
+                    "centres and means small enough against sigma_{k} = {sigma:e} that rounding moves z by at most {MAX_Z_ROUNDING:e} (here {rounding:e})"
+                ),
+            });
+        }
+        let scale = SQRT_2 * s;
+        let total = neumaier_sum(t.iter().zip(&w).map(|(&ti, &wi)| {
             let xk = mu + scale * ti;
             let z = (xk - m) / sigma;
             wi * (ti * ti).exp() * scale * (-0.5 * z * z).exp() / ((2.0 * PI).sqrt() * sigma)
-        })))
+        }));
+        if !total.is_finite() {
+            return Err(Error::OutOfRange {
+                what: "scale s".into(),
+                value: s,
+                range: format!("scales whose ratio to sigma_{k} = {sigma:e} keeps the rule finite"),
+            });
+        }
+        Ok(total)
     }
-    // ANCHOR_END: step_gh
 }
+// ANCHOR_END: step_gh

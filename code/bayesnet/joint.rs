@@ -1,33 +1,12 @@
 //! The joint distribution of a network: the product of one entry per table,
 //! at one assignment or at every joint configuration.
 
-use super::network::BayesNet;
+use super::network::{row_assignment, BayesNet};
 use super::prob::Prob;
-use crate::error::{Error, Result};
+use crate::error::{checked_product, Error, Result};
 
-/// The values of the parents in row `row` of a table (row-major, first parent slowest).
-pub(crate) fn row_assignment(row: usize, parent_arity: &[usize]) -> Vec<usize> {
-    let mut rest = row;
-    let mut values = vec![0; parent_arity.len()];
-    for (v, &a) in values.iter_mut().zip(parent_arity).rev() {
-        *v = rest % a;
-        rest /= a;
-    }
-    values
-}
-
+// ANCHOR: joint
 impl<T: Prob> BayesNet<T> {
-    /// The number of joint configurations, `prod_k arity[k]`.
-    pub fn configurations(&self) -> Result<usize> {
-        self.arity
-            .iter()
-            .try_fold(1usize, |c, &a| c.checked_mul(a))
-            .ok_or_else(|| {
-                Error::Invalid(format!("{:?}: too many joint configurations", self.arity))
-            })
-    }
-
-    // ANCHOR: joint
     /// The factorization `p(x) = prod_k p(x_k | pa_k)` at the assignment `x`.
     pub fn joint(&self, x: &[usize]) -> Result<T> {
         self.check_assignment(x)?;
@@ -36,34 +15,43 @@ impl<T: Prob> BayesNet<T> {
 
     /// `prod_k p(x_k | pa_k)` for an `x` known to be a valid assignment.
     pub(crate) fn product_at(&self, x: &[usize]) -> Result<T> {
-        (0..self.len()).try_fold(T::one(), |p, k| {
-            p.mul(self.tables[k][(self.row(k, x), x[k])])
-        })
-    }
-    // ANCHOR_END: joint
-
-    /// The joint at every configuration, in row-major order (the last node
-    /// varies fastest).
-    pub fn joint_values(&self) -> Result<Vec<T>> {
-        let mut values = Vec::with_capacity(self.configurations()?);
-        for_each_configuration(&self.arity, |x| {
-            values.push(self.product_at(x)?);
-            Ok(())
-        })?;
-        Ok(values)
+        (0..self.len()).try_fold(T::one(), |p, k| p.mul(self.entry_at(k, x)))
     }
 }
+// ANCHOR_END: joint
 
-/// Every joint configuration of variables with the given arities, in
-/// row-major order (the last variable varies fastest).
-pub fn configurations(arity: &[usize]) -> impl Iterator<Item = Vec<usize>> + '_ {
-    let total: usize = arity.iter().product();
-    (0..total).map(move |i| row_assignment(i, arity))
+// ANCHOR: enumeration
+/// The most joint configurations an exhaustive enumeration visits, 2^24: a
+/// brute-force sum over them takes seconds, and the table of the joint
+/// ([`BayesNet::joint_values`]) at most 2^24 numbers. Beyond it every
+/// enumeration is refused with [`Error::TooLarge`].
+pub const MAX_CONFIGURATIONS: usize = 1 << 24;
+
+/// The number of joint configurations of variables with arities `arity`,
+/// `prod_k arity[k]`, refused beyond [`MAX_CONFIGURATIONS`].
+pub(crate) fn enumerable(what: &str, arity: &[usize]) -> Result<usize> {
+    let total = checked_product(what, arity)?;
+    if total > MAX_CONFIGURATIONS {
+        return Err(Error::TooLarge {
+            what: format!("joint configurations of {what}"),
+            value: total as u128,
+            limit: MAX_CONFIGURATIONS as u128,
+        });
+    }
+    Ok(total)
+}
+
+/// Every joint configuration of variables with arities `arity`, in row-major
+/// order (the last variable varies fastest); at most [`MAX_CONFIGURATIONS`].
+pub fn configurations(arity: &[usize]) -> Result<impl Iterator<Item = Vec<usize>> + '_> {
+    let total = enumerable("arity", arity)?;
+    Ok((0..total).map(move |i| row_assignment(i, arity)))
 }
 
 /// Calls `f` on every joint configuration in row-major order, counting like
-/// an odometer in one buffer (no allocation per configuration).
-pub fn for_each_configuration(
+/// an odometer in one buffer (no allocation per configuration). The caller
+/// bounds the count (by [`enumerable`]).
+pub(crate) fn for_each_configuration(
     arity: &[usize],
     mut f: impl FnMut(&[usize]) -> Result<()>,
 ) -> Result<()> {
@@ -79,7 +67,7 @@ pub fn for_each_configuration(
                 return Ok(());
             }
             i -= 1;
-            x[i] += 1;
+            x[i] += 1; // cannot fail: i < arity.len() = x.len()
             if x[i] < arity[i] {
                 break;
             }
@@ -87,3 +75,23 @@ pub fn for_each_configuration(
         }
     }
 }
+
+impl<T: Prob> BayesNet<T> {
+    /// The number of joint configurations, `prod_k arity[k]`
+    /// ([`Error::Overflow`] if it does not fit in a `usize`).
+    pub fn configurations(&self) -> Result<usize> {
+        checked_product("arities of the network", self.arity())
+    }
+
+    /// The joint at every configuration, in row-major order (the last node
+    /// varies fastest); at most [`MAX_CONFIGURATIONS`] of them.
+    pub fn joint_values(&self) -> Result<Vec<T>> {
+        let mut values = Vec::with_capacity(enumerable("the network", self.arity())?);
+        for_each_configuration(self.arity(), |x| {
+            values.push(self.product_at(x)?);
+            Ok(())
+        })?;
+        Ok(values)
+    }
+}
+// ANCHOR_END: enumeration

@@ -3,6 +3,7 @@
 //! * [`network`]: the [`BayesNet`] type, validated when built;
 //! * [`prob`]: the numbers a table can hold, [`Prob`] (`f64` or exact rationals);
 //! * [`joint`]: the joint distribution, at one assignment or at all of them;
+//! * [`marginal`]: the marginal distribution of one node;
 //! * [`order`]: the order in which every node's parents come after it;
 //! * [`proof`]: the proof's steps as code (sum the first node out, repeat);
 //! * [`rational`]: exact rationals, so the total is seen to be exactly 1;
@@ -14,6 +15,7 @@
 pub mod example;
 pub mod gaussian;
 pub mod joint;
+pub mod marginal;
 pub mod network;
 pub mod order;
 pub mod prob;

@@ -1,10 +1,9 @@
 //! A Bayesian network over discrete variables: a DAG, an arity per node and a
 //! conditional probability table per node, validated when built.
 
-use super::joint::row_assignment;
 use super::order::parents_after_order;
 use super::prob::Prob;
-use crate::error::{Error, Result};
+use crate::error::{checked_product, ensure_shape, Error, Result};
 use ndarray::Array2;
 
 // ANCHOR: bayesnet
@@ -16,20 +15,33 @@ use ndarray::Array2;
 /// slowest), and one column per value of `x_k`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BayesNet<T = f64> {
-    pub(crate) arity: Vec<usize>,
-    pub(crate) parents: Vec<Vec<usize>>,
-    pub(crate) tables: Vec<Array2<T>>,
-    pub(crate) children: Vec<Vec<usize>>,
+    arity: Vec<usize>,
+    parents: Vec<Vec<usize>>,
+    tables: Vec<Array2<T>>,
+    children: Vec<Vec<usize>>,
 }
 // ANCHOR_END: bayesnet
 
+// ANCHOR: new
 /// The name of node `k`'s table in error messages.
 fn table_name(k: usize, parents: &[usize]) -> String {
     format!("table p(x_{k} | parents {parents:?}) of node {k}")
 }
 
+/// The values of the variables with arities `arity` at position `index` of
+/// their row-major order (the first variable slowest); `index` must be below
+/// the product of the arities.
+pub(crate) fn row_assignment(index: usize, arity: &[usize]) -> Vec<usize> {
+    let mut rest = index;
+    let mut values = vec![0; arity.len()];
+    for (v, &a) in values.iter_mut().zip(arity).rev() {
+        *v = rest % a.max(1);
+        rest /= a.max(1);
+    }
+    values
+}
+
 impl<T: Prob> BayesNet<T> {
-    // ANCHOR: new
     /// Builds and validates a network.
     ///
     /// Errors, each naming the offending node: a node count that differs
@@ -43,8 +55,8 @@ impl<T: Prob> BayesNet<T> {
         tables: Vec<Array2<T>>,
     ) -> Result<Self> {
         let n = arity.len();
-        crate::error::ensure_shape("number of parent lists", &[n], &[parents.len()])?;
-        crate::error::ensure_shape("number of tables", &[n], &[tables.len()])?;
+        ensure_shape("number of parent lists", &[n], &[parents.len()])?;
+        ensure_shape("number of tables", &[n], &[tables.len()])?;
         for (k, &a) in arity.iter().enumerate() {
             if a == 0 {
                 return Err(Error::BadSize {
@@ -57,32 +69,34 @@ impl<T: Prob> BayesNet<T> {
         for (k, pa) in parents.iter().enumerate() {
             for (i, &j) in pa.iter().enumerate() {
                 if j >= n {
-                    return Err(Error::Invalid(format!(
-                        "node {k} has parent {j}, but the nodes are 0..{n}"
-                    )));
+                    return Err(Error::BadValue {
+                        what: format!("parents of node {k}"),
+                        index: vec![i],
+                        value: j as f64,
+                        allowed: format!("a node in 0..{n}"),
+                    });
                 }
                 if j == k {
                     return Err(Error::Cycle { nodes: vec![k] });
                 }
                 if pa[..i].contains(&j) {
-                    return Err(Error::Invalid(format!("node {k} lists parent {j} twice")));
+                    return Err(Error::BadValue {
+                        what: format!("parents of node {k}"),
+                        index: vec![i],
+                        value: j as f64,
+                        allowed: format!(
+                            "a node not listed before (node {k} lists parent {j} twice)"
+                        ),
+                    });
                 }
             }
         }
         parents_after_order(&parents)?; // a cycle is an error naming its nodes
-        for (k, table) in tables.iter().enumerate() {
-            let parent_arity: Vec<usize> = parents[k].iter().map(|&j| arity[j]).collect();
-            let rows = parent_arity
-                .iter()
-                .try_fold(1usize, |r, &a| r.checked_mul(a));
-            let rows = rows.ok_or_else(|| {
-                Error::Invalid(format!(
-                    "node {k}: the table for parents {:?} is too large",
-                    parents[k]
-                ))
-            })?;
-            let what = table_name(k, &parents[k]);
-            crate::error::ensure_shape(&what, &[rows, arity[k]], table.shape())?;
+        for (k, (table, pa)) in tables.iter().zip(&parents).enumerate() {
+            let parent_arity: Vec<usize> = pa.iter().map(|&j| arity[j]).collect();
+            let what = table_name(k, pa);
+            let rows = checked_product(&what, &parent_arity)?;
+            ensure_shape(&what, &[rows, arity[k]], table.shape())?;
             for (r, row) in table.rows().into_iter().enumerate() {
                 for (v, &p) in row.iter().enumerate() {
                     if !p.is_probability() {
@@ -113,7 +127,7 @@ impl<T: Prob> BayesNet<T> {
         let mut children = vec![Vec::new(); n];
         for (k, pa) in parents.iter().enumerate() {
             for &j in pa {
-                children[j].push(k);
+                children[j].push(k); // cannot fail: every parent j < n was checked
             }
         }
         Ok(BayesNet {
@@ -123,8 +137,11 @@ impl<T: Prob> BayesNet<T> {
             children,
         })
     }
-    // ANCHOR_END: new
+}
+// ANCHOR_END: new
 
+// ANCHOR: bayesnet_access
+impl<T: Prob> BayesNet<T> {
     /// The number of nodes `K`.
     pub fn len(&self) -> usize {
         self.arity.len()
@@ -140,33 +157,49 @@ impl<T: Prob> BayesNet<T> {
         &self.arity
     }
 
-    /// The parents of node `k`, in the order that indexes its table's rows.
-    pub fn parents(&self, k: usize) -> &[usize] {
-        &self.parents[k]
-    }
-
-    /// The children of node `k`, in increasing order.
-    pub fn children(&self, k: usize) -> &[usize] {
-        &self.children[k]
-    }
-
-    /// The table `p(x_k | pa_k)` of node `k`.
-    pub fn table(&self, k: usize) -> &Array2<T> {
-        &self.tables[k]
-    }
-
     /// All parent lists.
     pub fn parent_lists(&self) -> &[Vec<usize>] {
         &self.parents
     }
 
+    /// Checks that `k` is a node, naming the argument `what` otherwise.
+    pub(crate) fn check_node(&self, what: &str, k: usize) -> Result<()> {
+        if k < self.len() {
+            Ok(())
+        } else {
+            Err(Error::OutOfRange {
+                what: what.to_string(),
+                value: k as f64,
+                range: format!("0..{} (the nodes of the network)", self.len()),
+            })
+        }
+    }
+
+    /// The parents of node `k`, in the order that indexes its table's rows.
+    pub fn parents(&self, k: usize) -> Result<&[usize]> {
+        self.check_node("node k", k)?;
+        Ok(&self.parents[k])
+    }
+
+    /// The children of node `k`, in increasing order.
+    pub fn children(&self, k: usize) -> Result<&[usize]> {
+        self.check_node("node k", k)?;
+        Ok(&self.children[k])
+    }
+
+    /// The table `p(x_k | pa_k)` of node `k`.
+    pub fn table(&self, k: usize) -> Result<&Array2<T>> {
+        self.check_node("node k", k)?;
+        Ok(&self.tables[k])
+    }
+
     /// Checks that `x` is an assignment of every node.
     pub fn check_assignment(&self, x: &[usize]) -> Result<()> {
-        crate::error::ensure_shape("assignment", &[self.len()], &[x.len()])?;
+        ensure_shape("assignment x", &[self.len()], &[x.len()])?;
         for (k, (&v, &a)) in x.iter().zip(&self.arity).enumerate() {
             if v >= a {
                 return Err(Error::BadValue {
-                    what: "assignment".into(),
+                    what: "assignment x".into(),
                     index: vec![k],
                     value: v as f64,
                     allowed: format!("a value of node {k} in 0..{a}"),
@@ -176,16 +209,48 @@ impl<T: Prob> BayesNet<T> {
         Ok(())
     }
 
-    // ANCHOR: row
-    /// The row of node `k`'s table selected by the parents' values in `x`.
-    pub fn row(&self, k: usize, x: &[usize]) -> usize {
+    /// The same network with every entry mapped by `f` (a rational network's
+    /// floating-point twin, say); the result is validated again.
+    pub fn map<U: Prob>(&self, f: impl Fn(T) -> U) -> Result<BayesNet<U>> {
+        let tables = self.tables.iter().map(|t| t.mapv(&f)).collect();
+        BayesNet::new(self.arity.clone(), self.parents.clone(), tables)
+    }
+}
+// ANCHOR_END: bayesnet_access
+
+// ANCHOR: row
+impl<T: Prob> BayesNet<T> {
+    /// The row of node `k`'s table selected by the parents' values in the
+    /// assignment `x` of every node.
+    pub fn row(&self, k: usize, x: &[usize]) -> Result<usize> {
+        self.check_node("node k", k)?;
+        self.check_assignment(x)?;
+        Ok(self.row_at(k, x))
+    }
+
+    /// The row for a `k` and an `x` known to be valid: the mixed-radix
+    /// number formed by the parents' values, the first parent slowest. It is
+    /// below the table's row count, the product of the parents' arities.
+    pub(crate) fn row_at(&self, k: usize, x: &[usize]) -> usize {
         self.parents[k]
             .iter()
             .fold(0, |r, &j| r * self.arity[j] + x[j])
     }
-    // ANCHOR_END: row
 
-    // ANCHOR: without
+    /// The table of a node `k` known to be valid.
+    pub(crate) fn table_at(&self, k: usize) -> &Array2<T> {
+        &self.tables[k]
+    }
+
+    /// The entry `p(x_k | pa_k)` of node `k`'s table at a valid assignment `x`.
+    pub(crate) fn entry_at(&self, k: usize, x: &[usize]) -> T {
+        self.tables[k][(self.row_at(k, x), x[k])]
+    }
+}
+// ANCHOR_END: row
+
+// ANCHOR: without
+impl<T: Prob> BayesNet<T> {
     /// The network on the other nodes once the childless node `node` is
     /// removed; nodes after `node` move down by one index.
     ///
@@ -193,17 +258,17 @@ impl<T: Prob> BayesNet<T> {
     /// node with children is an error naming them: removing it would leave
     /// their tables conditioned on a variable that is no longer there.
     pub fn without(&self, node: usize) -> Result<BayesNet<T>> {
-        if node >= self.len() {
-            return Err(Error::Invalid(format!(
-                "node {node} is not in a network of {} nodes",
-                self.len()
-            )));
-        }
+        self.check_node("node", node)?;
         if !self.children[node].is_empty() {
-            return Err(Error::Invalid(format!(
-                "node {node} has children {:?}, so it cannot be summed out alone",
-                self.children[node]
-            )));
+            return Err(Error::BadValue {
+                what: "node".into(),
+                index: vec![],
+                value: node as f64,
+                allowed: format!(
+                    "a childless node (node {node} has children {:?}, so it cannot be summed out alone)",
+                    self.children[node]
+                ),
+            });
         }
         let rename = |j: usize| if j > node { j - 1 } else { j };
         let keep = |k: &usize| *k != node;
@@ -221,12 +286,5 @@ impl<T: Prob> BayesNet<T> {
             .collect();
         BayesNet::new(arity, parents, tables)
     }
-    // ANCHOR_END: without
-
-    /// The same network with every entry mapped by `f` (a rational network's
-    /// floating-point twin, say); the result is validated again.
-    pub fn map<U: Prob>(&self, f: impl Fn(T) -> U) -> Result<BayesNet<U>> {
-        let tables = self.tables.iter().map(|t| t.mapv(&f)).collect();
-        BayesNet::new(self.arity.clone(), self.parents.clone(), tables)
-    }
 }
+// ANCHOR_END: without

@@ -2,19 +2,19 @@
 //! how a row of either is summed.
 
 use super::rational::Rational;
-use crate::error::Result;
-use std::fmt;
+use crate::error::{ensure_finite_scalar, Result};
 
 // ANCHOR: prob
 /// The numbers a probability table can hold: `f64`, or [`Rational`] for exact sums.
-pub trait Prob: Copy + PartialEq + fmt::Debug + fmt::Display {
+pub trait Prob: Copy + PartialEq + std::fmt::Debug + std::fmt::Display {
     /// How far from one a row of a table may sum (0 for exact numbers).
     const ROW_TOL: f64;
     /// The additive identity.
     fn zero() -> Self;
     /// The multiplicative identity (the value of an empty product).
     fn one() -> Self;
-    /// `self + other` (an error if it cannot be represented).
+    /// `self + other` (an error if it cannot be represented: not finite in
+    /// `f64`, an `i128` overflow for rationals).
     fn add(self, other: Self) -> Result<Self>;
     /// `self * other` (an error if it cannot be represented).
     fn mul(self, other: Self) -> Result<Self>;
@@ -29,6 +29,7 @@ pub trait Prob: Copy + PartialEq + fmt::Debug + fmt::Display {
 }
 // ANCHOR_END: prob
 
+// ANCHOR: prob_impls
 /// Tolerance of a row sum in `f64`: a row normalized in `f64` sums to one within
 /// a few units in the last place (2.2e-16 each), so 1e-12 accepts every row that
 /// was computed correctly and rejects a row with a wrong entry.
@@ -43,10 +44,14 @@ impl Prob for f64 {
         1.0
     }
     fn add(self, other: f64) -> Result<f64> {
-        Ok(self + other)
+        let sum = self + other;
+        ensure_finite_scalar("sum self + other", sum)?;
+        Ok(sum)
     }
     fn mul(self, other: f64) -> Result<f64> {
-        Ok(self * other)
+        let product = self * other;
+        ensure_finite_scalar("product self * other", product)?;
+        Ok(product)
     }
     fn to_f64(self) -> f64 {
         self
@@ -58,7 +63,9 @@ impl Prob for f64 {
         (self - 1.0).abs() <= ROW_TOL_F64
     }
     fn sum<I: IntoIterator<Item = f64>>(terms: I) -> Result<f64> {
-        Ok(neumaier_sum(terms))
+        let sum = neumaier_sum(terms);
+        ensure_finite_scalar("sum of the terms", sum)?;
+        Ok(sum)
     }
 }
 
@@ -91,12 +98,13 @@ impl Prob for Rational {
             .try_fold(Rational::ZERO, |acc, t| acc.checked_add(t))
     }
 }
+// ANCHOR_END: prob_impls
 
 // ANCHOR: neumaier
 /// Neumaier's compensated sum: the error is about one rounding of the result,
 /// independent of the number of terms (a plain loop over n terms can be off by
 /// n roundings, 1.8e-9 for the 4^12 terms of the largest networks here).
-pub fn neumaier_sum<I: IntoIterator<Item = f64>>(terms: I) -> f64 {
+pub(crate) fn neumaier_sum<I: IntoIterator<Item = f64>>(terms: I) -> f64 {
     let (mut sum, mut carry) = (0.0f64, 0.0f64);
     for t in terms {
         let next = sum + t;

@@ -28,9 +28,9 @@ fn valid() -> (Vec<usize>, Vec<Vec<usize>>, Vec<Array2<f64>>) {
 fn a_valid_network_builds() {
     let (a, p, t) = valid();
     let net = BayesNet::new(a, p, t).unwrap();
-    assert_eq!(net.children(2), &[0, 1]);
+    assert_eq!(net.children(2).unwrap(), &[0, 1]);
     // Row of node 0 at x_2 = 1, x_1 = 0: first parent (node 2) slowest: 1 * 2 + 0.
-    assert_eq!(net.row(0, &[0, 0, 1]), 2);
+    assert_eq!(net.row(0, &[0, 0, 1]).unwrap(), 2);
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn structural_errors_name_the_node() {
     let err = BayesNet::new(a.clone(), p1, t.clone()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "node 1 has parent 5, but the nodes are 0..3"
+        "parents of node 1 at index [0] is 5, but must be a node in 0..3"
     );
 
     let mut p2 = p.clone();
@@ -68,7 +68,10 @@ fn structural_errors_name_the_node() {
     let mut p3 = p.clone();
     p3[0] = vec![2, 2];
     let err = BayesNet::new(a.clone(), p3, t.clone()).unwrap_err();
-    assert_eq!(err.to_string(), "node 0 lists parent 2 twice");
+    assert_eq!(
+        err.to_string(),
+        "parents of node 0 at index [1] is 2, but must be a node not listed before (node 0 lists parent 2 twice)"
+    );
 
     // Node 2 made a child of node 0, which is already its child: the cycle 0 -> 2 -> 0.
     let mut p4 = p.clone();
@@ -159,7 +162,7 @@ fn assignments_and_tables_are_checked() {
     let err = net.joint(&[0, 2, 0]).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "assignment at index [1] is 2, but must be a value of node 1 in 0..2"
+        "assignment x at index [1] is 2, but must be a value of node 1 in 0..2"
     );
     assert!(matches!(
         net.joint(&[0, 0]),
@@ -170,7 +173,7 @@ fn assignments_and_tables_are_checked() {
     let err = net.without(2).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "node 2 has children [0, 1], so it cannot be summed out alone"
+        "node is 2, but must be a childless node (node 2 has children [0, 1], so it cannot be summed out alone)"
     );
     assert!(net.without(7).is_err());
 
@@ -179,7 +182,7 @@ fn assignments_and_tables_are_checked() {
         .sum_out(5)
         .unwrap_err()
         .to_string()
-        .contains("variable 5 is not among [0, 1, 2]"));
+        .contains("var is 5, but must be one of the table's variables [0, 1, 2]"));
     assert!(matches!(table.get(&[3, 0, 0]), Err(Error::BadValue { .. })));
     assert!(Table::joint(&net, &[0, 2, 1]).is_err());
 }
@@ -199,11 +202,11 @@ fn rationals_are_exact_and_checked() {
         .contains("zero denominator"));
 
     let big = Rational::int(i128::MAX / 2 + 1);
-    assert!(big
-        .checked_mul(Rational::int(2))
-        .unwrap_err()
-        .to_string()
-        .contains("rational overflow"));
+    let err = big.checked_mul(Rational::int(2)).unwrap_err();
+    assert!(
+        matches!(err, Error::OutOfRange { .. }) && err.argument() == Some("other"),
+        "{err}"
+    );
     assert!(big.checked_add(big).is_err());
     let tiny = r(1, i128::MAX);
     assert!(tiny.checked_add(r(1, i128::MAX - 1)).is_err());
@@ -236,24 +239,27 @@ fn rows_are_row_major_over_the_parents_as_listed() {
     // ndarray's own row-major reshape of each table to the shape
     // (r_{pa_1}, ..., r_{pa_m}, r_k), indexed by the parents' values as listed.
     use verified_dl::bayesnet::random::{random_network, Shape};
-    let shape = Shape {
-        max_nodes: 8,
-        min_arity: 2,
-        max_arity: 4,
-        max_parents: 3,
-        max_configurations: 1 << 12,
-    };
+    let shape = Shape::new(8, 2, 4, 3, 1 << 12).unwrap();
     let mut rng = seeded(41);
     let mut checked = 0usize;
     for _ in 0..200 {
         let net = random_network(&mut rng, shape).unwrap();
-        for x in verified_dl::bayesnet::joint::configurations(net.arity()).take(50) {
+        for x in verified_dl::bayesnet::joint::configurations(net.arity())
+            .unwrap()
+            .take(50)
+        {
             let mut expected = 1.0;
             for k in 0..net.len() {
-                let mut dims: Vec<usize> = net.parents(k).iter().map(|&j| net.arity()[j]).collect();
+                let parents = net.parents(k).unwrap();
+                let mut dims: Vec<usize> = parents.iter().map(|&j| net.arity()[j]).collect();
                 dims.push(net.arity()[k]);
-                let table = net.table(k).clone().into_shape_with_order(dims).unwrap();
-                let mut index: Vec<usize> = net.parents(k).iter().map(|&j| x[j]).collect();
+                let table = net
+                    .table(k)
+                    .unwrap()
+                    .clone()
+                    .into_shape_with_order(dims)
+                    .unwrap();
+                let mut index: Vec<usize> = parents.iter().map(|&j| x[j]).collect();
                 index.push(x[k]);
                 expected *= table[index.as_slice()];
             }

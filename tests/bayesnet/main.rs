@@ -5,5 +5,6 @@
 
 mod continuous;
 mod errors;
+mod marginal;
 mod network;
 mod source;
