@@ -39,7 +39,7 @@ pub struct LinearGaussian {
 impl LinearGaussian {
     /// Builds and validates the model: `weights[k][i]` multiplies the parent
     /// `parents[k][i]`; the graph must be acyclic; every number finite; every
-    /// `sigma_k > 0`.
+    /// `sigma_k > 0` and not subnormal.
     pub fn new(
         parents: Vec<Vec<usize>>,
         weights: Vec<Vec<f64>>,
@@ -72,12 +72,12 @@ impl LinearGaussian {
                     value: bias[k],
                 });
             }
-            if !(sigma[k].is_finite() && sigma[k] > 0.0) {
+            if !(sigma[k].is_finite() && sigma[k] >= f64::MIN_POSITIVE) {
                 return Err(Error::BadValue {
                     what: "standard deviation".into(),
                     index: vec![k],
                     value: sigma[k],
-                    allowed: "finite and > 0".into(),
+                    allowed: "finite and > 0, at least f64::MIN_POSITIVE (not subnormal)".into(),
                 });
             }
         }
@@ -236,12 +236,14 @@ impl LinearGaussian {
 
 // ANCHOR: total_gh
 impl LinearGaussian {
-    /// The marginal standard deviations `s_k`, computed on the model scaled
-    /// by a power of two `c` near the largest `sigma_k` (exactly, so the
-    /// variances neither underflow nor overflow for a tiny or huge `sigma`).
-    fn marginal_deviations(&self) -> Result<Vec<f64>> {
+    /// The standard deviations, conditional `sigma_k / c` and marginal
+    /// `s_k / c`, of the model scaled by the power of two `c` at or below
+    /// the largest `sigma_k`: the scaling is exact, and the variances of the
+    /// scaled model neither underflow nor overflow for a tiny or huge `sigma`.
+    fn scaled_deviations(&self) -> Result<(Vec<f64>, Vec<f64>)> {
         let largest = self.sigma.iter().fold(0.0f64, |a, &s| a.max(s));
-        let c = 2f64.powi(largest.log2().floor().clamp(-1000.0, 1000.0) as i32);
+        // sigma_k >= f64::MIN_POSITIVE, so masking the mantissa leaves 2^e.
+        let c = f64::from_bits(largest.to_bits() & 0x7ff0_0000_0000_0000);
         if let Some(k) = (0..self.len()).find(|&k| self.sigma[k] < MIN_SIGMA_RATIO * largest) {
             return Err(Error::OutOfRange {
                 what: format!("standard deviation sigma_{k}"),
@@ -256,7 +258,8 @@ impl LinearGaussian {
             sigma: self.sigma.iter().map(|&s| s / c).collect(),
         };
         let (_, cov) = scaled.moments()?;
-        Ok((0..self.len()).map(|i| c * cov[(i, i)].sqrt()).collect())
+        let marginal = (0..self.len()).map(|i| cov[(i, i)].sqrt()).collect();
+        Ok((scaled.sigma, marginal))
     }
 
     /// `int p(x) dx` by the `n^K`-point tensor-product Gauss-Hermite rule on
@@ -281,13 +284,11 @@ impl LinearGaussian {
                 value: n,
                 constraint: format!("n^{k} grid points must be at most {MAX_GRID_POINTS}"),
             })?;
-        let scale: Vec<f64> = self
-            .marginal_deviations()?
-            .iter()
-            .map(|s| SQRT_2 * s)
-            .collect();
+        // The integrand is unchanged when every deviation is scaled by c.
+        let (sigma, marginal) = self.scaled_deviations()?;
+        let scale: Vec<f64> = marginal.iter().map(|s| SQRT_2 * s).collect();
         // x_k - mu_k = scale_k t_k; each factor is w e^{t^2} (scale_k / sigma_k) phi(z_k).
-        let ratio: Vec<f64> = (0..k).map(|i| scale[i] / self.sigma[i]).collect();
+        let ratio: Vec<f64> = (0..k).map(|i| scale[i] / sigma[i]).collect();
         let mut d = vec![0.0; k];
         let mut a = vec![0; k];
         let terms = (0..points).map(|mut index| {
@@ -303,7 +304,7 @@ impl LinearGaussian {
                     .zip(&self.weights[i])
                     .map(|(&j, &wj)| wj * d[j])
                     .sum();
-                let z = (d[i] - shift) / self.sigma[i];
+                let z = (d[i] - shift) / sigma[i];
                 let ta = t[a[i]];
                 value *=
                     w[a[i]] * (ta * ta).exp() * ratio[i] * (-0.5 * z * z).exp() / (2.0 * PI).sqrt();
@@ -326,7 +327,7 @@ impl LinearGaussian {
     /// A centre or a mean so large against `sigma_k` that rounding alone
     /// would move `z = (x_k - E[x_k | pa_k]) / sigma_k` by more than
     /// [`MAX_Z_ROUNDING`] is an error, and so is an axis beyond the range of
-    /// `f64` or a subnormal `sigma_k`: the answer would be rounding.
+    /// `f64`: the answer would be rounding.
     pub fn conditional_total(&self, k: usize, x: &[f64], n: usize, mu: f64, s: f64) -> Result<f64> {
         let m = self.conditional_mean(k, x)?;
         ensure_finite_scalar("centre mu", mu)?;
@@ -349,7 +350,7 @@ impl LinearGaussian {
         let rounding = f64::EPSILON * size / sigma;
         // The axis's widest point must be finite too.
         let widest = mu.abs() + SQRT_2 * s * t.first().map_or(0.0, |t| t.abs());
-        if !(rounding <= MAX_Z_ROUNDING && widest.is_finite() && sigma >= f64::MIN_POSITIVE) {
+        if !(rounding <= MAX_Z_ROUNDING && widest.is_finite()) {
             return Err(Error::OutOfRange {
                 what: "centre mu".into(),
                 value: mu,

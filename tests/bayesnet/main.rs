@@ -7,4 +7,5 @@ mod continuous;
 mod errors;
 mod marginal;
 mod network;
+mod props;
 mod source;
