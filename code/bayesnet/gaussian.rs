@@ -6,25 +6,6 @@ use super::prob::neumaier_sum;
 use super::quadrature::gauss_hermite;
 use crate::error::{ensure_allocatable, ensure_finite_scalar, ensure_shape, Error, Result};
 use ndarray::Array2;
-use std::f64::consts::{PI, SQRT_2};
-
-/// The most points of a tensor-product grid, `n^K <= 2^24`: the total then
-/// takes a few seconds.
-pub const MAX_GRID_POINTS: usize = 1 << 24;
-
-/// The largest rounding error that [`LinearGaussian::conditional_total`]
-/// accepts in the standardized variable `z = (x_k - m_k) / sigma_k`: `f64`
-/// rounding of the centre and the conditional mean, bounded by
-/// `EPSILON (|mu| + |b_k| + sum_j |w_kj x_j|) / sigma_k`. At `1e-12` it moves
-/// the total by less than `1e-11`; beyond it (a mean `1e17` with `sigma = 1`,
-/// say) the answer would be rounding, and the call is an error.
-pub const MAX_Z_ROUNDING: f64 = 1e-12;
-
-/// The smallest ratio of a standard deviation to the largest one that
-/// [`LinearGaussian::total_by_gauss_hermite`] accepts, `1e-150`: the
-/// variances are computed relative to the largest, and the square of a
-/// smaller ratio would underflow.
-pub const MIN_SIGMA_RATIO: f64 = 1e-150;
 
 // ANCHOR: linear_gaussian
 /// A linear-Gaussian DAG: `x_k | pa_k ~ N(b_k + sum_{j in pa_k} w_kj x_j, sigma_k^2)`.
@@ -173,7 +154,7 @@ impl LinearGaussian {
         let mut log_p = 0.0;
         for k in 0..self.len() {
             let z = (x[k] - self.conditional_mean(k, x)?) / self.sigma[k];
-            log_p += -0.5 * z * z - ((2.0 * PI).sqrt() * self.sigma[k]).ln();
+            log_p += -0.5 * z * z - ((2.0 * std::f64::consts::PI).sqrt() * self.sigma[k]).ln();
         }
         let p = log_p.exp();
         if !p.is_finite() {
@@ -235,6 +216,16 @@ impl LinearGaussian {
 // ANCHOR_END: moments
 
 // ANCHOR: total_gh
+/// The most points of a tensor-product grid, `n^K <= 2^24`: the total then
+/// takes a few seconds.
+pub const MAX_GRID_POINTS: usize = 1 << 24;
+
+/// The smallest ratio of a standard deviation to the largest one that
+/// [`LinearGaussian::total_by_gauss_hermite`] accepts, `1e-150`: the
+/// variances are computed relative to the largest, and the square of a
+/// smaller ratio would underflow.
+pub const MIN_SIGMA_RATIO: f64 = 1e-150;
+
 impl LinearGaussian {
     /// The standard deviations, conditional `sigma_k / c` and marginal
     /// `s_k / c`, of the model scaled by the power of two `c` at or below
@@ -286,7 +277,10 @@ impl LinearGaussian {
             })?;
         // The integrand is unchanged when every deviation is scaled by c.
         let (sigma, marginal) = self.scaled_deviations()?;
-        let scale: Vec<f64> = marginal.iter().map(|s| SQRT_2 * s).collect();
+        let scale: Vec<f64> = marginal
+            .iter()
+            .map(|s| std::f64::consts::SQRT_2 * s)
+            .collect();
         // x_k - mu_k = scale_k t_k; each factor is w e^{t^2} (scale_k / sigma_k) phi(z_k).
         let ratio: Vec<f64> = (0..k).map(|i| scale[i] / sigma[i]).collect();
         let mut d = vec![0.0; k];
@@ -306,8 +300,8 @@ impl LinearGaussian {
                     .sum();
                 let z = (d[i] - shift) / sigma[i];
                 let ta = t[a[i]];
-                value *=
-                    w[a[i]] * (ta * ta).exp() * ratio[i] * (-0.5 * z * z).exp() / (2.0 * PI).sqrt();
+                value *= w[a[i]] * (ta * ta).exp() * ratio[i] * (-0.5 * z * z).exp()
+                    / (2.0 * std::f64::consts::PI).sqrt();
             }
             value
         });
@@ -319,6 +313,14 @@ impl LinearGaussian {
 // ANCHOR_END: total_gh
 
 // ANCHOR: step_gh
+/// The largest rounding error that [`LinearGaussian::conditional_total`]
+/// accepts in the standardized variable `z = (x_k - m_k) / sigma_k`: `f64`
+/// rounding of the centre and the conditional mean, bounded by
+/// `EPSILON (|mu| + |b_k| + sum_j |w_kj x_j|) / sigma_k`. At `1e-12` it moves
+/// the total by less than `1e-11`; beyond it (a mean `1e17` with `sigma = 1`,
+/// say) the answer would be rounding, and the call is an error.
+pub const MAX_Z_ROUNDING: f64 = 1e-12;
+
 impl LinearGaussian {
     /// The proof's step in the continuous case: `int p(x_k | pa_k) dx_k` at
     /// the parents' values in `x`, by the `n`-point rule on the fixed axis
@@ -349,7 +351,7 @@ impl LinearGaussian {
                 .sum::<f64>();
         let rounding = f64::EPSILON * size / sigma;
         // The axis's widest point must be finite too.
-        let widest = mu.abs() + SQRT_2 * s * t.first().map_or(0.0, |t| t.abs());
+        let widest = mu.abs() + std::f64::consts::SQRT_2 * s * t.first().map_or(0.0, |t| t.abs());
         if !(rounding <= MAX_Z_ROUNDING && widest.is_finite()) {
             return Err(Error::OutOfRange {
                 what: "centre mu".into(),
@@ -359,11 +361,12 @@ impl LinearGaussian {
                 ),
             });
         }
-        let scale = SQRT_2 * s;
+        let scale = std::f64::consts::SQRT_2 * s;
         let total = neumaier_sum(t.iter().zip(&w).map(|(&ti, &wi)| {
             let xk = mu + scale * ti;
             let z = (xk - m) / sigma;
-            wi * (ti * ti).exp() * scale * (-0.5 * z * z).exp() / ((2.0 * PI).sqrt() * sigma)
+            wi * (ti * ti).exp() * scale * (-0.5 * z * z).exp()
+                / ((2.0 * std::f64::consts::PI).sqrt() * sigma)
         }));
         if !total.is_finite() {
             return Err(Error::OutOfRange {

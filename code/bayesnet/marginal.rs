@@ -10,12 +10,12 @@ use super::prob::Prob;
 use super::proof::Table;
 use crate::error::{checked_product, Error, Result};
 
+// ANCHOR: factor
 /// The most entries a factor of the elimination may hold: the same bound as
 /// an exhaustive enumeration, [`MAX_CONFIGURATIONS`]. A network whose
 /// elimination needs a larger factor is refused with [`Error::TooLarge`].
 pub const MAX_FACTOR_ENTRIES: usize = MAX_CONFIGURATIONS;
 
-// ANCHOR: factor
 impl<T: Prob> Table<T> {
     /// Node `k`'s table `p(x_k | pa_k)` as a function of the variables
     /// `pa_k` and `x_k`, named by their nodes.

@@ -2,8 +2,8 @@
 //! for every polynomial `f` of degree below `2n`.
 
 use crate::error::{Error, Result};
-use std::f64::consts::PI;
 
+// ANCHOR: gauss_hermite
 /// Newton's iteration for a Hermite root stops when a step is below this
 /// (a few ulps of the largest roots, which are below 20 for the sizes used).
 const NEWTON_STEP: f64 = 1e-14;
@@ -13,7 +13,6 @@ const NEWTON_MAX_ITER: usize = 100;
 /// The largest rule computed: beyond it the smallest weights underflow `f64`.
 pub const MAX_NODES: usize = 150;
 
-// ANCHOR: gauss_hermite
 /// The `n`-point Gauss-Hermite rule: nodes `t_i` and weights `w_i` with
 /// `sum_i w_i f(t_i) = int f(t) e^{-t^2} dt` for every polynomial `f` of degree
 /// at most `2n - 1`.
@@ -47,7 +46,7 @@ pub fn gauss_hermite(n: usize) -> Result<(Vec<f64>, Vec<f64>)> {
         let mut converged = false;
         let mut derivative = 0.0;
         for _ in 0..NEWTON_MAX_ITER {
-            let (mut h, mut h_prev) = (PI.powf(-0.25), 0.0);
+            let (mut h, mut h_prev) = (std::f64::consts::PI.powf(-0.25), 0.0);
             for j in 0..n {
                 let jf = j as f64;
                 let next = z * (2.0 / (jf + 1.0)).sqrt() * h - (jf / (jf + 1.0)).sqrt() * h_prev;

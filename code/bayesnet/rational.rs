@@ -6,7 +6,6 @@
 //! 12 has a denominator at most 12^12 < 2^44.
 
 use crate::error::{Error, Result};
-use std::fmt;
 
 // ANCHOR: rational
 /// The rational number `num / den`, with `den > 0` and `gcd(num, den) = 1`.
@@ -138,8 +137,8 @@ impl Rational {
         self.num as f64 / self.den as f64
     }
 }
-impl fmt::Display for Rational {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Display for Rational {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.den == 1 {
             write!(f, "{}", self.num)
         } else {

@@ -224,12 +224,21 @@ fn brute_marginal(net: &BayesNet<f64>, k: usize) -> Vec<f64> {
     sums
 }
 
+/// `cases` cases a property, without writing failures into the source tree
+/// (a failure prints its minimal input instead).
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: None,
+        ..ProptestConfig::with_cases(cases)
+    }
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0)
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(config(2000))]
 
     /// Arbitrary arities, parents and tables: an error or a network whose
     /// total is one by the steps and by brute force.
@@ -497,7 +506,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1500))]
+    #![proptest_config(config(1500))]
 
     /// Linear-Gaussian models from arbitrary numbers: an error or finite
     /// answers, and a model without edges integrates to one exactly.
