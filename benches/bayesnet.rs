@@ -16,7 +16,7 @@ fn twelve_binary() -> Shape {
 }
 
 fn twelve_nodes<T>(
-    mut make: impl FnMut(&mut verified_dl::check::Rng) -> T,
+    mut make: impl FnMut(&mut verified_dl::check::SeededRng) -> T,
     len: impl Fn(&T) -> usize,
 ) -> T {
     let mut rng = seeded(50);

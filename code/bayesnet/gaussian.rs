@@ -144,7 +144,7 @@ impl LinearGaussian {
 }
 // ANCHOR_END: gaussian_access
 
-// ANCHOR: density
+// ANCHOR: gaussian_density
 impl LinearGaussian {
     /// The density `p(x) = prod_k N(x_k; b_k + w_k . pa_k, sigma_k^2)`,
     /// summed in logarithms so that no factor overflows on its own; a
@@ -167,9 +167,9 @@ impl LinearGaussian {
         Ok(p)
     }
 }
-// ANCHOR_END: density
+// ANCHOR_END: gaussian_density
 
-// ANCHOR: moments
+// ANCHOR: gaussian_moments
 impl LinearGaussian {
     /// The marginal means and the covariance of the joint Gaussian, by the
     /// recursions `E x_k = b_k + sum_j w_kj E x_j` and
@@ -213,7 +213,7 @@ impl LinearGaussian {
         Ok((mean, cov))
     }
 }
-// ANCHOR_END: moments
+// ANCHOR_END: gaussian_moments
 
 // ANCHOR: total_gh
 /// The most points of a tensor-product grid, `n^K <= 2^24`: the total then

@@ -5,7 +5,7 @@ use super::network::{row_assignment, BayesNet};
 use super::prob::Prob;
 use crate::error::{checked_product, Error, Result};
 
-// ANCHOR: joint
+// ANCHOR: bayes_joint
 impl<T: Prob> BayesNet<T> {
     /// The factorization `p(x) = prod_k p(x_k | pa_k)` at the assignment `x`.
     pub fn joint(&self, x: &[usize]) -> Result<T> {
@@ -18,9 +18,9 @@ impl<T: Prob> BayesNet<T> {
         (0..self.len()).try_fold(T::one(), |p, k| p.mul(self.entry_at(k, x)))
     }
 }
-// ANCHOR_END: joint
+// ANCHOR_END: bayes_joint
 
-// ANCHOR: enumeration
+// ANCHOR: bayes_enumeration
 /// The most joint configurations an exhaustive enumeration visits, 2^24: a
 /// brute-force sum over them takes seconds, and the table of the joint
 /// ([`BayesNet::joint_values`]) at most 2^24 numbers. Beyond it every
@@ -94,4 +94,4 @@ impl<T: Prob> BayesNet<T> {
         Ok(values)
     }
 }
-// ANCHOR_END: enumeration
+// ANCHOR_END: bayes_enumeration

@@ -10,7 +10,7 @@ use super::prob::Prob;
 use super::proof::Table;
 use crate::error::{checked_product, Error, Result};
 
-// ANCHOR: factor
+// ANCHOR: bayes_factor
 /// The most entries a factor of the elimination may hold: the same bound as
 /// an exhaustive enumeration, [`MAX_CONFIGURATIONS`]. A network whose
 /// elimination needs a larger factor is refused with [`Error::TooLarge`].
@@ -81,9 +81,9 @@ impl<T: Prob> Table<T> {
         Table::new(vars, arity, values)
     }
 }
-// ANCHOR_END: factor
+// ANCHOR_END: bayes_factor
 
-// ANCHOR: marginal
+// ANCHOR: bayes_marginal
 impl<T: Prob> BayesNet<T> {
     /// The marginal distribution `p(x_k)` of node `k`, one entry per value.
     ///
@@ -131,4 +131,4 @@ impl<T: Prob> BayesNet<T> {
         Ok(result.values)
     }
 }
-// ANCHOR_END: marginal
+// ANCHOR_END: bayes_marginal

@@ -22,7 +22,7 @@ pub struct BayesNet<T = f64> {
 }
 // ANCHOR_END: bayesnet
 
-// ANCHOR: new
+// ANCHOR: bayes_new
 /// The name of node `k`'s table in error messages.
 fn table_name(k: usize, parents: &[usize]) -> String {
     format!("table p(x_{k} | parents {parents:?}) of node {k}")
@@ -138,7 +138,7 @@ impl<T: Prob> BayesNet<T> {
         })
     }
 }
-// ANCHOR_END: new
+// ANCHOR_END: bayes_new
 
 // ANCHOR: bayesnet_access
 impl<T: Prob> BayesNet<T> {
@@ -218,7 +218,7 @@ impl<T: Prob> BayesNet<T> {
 }
 // ANCHOR_END: bayesnet_access
 
-// ANCHOR: row
+// ANCHOR: bayes_row
 impl<T: Prob> BayesNet<T> {
     /// The row of node `k`'s table selected by the parents' values in the
     /// assignment `x` of every node.
@@ -247,9 +247,9 @@ impl<T: Prob> BayesNet<T> {
         self.tables[k][(self.row_at(k, x), x[k])]
     }
 }
-// ANCHOR_END: row
+// ANCHOR_END: bayes_row
 
-// ANCHOR: without
+// ANCHOR: bayes_without
 impl<T: Prob> BayesNet<T> {
     /// The network on the other nodes once the childless node `node` is
     /// removed; nodes after `node` move down by one index.
@@ -287,4 +287,4 @@ impl<T: Prob> BayesNet<T> {
         BayesNet::new(arity, parents, tables)
     }
 }
-// ANCHOR_END: without
+// ANCHOR_END: bayes_without

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 
-// ANCHOR: order
+// ANCHOR: bayes_order
 /// An order `I_1, ..., I_K` of the nodes in which every node's parents come
 /// after it: `pa_{I_i}` is a subset of `{I_j : j > i}`.
 ///
@@ -73,7 +73,7 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
         walk.push(next);
     }
 }
-// ANCHOR_END: order
+// ANCHOR_END: bayes_order
 
 // ANCHOR: is_parents_after
 /// True if `order` is a permutation of the nodes in which every node's

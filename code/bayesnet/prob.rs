@@ -4,7 +4,7 @@
 use super::rational::Rational;
 use crate::error::{ensure_finite_scalar, Result};
 
-// ANCHOR: prob
+// ANCHOR: bayes_prob
 /// The numbers a probability table can hold: `f64`, or [`Rational`] for exact sums.
 pub trait Prob: Copy + PartialEq + std::fmt::Debug + std::fmt::Display {
     /// How far from one a row of a table may sum (0 for exact numbers).
@@ -27,7 +27,7 @@ pub trait Prob: Copy + PartialEq + std::fmt::Debug + std::fmt::Display {
     /// The sum of many terms (compensated in `f64`, exact for rationals).
     fn sum<I: IntoIterator<Item = Self>>(terms: I) -> Result<Self>;
 }
-// ANCHOR_END: prob
+// ANCHOR_END: bayes_prob
 
 // ANCHOR: prob_impls
 /// Tolerance of a row sum in `f64`: a row normalized in `f64` sums to one within

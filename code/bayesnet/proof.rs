@@ -6,7 +6,7 @@ use super::order::parents_after_order;
 use super::prob::Prob;
 use crate::error::{checked_product, ensure_shape, Error, Result};
 
-// ANCHOR: table
+// ANCHOR: bayes_table
 /// A function of some of the variables, stored as a table: `vars` are node
 /// names in increasing order, `values` runs over their joint values in
 /// row-major order (the last variable varies fastest).
@@ -87,7 +87,7 @@ impl<T: Prob> Table<T> {
         Ok(self.values[index]) // cannot fail: index < prod(arity) = values.len()
     }
 }
-// ANCHOR_END: table
+// ANCHOR_END: bayes_table
 
 // ANCHOR: joint_table
 impl<T: Prob> Table<T> {
@@ -101,7 +101,7 @@ impl<T: Prob> Table<T> {
 }
 // ANCHOR_END: joint_table
 
-// ANCHOR: sum_out
+// ANCHOR: bayes_sum_out
 impl<T: Prob> Table<T> {
     /// The table of `sum_{x_var} f(..., x_var, ...)`: the variable `var` summed out.
     pub fn sum_out(&self, var: usize) -> Result<Table<T>> {
@@ -139,9 +139,9 @@ impl<T: Prob> Table<T> {
         })
     }
 }
-// ANCHOR_END: sum_out
+// ANCHOR_END: bayes_sum_out
 
-// ANCHOR: step
+// ANCHOR: bayes_step
 /// The state after `j` steps of the proof: the nodes `I_1, ..., I_j` are
 /// summed out and what remains is the network `rest` on the other nodes.
 #[derive(Debug, Clone)]
@@ -178,9 +178,9 @@ pub fn proof_steps<T: Prob>(net: &BayesNet<T>) -> Result<Vec<Step<T>>> {
     }
     Ok(steps)
 }
-// ANCHOR_END: step
+// ANCHOR_END: bayes_step
 
-// ANCHOR: totals
+// ANCHOR: bayes_totals
 /// `sum_x p(x)` by brute force: every joint configuration, one sum.
 pub fn total_by_enumeration<T: Prob>(net: &BayesNet<T>) -> Result<T> {
     T::sum(net.joint_values()?)
@@ -197,4 +197,4 @@ pub fn total_by_steps<T: Prob>(net: &BayesNet<T>) -> Result<T> {
     }
     table.get(&[])
 }
-// ANCHOR_END: totals
+// ANCHOR_END: bayes_totals

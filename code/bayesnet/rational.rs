@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 
-// ANCHOR: rational
+// ANCHOR: bayes_rational
 /// The rational number `num / den`, with `den > 0` and `gcd(num, den) = 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rational {
@@ -193,4 +193,4 @@ impl Ord for Rational {
         }
     }
 }
-// ANCHOR_END: rational
+// ANCHOR_END: bayes_rational

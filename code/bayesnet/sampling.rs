@@ -6,7 +6,7 @@ use super::prob::Prob;
 use crate::error::Result;
 use rand::{Rng, RngExt};
 
-// ANCHOR: sampler
+// ANCHOR: bayes_sampler
 /// Draws joint samples from a network, parents before children.
 #[derive(Debug, Clone)]
 pub struct AncestralSampler<'a, T> {
@@ -51,4 +51,4 @@ impl<'a, T: Prob> AncestralSampler<'a, T> {
         x
     }
 }
-// ANCHOR_END: sampler
+// ANCHOR_END: bayes_sampler

@@ -14,7 +14,7 @@ use verified_dl::bayesnet::{
     example, is_parents_after, parents_after_order, proof_steps, total_by_enumeration,
     total_by_steps, BayesNet, Prob, Rational, Table,
 };
-use verified_dl::check::Rng;
+use verified_dl::check::SeededRng as Rng;
 
 /// Every public function and method of the chapter's modules (the test
 /// `public_api_is_listed` keeps this list complete).
