@@ -8,12 +8,14 @@
 //! * [`proof`]: the proof's steps as code (sum the first node out, repeat);
 //! * [`rational`]: exact rationals, so the total is seen to be exactly 1;
 //! * [`quadrature`]: the Gauss-Hermite rule;
-//! * [`gaussian`]: the continuous case, a linear-Gaussian network integrated by that rule;
+//! * [`gaussian`]: the continuous case, a linear-Gaussian network;
+//! * [`integration`]: its conditionals and its density integrated by that rule;
 //! * [`sampling`]: ancestral sampling;
 //! * [`random`]: random networks for the checks.
 
 pub mod example;
 pub mod gaussian;
+pub mod integration;
 pub mod joint;
 pub mod marginal;
 pub mod network;
