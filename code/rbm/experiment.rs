@@ -5,7 +5,8 @@ use ndarray::ArrayView2;
 
 use crate::error::Result;
 use crate::rbm::bars_stripes::bars_and_stripes;
-use crate::rbm::model::{ensure_enumerable, state, Rbm};
+use crate::rbm::exact::{ensure_enumerable, state};
+use crate::rbm::model::Rbm;
 use crate::rbm::train::{train, Estimator, Run, Schedule};
 
 // ANCHOR: bas_setup

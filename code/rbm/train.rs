@@ -4,8 +4,10 @@
 use ndarray::{Array1, Array2, ArrayView2};
 
 use crate::check::{seeded, uniform, Rng};
+use crate::error::ensure_shape;
 use crate::error::{Error, Result};
-use crate::rbm::model::{ensure_data, Gradient, Moments, Rbm};
+use crate::rbm::exact::{Gradient, Moments};
+use crate::rbm::model::{ensure_data, Rbm};
 
 // ANCHOR: estimator
 /// How the model term E_model[v h^T] of the gradient is obtained.
@@ -60,6 +62,30 @@ pub struct Run {
 /// draws them from a Gaussian of standard deviation 0.01; this uniform has
 /// standard deviation 0.029).
 pub const INIT_SCALE: f64 = 0.05;
+
+// ANCHOR: ascend
+impl Rbm {
+    /// Adds `rate` times `gradient` to the parameters (one step of gradient ascent).
+    /// Fails, leaving the parameters unchanged, if a shape differs or a result is not finite.
+    pub fn ascend(&mut self, gradient: &Gradient, rate: f64) -> Result<()> {
+        ensure_shape("gradient of W", self.w.shape(), gradient.w.shape())?;
+        ensure_shape("gradient of a", self.a.shape(), gradient.a.shape())?;
+        ensure_shape("gradient of b", self.b.shape(), gradient.b.shape())?;
+        if !rate.is_finite() {
+            return Err(Error::NonFinite {
+                what: "learning rate".to_string(),
+                index: vec![],
+                value: rate,
+            });
+        }
+        let w = &self.w + &(rate * &gradient.w);
+        let a = &self.a + &(rate * &gradient.a);
+        let b = &self.b + &(rate * &gradient.b);
+        *self = Rbm::new(w, a, b)?;
+        Ok(())
+    }
+}
+// ANCHOR_END: ascend
 
 // ANCHOR: initial
 /// The initial machine: weights uniform in [-INIT_SCALE, INIT_SCALE), hidden

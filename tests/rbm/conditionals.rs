@@ -7,7 +7,7 @@ use verified_dl::check::ledger::Method;
 use verified_dl::check::{rel_err, seeded, uniform, Rng, EXACT_TOL};
 use verified_dl::numerics::{log_sum_exp, softplus};
 use verified_dl::rbm::brute;
-use verified_dl::rbm::model::{state, Layer};
+use verified_dl::rbm::exact::{state, Layer};
 use verified_dl::rbm::Rbm;
 
 /// Number of random machines of the conditional checks.

@@ -7,7 +7,7 @@ use ndarray::{array, Array1};
 use verified_dl::check::ledger::Method;
 use verified_dl::numerics::sigmoid;
 use verified_dl::rbm::brute;
-use verified_dl::rbm::model::state;
+use verified_dl::rbm::exact::state;
 use verified_dl::rbm::source;
 use verified_dl::rbm::Rbm;
 
