@@ -5,10 +5,11 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
-use crate::error::{Error, Result};
+use crate::error::{ensure_finite, ensure_shape, Error, Result};
 use crate::numerics::{log_sum_exp, sigmoid, softplus};
 use crate::rbm::model::{ensure_data, Rbm};
 
+// ANCHOR: rbm_state
 /// The largest layer the exact routines enumerate (2^20 states, about a
 /// million): beyond it an exact partition function is no longer cheap, and the
 /// routines return [`Error::BadSize`] instead of running for minutes.
@@ -23,35 +24,13 @@ pub enum Layer {
     Hidden,
 }
 
-/// Expectations of the sufficient statistics v h^T, h and v under some distribution.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Moments {
-    /// E[v h^T] (n_v x n_h).
-    pub vh: Array2<f64>,
-    /// E[h] (n_h).
-    pub h: Array1<f64>,
-    /// E[v] (n_v).
-    pub v: Array1<f64>,
-}
-
-/// The gradient of the average log-likelihood with respect to W, a and b.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Gradient {
-    /// d/dW (n_v x n_h).
-    pub w: Array2<f64>,
-    /// d/da (n_h).
-    pub a: Array1<f64>,
-    /// d/db (n_v).
-    pub b: Array1<f64>,
-}
-
 /// The binary state number `index` of `n` units: unit `i` (0-based) is bit `i` of `index`.
 pub fn state(index: usize, n: usize) -> Array1<f64> {
     Array1::from_shape_fn(n, |i| ((index >> i) & 1) as f64)
 }
 
 /// Checks that a layer of `n` units is small enough to enumerate.
-pub fn ensure_enumerable(what: &str, n: usize) -> Result<()> {
+pub(crate) fn ensure_enumerable(what: &str, n: usize) -> Result<()> {
     if n > MAX_ENUMERATED_UNITS {
         return Err(Error::BadSize {
             what: what.to_string(),
@@ -63,9 +42,10 @@ pub fn ensure_enumerable(what: &str, n: usize) -> Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: rbm_state
 
+// ANCHOR: rbm_log_z
 impl Rbm {
-    // ANCHOR: log_z
     /// The smaller layer (the hidden one on a tie): the one the exact routines enumerate.
     pub fn smaller_layer(&self) -> Layer {
         if self.n_h() <= self.n_v() {
@@ -86,9 +66,11 @@ impl Rbm {
         let layer = EnumeratedLayer::new(self, layer)?;
         Ok(log_sum_exp(&layer.minus_free_energies()))
     }
-    // ANCHOR_END: log_z
+}
+// ANCHOR_END: rbm_log_z
 
-    // ANCHOR: log_likelihood
+// ANCHOR: rbm_log_likelihood
+impl Rbm {
     /// The exact average log-likelihood (1/N) sum_n ln p(v_n) = (1/N) sum_n (-F(v_n)) - ln Z
     /// of the rows of `data` (N x n_v, entries 0 or 1).
     pub fn log_likelihood(&self, data: ArrayView2<f64>) -> Result<f64> {
@@ -100,9 +82,11 @@ impl Rbm {
         }
         Ok(sum / data.nrows() as f64 - log_z)
     }
-    // ANCHOR_END: log_likelihood
+}
+// ANCHOR_END: rbm_log_likelihood
 
-    // ANCHOR: moments
+// ANCHOR: rbm_moments
+impl Rbm {
     /// The data term of the gradient: the averages over the rows v_n of `data` of
     /// v_n E[h | v_n]^T, E[h | v_n] and v_n, where E[h | v] = sigma(W^T v + a).
     pub fn data_moments(&self, data: ArrayView2<f64>) -> Result<Moments> {
@@ -138,9 +122,11 @@ impl Rbm {
         }
         Ok(m)
     }
-    // ANCHOR_END: moments
+}
+// ANCHOR_END: rbm_moments
 
-    // ANCHOR: gradient
+// ANCHOR: rbm_gradient
+impl Rbm {
     /// The exact gradient of the average log-likelihood of `data`:
     /// data moments minus model moments, for W, a and b.
     pub fn gradient(&self, data: ArrayView2<f64>) -> Result<Gradient> {
@@ -148,9 +134,10 @@ impl Rbm {
         let model_term = self.model_moments()?;
         Ok(data_term.minus(&model_term))
     }
-    // ANCHOR_END: gradient
 }
+// ANCHOR_END: rbm_gradient
 
+// ANCHOR: rbm_enumerated_layer
 /// A layer of an RBM, oriented for enumeration: `m` maps its state s
 /// to the input `m s + d` of the other layer, and `c` is its own bias.
 struct EnumeratedLayer {
@@ -166,14 +153,18 @@ impl EnumeratedLayer {
         let (m, c, d) = match layer {
             Layer::Hidden => {
                 ensure_enumerable("number of hidden units", rbm.n_h())?;
-                (rbm.w().to_owned(), rbm.a().to_owned(), rbm.b().to_owned())
+                (
+                    rbm.w().to_owned(),
+                    rbm.hidden_bias().to_owned(),
+                    rbm.visible_bias().to_owned(),
+                )
             }
             Layer::Visible => {
                 ensure_enumerable("number of visible units", rbm.n_v())?;
                 (
                     rbm.w().t().to_owned(),
-                    rbm.b().to_owned(),
-                    rbm.a().to_owned(),
+                    rbm.visible_bias().to_owned(),
+                    rbm.hidden_bias().to_owned(),
                 )
             }
         };
@@ -210,6 +201,17 @@ impl EnumeratedLayer {
         total
     }
 }
+// ANCHOR_END: rbm_enumerated_layer
+
+// ANCHOR: rbm_moments_type
+/// Expectations of the sufficient statistics v h^T, h and v under some
+/// distribution: E[v h^T] (n_v x n_h), E[h] (n_h) and E[v] (n_v).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moments {
+    vh: Array2<f64>,
+    h: Array1<f64>,
+    v: Array1<f64>,
+}
 
 impl Moments {
     /// All moments zero.
@@ -219,6 +221,19 @@ impl Moments {
             h: Array1::zeros(n_h),
             v: Array1::zeros(n_v),
         }
+    }
+
+    /// E[v h^T], n_v x n_h.
+    pub fn vh(&self) -> ArrayView2<'_, f64> {
+        self.vh.view()
+    }
+    /// E[h], one entry per hidden unit.
+    pub fn h(&self) -> ArrayView1<'_, f64> {
+        self.h.view()
+    }
+    /// E[v], one entry per visible unit.
+    pub fn v(&self) -> ArrayView1<'_, f64> {
+        self.v.view()
     }
 
     /// Adds weight * (v h^T, h, v).
@@ -241,13 +256,66 @@ impl Moments {
         self.h *= factor;
         self.v *= factor;
     }
+}
+// ANCHOR_END: rbm_moments_type
 
+// ANCHOR: rbm_gradient_type
+/// The gradient of the average log-likelihood with respect to W (n_v x n_h),
+/// the hidden bias a (n_h) and the visible bias b (n_v).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gradient {
+    w: Array2<f64>,
+    hidden_bias: Array1<f64>,
+    visible_bias: Array1<f64>,
+}
+
+impl Gradient {
+    /// A gradient from its parts, in the order of [`Rbm::new`]: d/dW
+    /// (n_v x n_h), d/da (n_h), d/db (n_v). The shapes must fit one machine
+    /// and every entry must be finite.
+    pub fn new(
+        w: Array2<f64>,
+        hidden_bias: Array1<f64>,
+        visible_bias: Array1<f64>,
+    ) -> Result<Gradient> {
+        let (n_v, n_h) = w.dim();
+        ensure_shape("gradient of the hidden bias a", &[n_h], hidden_bias.shape())?;
+        ensure_shape(
+            "gradient of the visible bias b",
+            &[n_v],
+            visible_bias.shape(),
+        )?;
+        ensure_finite("gradient of W", &w)?;
+        ensure_finite("gradient of the hidden bias a", &hidden_bias)?;
+        ensure_finite("gradient of the visible bias b", &visible_bias)?;
+        Ok(Gradient {
+            w,
+            hidden_bias,
+            visible_bias,
+        })
+    }
+    /// d/dW, n_v x n_h.
+    pub fn w(&self) -> ArrayView2<'_, f64> {
+        self.w.view()
+    }
+    /// d/da, the derivative with respect to the hidden bias (n_h).
+    pub fn hidden_bias(&self) -> ArrayView1<'_, f64> {
+        self.hidden_bias.view()
+    }
+    /// d/db, the derivative with respect to the visible bias (n_v).
+    pub fn visible_bias(&self) -> ArrayView1<'_, f64> {
+        self.visible_bias.view()
+    }
+}
+
+impl Moments {
     /// The gradient "these moments minus `other`": W from v h^T, a from h, b from v.
     pub fn minus(&self, other: &Moments) -> Gradient {
         Gradient {
             w: &self.vh - &other.vh,
-            a: &self.h - &other.h,
-            b: &self.v - &other.v,
+            hidden_bias: &self.h - &other.h,
+            visible_bias: &self.v - &other.v,
         }
     }
 }
+// ANCHOR_END: rbm_gradient_type

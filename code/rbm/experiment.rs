@@ -47,7 +47,7 @@ pub fn bas_runs() -> Result<Vec<(Estimator, Run)>> {
 }
 // ANCHOR_END: bas_setup
 
-// ANCHOR: model_images
+// ANCHOR: rbm_model_images
 /// ln p(v) = -F(v) - ln Z of every visible state, in state order (exact).
 pub fn log_marginals(rbm: &Rbm) -> Result<Vec<f64>> {
     let n_v = rbm.n_v();
@@ -77,4 +77,4 @@ pub fn mass_on(rbm: &Rbm, data: ArrayView2<f64>) -> Result<f64> {
     }
     Ok(mass)
 }
-// ANCHOR_END: model_images
+// ANCHOR_END: rbm_model_images

@@ -4,8 +4,8 @@
 //!
 //! with `n_v` visible units v in {0,1}^{n_v}, `n_h` hidden units h in {0,1}^{n_h},
 //! weights W (n_v x n_h), visible bias b (length n_v) and hidden bias a
-//! (length n_h). These are the source's symbols: b belongs to the visible
-//! layer, a to the hidden one.
+//! (length n_h). These are the source's symbols; the code names them
+//! [`Rbm::w`], [`Rbm::visible_bias`] (b) and [`Rbm::hidden_bias`] (a).
 //!
 //! This module holds the machine, its energy, its factorized conditionals and
 //! its free energies; [`crate::rbm::exact`] sums them over a layer, and
@@ -19,18 +19,20 @@ use crate::numerics::{sigmoid, softplus};
 pub use crate::rbm::exact::state;
 
 // ANCHOR: rbm_struct
-/// A binary RBM: weights `w` (n_v x n_h), hidden bias `a` (n_h), visible bias `b` (n_v).
+/// A binary RBM. `w` is n_v x n_h: row i belongs to visible unit i, column j
+/// to hidden unit j, so `w[(i, j)]` is the source's W_ij. `visible_bias` is
+/// the source's b (length n_v), `hidden_bias` its a (length n_h).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rbm {
-    pub(crate) w: Array2<f64>,
-    pub(crate) a: Array1<f64>,
-    pub(crate) b: Array1<f64>,
+    w: Array2<f64>,
+    visible_bias: Array1<f64>,
+    hidden_bias: Array1<f64>,
 }
 // ANCHOR_END: rbm_struct
 
-// ANCHOR: ensure_binary
+// ANCHOR: rbm_ensure_binary
 /// Checks that every entry of a state vector is exactly 0 or 1.
-pub fn ensure_binary(what: &str, s: ArrayView1<f64>) -> Result<()> {
+pub(crate) fn ensure_binary(what: &str, s: ArrayView1<f64>) -> Result<()> {
     for (i, &x) in s.iter().enumerate() {
         if !x.is_finite() {
             return Err(Error::NonFinite {
@@ -50,10 +52,9 @@ pub fn ensure_binary(what: &str, s: ArrayView1<f64>) -> Result<()> {
     }
     Ok(())
 }
-// ANCHOR_END: ensure_binary
 
 /// Checks that a data set has `n_v` columns, at least one row, and binary entries.
-pub fn ensure_data(data: ArrayView2<f64>, n_v: usize) -> Result<()> {
+pub(crate) fn ensure_data(data: ArrayView2<f64>, n_v: usize) -> Result<()> {
     if data.nrows() == 0 {
         return Err(Error::BadSize {
             what: "number of data vectors".to_string(),
@@ -67,14 +68,19 @@ pub fn ensure_data(data: ArrayView2<f64>, n_v: usize) -> Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: rbm_ensure_binary
 
+// ANCHOR: rbm_new
 impl Rbm {
-    /// An RBM from its weights (n_v x n_h), hidden bias a (n_h) and visible bias b (n_v).
-    pub fn new(w: Array2<f64>, a: Array1<f64>, b: Array1<f64>) -> Result<Rbm> {
+    /// An RBM from its weights `w` (n_v x n_h, the source's W), its hidden
+    /// bias (n_h, the source's a) and its visible bias (n_v, the source's b).
+    /// The builder [`Rbm::from_weights`] with [`Rbm::with_hidden_bias`] and
+    /// [`Rbm::with_visible_bias`] does the same with every argument named.
+    pub fn new(w: Array2<f64>, hidden_bias: Array1<f64>, visible_bias: Array1<f64>) -> Result<Rbm> {
         let (n_v, n_h) = w.dim();
         for (what, n) in [
-            ("number of visible units", n_v),
-            ("number of hidden units", n_h),
+            ("number of visible units (rows of w)", n_v),
+            ("number of hidden units (columns of w)", n_h),
         ] {
             if n == 0 {
                 return Err(Error::BadSize {
@@ -84,68 +90,108 @@ impl Rbm {
                 });
             }
         }
-        ensure_shape("hidden bias a", &[n_h], a.shape())?;
-        ensure_shape("visible bias b", &[n_v], b.shape())?;
+        ensure_shape("hidden bias a", &[n_h], hidden_bias.shape())?;
+        ensure_shape("visible bias b", &[n_v], visible_bias.shape())?;
         ensure_finite("weights W", &w)?;
-        ensure_finite("hidden bias a", &a)?;
-        ensure_finite("visible bias b", &b)?;
-        Ok(Rbm { w, a, b })
+        ensure_finite("hidden bias a", &hidden_bias)?;
+        ensure_finite("visible bias b", &visible_bias)?;
+        Ok(Rbm {
+            w,
+            visible_bias,
+            hidden_bias,
+        })
     }
 
-    /// The number of visible units.
+    /// An RBM with weights `w` (n_v x n_h) and both biases zero; set them
+    /// with [`Rbm::with_visible_bias`] and [`Rbm::with_hidden_bias`].
+    pub fn from_weights(w: Array2<f64>) -> Result<Rbm> {
+        let (n_v, n_h) = w.dim();
+        Rbm::new(w, Array1::zeros(n_h), Array1::zeros(n_v))
+    }
+
+    /// The same machine with visible bias b (one entry per visible unit).
+    pub fn with_visible_bias(self, visible_bias: Array1<f64>) -> Result<Rbm> {
+        Rbm::new(self.w, self.hidden_bias, visible_bias)
+    }
+
+    /// The same machine with hidden bias a (one entry per hidden unit).
+    pub fn with_hidden_bias(self, hidden_bias: Array1<f64>) -> Result<Rbm> {
+        Rbm::new(self.w, hidden_bias, self.visible_bias)
+    }
+
+    /// The number of visible units, n_v (the rows of `w`).
     pub fn n_v(&self) -> usize {
         self.w.nrows()
     }
-    /// The number of hidden units.
+    /// The number of hidden units, n_h (the columns of `w`).
     pub fn n_h(&self) -> usize {
         self.w.ncols()
     }
-    /// The weights W (n_v x n_h).
+    /// The weights W, n_v x n_h: entry (i, j) joins visible unit i to hidden unit j.
     pub fn w(&self) -> ArrayView2<'_, f64> {
         self.w.view()
     }
-    /// The hidden bias a (n_h).
-    pub fn a(&self) -> ArrayView1<'_, f64> {
-        self.a.view()
+    /// The visible bias, the source's b (length n_v).
+    pub fn visible_bias(&self) -> ArrayView1<'_, f64> {
+        self.visible_bias.view()
     }
-    /// The visible bias b (n_v).
-    pub fn b(&self) -> ArrayView1<'_, f64> {
-        self.b.view()
+    /// The hidden bias, the source's a (length n_h).
+    pub fn hidden_bias(&self) -> ArrayView1<'_, f64> {
+        self.hidden_bias.view()
     }
 
+    /// Checks that `v` is a visible state: n_v entries, each 0 or 1.
     pub(crate) fn check_v(&self, v: ArrayView1<f64>) -> Result<()> {
         ensure_shape("visible state v", &[self.n_v()], v.shape())?;
         ensure_binary("visible state v", v)
     }
+    /// Checks that `h` is a hidden state: n_h entries, each 0 or 1.
     pub(crate) fn check_h(&self, h: ArrayView1<f64>) -> Result<()> {
         ensure_shape("hidden state h", &[self.n_h()], h.shape())?;
         ensure_binary("hidden state h", h)
     }
+}
+// ANCHOR_END: rbm_new
 
-    // ANCHOR: energy
+/// Kept while the figure code still calls it: the visible bias by the
+/// source's letter b. Use [`Rbm::visible_bias`].
+impl Rbm {
+    #[doc(hidden)]
+    #[deprecated(note = "use `visible_bias`, the source's b")]
+    pub fn b(&self) -> ArrayView1<'_, f64> {
+        self.visible_bias.view()
+    }
+}
+
+// ANCHOR: rbm_energy
+impl Rbm {
     /// The energy E(v, h) = -v^T W h - v^T b - h^T a, so that p(v, h) = e^{-E(v, h)} / Z.
     pub fn energy(&self, v: ArrayView1<f64>, h: ArrayView1<f64>) -> Result<f64> {
         self.check_v(v)?;
         self.check_h(h)?;
-        Ok(-(v.dot(&self.w.dot(&h)) + v.dot(&self.b) + h.dot(&self.a)))
+        Ok(-(v.dot(&self.w.dot(&h)) + v.dot(&self.visible_bias) + h.dot(&self.hidden_bias)))
     }
-    // ANCHOR_END: energy
+}
+// ANCHOR_END: rbm_energy
 
-    // ANCHOR: inputs
+// ANCHOR: rbm_inputs
+impl Rbm {
     /// The input of the hidden units, x = W^T v + a (one entry per hidden unit).
     pub fn hidden_input(&self, v: ArrayView1<f64>) -> Result<Array1<f64>> {
         self.check_v(v)?;
-        Ok(self.w.t().dot(&v) + &self.a)
+        Ok(self.w.t().dot(&v) + &self.hidden_bias)
     }
 
     /// The input of the visible units, y = W h + b (one entry per visible unit).
     pub fn visible_input(&self, h: ArrayView1<f64>) -> Result<Array1<f64>> {
         self.check_h(h)?;
-        Ok(self.w.dot(&h) + &self.b)
+        Ok(self.w.dot(&h) + &self.visible_bias)
     }
-    // ANCHOR_END: inputs
+}
+// ANCHOR_END: rbm_inputs
 
-    // ANCHOR: conditionals
+// ANCHOR: rbm_conditionals
+impl Rbm {
     /// p(h_j = 1 | v) = sigma((W^T v + a)_j) for every hidden unit j.
     pub fn p_h_given_v(&self, v: ArrayView1<f64>) -> Result<Array1<f64>> {
         Ok(self.hidden_input(v)?.mapv(sigmoid))
@@ -175,20 +221,22 @@ impl Rbm {
             .map(|(&vi, &yi)| sigmoid((2.0 * vi - 1.0) * yi))
             .product())
     }
-    // ANCHOR_END: conditionals
+}
+// ANCHOR_END: rbm_conditionals
 
-    // ANCHOR: free_energy
+// ANCHOR: rbm_free_energy
+impl Rbm {
     /// The free energy F(v) = -v^T b - sum_j softplus((W^T v + a)_j), so that p(v) = e^{-F(v)} / Z.
     pub fn free_energy(&self, v: ArrayView1<f64>) -> Result<f64> {
         let x = self.hidden_input(v)?;
-        Ok(-v.dot(&self.b) - x.iter().map(|&xj| softplus(xj)).sum::<f64>())
+        Ok(-v.dot(&self.visible_bias) - x.iter().map(|&xj| softplus(xj)).sum::<f64>())
     }
 
     /// The free energy of the hidden layer, F(h) = -h^T a - sum_i softplus((W h + b)_i),
     /// so that p(h) = e^{-F(h)} / Z.
     pub fn free_energy_hidden(&self, h: ArrayView1<f64>) -> Result<f64> {
         let y = self.visible_input(h)?;
-        Ok(-h.dot(&self.a) - y.iter().map(|&yi| softplus(yi)).sum::<f64>())
+        Ok(-h.dot(&self.hidden_bias) - y.iter().map(|&yi| softplus(yi)).sum::<f64>())
     }
-    // ANCHOR_END: free_energy
 }
+// ANCHOR_END: rbm_free_energy

@@ -8,7 +8,7 @@ use crate::error::{ensure_shape, Result};
 use crate::numerics::sigmoid;
 use crate::rbm::model::Rbm;
 
-// ANCHOR: sampling
+// ANCHOR: rbm_sampling
 /// 1 with probability `p`, else 0: one uniform draw u in [0, 1), compared with p.
 fn bernoulli_unit<R: Rng + ?Sized>(p: f64, rng: &mut R) -> f64 {
     if rng.random::<f64>() < p {
@@ -54,9 +54,9 @@ impl Rbm {
         Ok((h, v_next))
     }
 }
-// ANCHOR_END: sampling
+// ANCHOR_END: rbm_sampling
 
-// ANCHOR: sweep
+// ANCHOR: rbm_sweep
 impl Rbm {
     /// One block Gibbs sweep in place, the same draws as [`Rbm::gibbs_step`]
     /// without allocating: h ~ p(h | v) into `h`, then v ~ p(v | h) into `v`.
@@ -72,12 +72,12 @@ impl Rbm {
         self.check_v(v.view())?;
         ensure_shape("hidden state h", &[self.n_h()], h.shape())?;
         ndarray::linalg::general_mat_vec_mul(1.0, &self.w().t(), &*v, 0.0, &mut *h);
-        *h += &self.a();
+        *h += &self.hidden_bias();
         h.mapv_inplace(|x| bernoulli_unit(sigmoid(x), rng));
         ndarray::linalg::general_mat_vec_mul(1.0, &self.w(), &*h, 0.0, &mut *v);
-        *v += &self.b();
+        *v += &self.visible_bias();
         v.mapv_inplace(|y| bernoulli_unit(sigmoid(y), rng));
         Ok(())
     }
 }
-// ANCHOR_END: sweep
+// ANCHOR_END: rbm_sweep

@@ -42,7 +42,7 @@ pub fn marginal_by_source_chain(x: ArrayView1<f64>, j: usize) -> f64 {
 /// Source, closing remark: "p(h_j | v) = sigma(h_j (W^T v + 1)_j)", at h_j = 1.
 pub fn stray_constant(rbm: &Rbm, v: ArrayView1<f64>, j: usize) -> Result<f64> {
     let x = rbm.hidden_input(v)?;
-    Ok(sigmoid(x[j] - rbm.a()[j] + 1.0))
+    Ok(sigmoid(x[j] - rbm.hidden_bias()[j] + 1.0))
 }
 
 /// Source, last line: "p(v, h) = prod_j p(h_j | v)": the product the source

@@ -53,7 +53,7 @@ fn check_lines(rbm: &Rbm, v: &Array1<f64>, lines: &mut Lines) {
     let s: Vec<f64> = (0..1usize << n_h)
         .map(|l| {
             let h = state(l, n_h);
-            v.dot(&rbm.w().dot(&h)) + h.dot(&rbm.a())
+            v.dot(&rbm.w().dot(&h)) + h.dot(&rbm.hidden_bias())
         })
         .collect();
     let lse_s = log_sum_exp(&s);
@@ -118,8 +118,8 @@ fn run_hidden_checks() -> Lines {
 fn transpose(rbm: &Rbm) -> Rbm {
     Rbm::new(
         rbm.w().t().to_owned(),
-        rbm.b().to_owned(),
-        rbm.a().to_owned(),
+        rbm.visible_bias().to_owned(),
+        rbm.hidden_bias().to_owned(),
     )
     .unwrap()
 }
@@ -265,10 +265,10 @@ fn energy_defines_a_normalized_joint() {
                     for j in 0..n_h {
                         terms -= v[i] * rbm.w()[(i, j)] * h[j];
                     }
-                    terms -= v[i] * rbm.b()[i];
+                    terms -= v[i] * rbm.visible_bias()[i];
                 }
                 for j in 0..n_h {
-                    terms -= h[j] * rbm.a()[j];
+                    terms -= h[j] * rbm.hidden_bias()[j];
                 }
                 worst_terms = worst_terms.max(rel_err(terms, e));
                 total += (-e - log_z).exp();

@@ -149,22 +149,21 @@ fn a_step_that_overflows_is_rejected_and_leaves_the_machine_unchanged() {
         Err(Error::NonFinite { .. })
     ));
     // A step of 2 * f64::MAX overflows to infinity.
-    let huge = verified_dl::rbm::Gradient {
-        w: g.w.mapv(|_| f64::MAX),
-        a: g.a.clone(),
-        b: g.b.clone(),
-    };
+    let huge = verified_dl::rbm::Gradient::new(
+        g.w().mapv(|_| f64::MAX),
+        g.hidden_bias().to_owned(),
+        g.visible_bias().to_owned(),
+    )
+    .unwrap();
     let e = rbm.ascend(&huge, 2.0).unwrap_err();
     assert!(
         matches!(e, Error::NonFinite { .. }) && e.to_string().contains("weights W"),
         "{e}"
     );
     assert_eq!(rbm, before);
-    let bad_shape = verified_dl::rbm::Gradient {
-        w: Array2::zeros((2, 2)),
-        a: g.a.clone(),
-        b: g.b.clone(),
-    };
+    let bad_shape =
+        verified_dl::rbm::Gradient::new(Array2::zeros((3, 1)), Array1::zeros(1), Array1::zeros(3))
+            .unwrap();
     assert!(matches!(
         rbm.ascend(&bad_shape, 1.0),
         Err(Error::ShapeMismatch { .. })
