@@ -5,15 +5,21 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
-use crate::error::{ensure_finite, ensure_shape, Error, Result};
+use crate::error::{
+    ensure_allocatable, ensure_finite, ensure_finite_scalar, ensure_shape, Error, Result,
+};
 use crate::numerics::{log_sum_exp, sigmoid, softplus};
 use crate::rbm::model::{ensure_data, Rbm};
 
 // ANCHOR: rbm_state
 /// The largest layer the exact routines enumerate (2^20 states, about a
 /// million): beyond it an exact partition function is no longer cheap, and the
-/// routines return [`Error::BadSize`] instead of running for minutes.
+/// routines return [`Error::TooLarge`] instead of running for minutes.
 pub const MAX_ENUMERATED_UNITS: usize = 20;
+
+/// The most units a state number describes: a state number is a `usize`, one
+/// bit a unit.
+pub const MAX_STATE_UNITS: usize = usize::BITS as usize;
 
 /// One of the two layers of an RBM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,20 +30,36 @@ pub enum Layer {
     Hidden,
 }
 
-/// The binary state number `index` of `n` units: unit `i` (0-based) is bit `i` of `index`.
-pub fn state(index: usize, n: usize) -> Array1<f64> {
-    Array1::from_shape_fn(n, |i| ((index >> i) & 1) as f64)
+/// The binary state number `index` of `n` units: unit `i` (0-based) is bit `i`
+/// of `index`. Needs n <= [`MAX_STATE_UNITS`] and index < 2^n.
+pub fn state(index: usize, n: usize) -> Result<Array1<f64>> {
+    if n > MAX_STATE_UNITS {
+        return Err(Error::TooLarge {
+            what: "number of units n".to_string(),
+            value: n as u128,
+            limit: MAX_STATE_UNITS as u128,
+        });
+    }
+    // n < MAX_STATE_UNITS here, so the shift cannot overflow.
+    if n < MAX_STATE_UNITS && index >> n != 0 {
+        return Err(Error::BadSize {
+            what: "state number index".to_string(),
+            value: index,
+            constraint: format!("a state of {n} units has a number below 2^{n}"),
+        });
+    }
+    // i < n <= MAX_STATE_UNITS, so no shift overflows.
+    Ok(Array1::from_shape_fn(n, |i| ((index >> i) & 1) as f64))
 }
 
-/// Checks that a layer of `n` units is small enough to enumerate.
+/// Checks that a layer of `n` units is small enough to enumerate: at most
+/// [`MAX_ENUMERATED_UNITS`].
 pub(crate) fn ensure_enumerable(what: &str, n: usize) -> Result<()> {
     if n > MAX_ENUMERATED_UNITS {
-        return Err(Error::BadSize {
+        return Err(Error::TooLarge {
             what: what.to_string(),
-            value: n,
-            constraint: format!(
-                "exact enumeration needs at most {MAX_ENUMERATED_UNITS} units in the smaller layer"
-            ),
+            value: n as u128,
+            limit: MAX_ENUMERATED_UNITS as u128,
         });
     }
     Ok(())
@@ -91,12 +113,12 @@ impl Rbm {
     /// v_n E[h | v_n]^T, E[h | v_n] and v_n, where E[h | v] = sigma(W^T v + a).
     pub fn data_moments(&self, data: ArrayView2<f64>) -> Result<Moments> {
         ensure_data(data, self.n_v())?;
-        let mut m = Moments::zeros(self.n_v(), self.n_h());
+        let mut m = Moments::zeros(self.n_v(), self.n_h())?;
         for v in data.outer_iter() {
             let p_h = self.p_h_given_v(v)?;
-            m.add(v, p_h.view(), 1.0);
+            m.add(v, p_h.view(), 1.0)?;
         }
-        m.scale(1.0 / data.nrows() as f64);
+        m.scale(1.0 / data.nrows() as f64)?;
         Ok(m)
     }
 
@@ -108,16 +130,16 @@ impl Rbm {
         let layer = EnumeratedLayer::new(self, self.smaller_layer())?;
         let minus_f = layer.minus_free_energies();
         let log_z = log_sum_exp(&minus_f);
-        let mut m = Moments::zeros(self.n_v(), self.n_h());
+        let mut m = Moments::zeros(self.n_v(), self.n_h())?;
         let mut input = Array1::zeros(layer.m.nrows());
         for (k, &mf) in minus_f.iter().enumerate() {
             let p = (mf - log_z).exp();
             layer.minus_free_energy(k, &mut input);
-            let s = state(k, layer.c.len());
+            let s = state(k, layer.c.len())?;
             let expected_other = input.mapv(sigmoid);
             match layer.layer {
-                Layer::Hidden => m.add(expected_other.view(), s.view(), p),
-                Layer::Visible => m.add(s.view(), expected_other.view(), p),
+                Layer::Hidden => m.add(expected_other.view(), s.view(), p)?,
+                Layer::Visible => m.add(s.view(), expected_other.view(), p)?,
             }
         }
         Ok(m)
@@ -132,7 +154,7 @@ impl Rbm {
     pub fn gradient(&self, data: ArrayView2<f64>) -> Result<Gradient> {
         let data_term = self.data_moments(data)?;
         let model_term = self.model_moments()?;
-        Ok(data_term.minus(&model_term))
+        data_term.minus(&model_term)
     }
 }
 // ANCHOR_END: rbm_gradient
@@ -214,13 +236,14 @@ pub struct Moments {
 }
 
 impl Moments {
-    /// All moments zero.
-    pub fn zeros(n_v: usize, n_h: usize) -> Moments {
-        Moments {
+    /// All moments zero, for n_v visible and n_h hidden units.
+    pub fn zeros(n_v: usize, n_h: usize) -> Result<Moments> {
+        ensure_allocatable("moments E[v h^T]", &[n_v, n_h])?;
+        Ok(Moments {
             vh: Array2::zeros((n_v, n_h)),
             h: Array1::zeros(n_h),
             v: Array1::zeros(n_v),
-        }
+        })
     }
 
     /// E[v h^T], n_v x n_h.
@@ -236,25 +259,66 @@ impl Moments {
         self.v.view()
     }
 
-    /// Adds weight * (v h^T, h, v).
-    pub fn add(&mut self, v: ArrayView1<f64>, h: ArrayView1<f64>, weight: f64) {
-        for (i, &vi) in v.iter().enumerate() {
+    /// Adds weight * (v h^T, h, v): `v` has one entry per visible unit, `h`
+    /// one per hidden unit. Fails, leaving the moments unchanged, if a shape
+    /// differs, an input is not finite, or a sum would overflow.
+    pub fn add(&mut self, v: ArrayView1<f64>, h: ArrayView1<f64>, weight: f64) -> Result<()> {
+        ensure_shape("visible vector v", self.v.shape(), v.shape())?;
+        ensure_shape("hidden vector h", self.h.shape(), h.shape())?;
+        ensure_finite("visible vector v", &v)?;
+        ensure_finite("hidden vector h", &h)?;
+        ensure_finite_scalar("weight", weight)?;
+        // First pass: every new value must be finite; second pass: write them.
+        let vh_ok = self.vh.outer_iter().zip(v.iter()).all(|(row, &vi)| {
+            let wv = weight * vi;
+            row.iter()
+                .zip(h.iter())
+                .all(|(&m, &hj)| (m + wv * hj).is_finite())
+        });
+        let h_ok = self
+            .h
+            .iter()
+            .zip(h.iter())
+            .all(|(&m, &hj)| (m + weight * hj).is_finite());
+        let v_ok = self
+            .v
+            .iter()
+            .zip(v.iter())
+            .all(|(&m, &vi)| (m + weight * vi).is_finite());
+        if !(vh_ok && h_ok && v_ok) {
+            return Err(Error::OutOfRange {
+                what: "weight".to_string(),
+                value: weight,
+                range: "small enough that the moments stay finite".to_string(),
+            });
+        }
+        for (mut row, &vi) in self.vh.outer_iter_mut().zip(v.iter()) {
             if vi != 0.0 {
                 let wv = weight * vi;
-                for (j, &hj) in h.iter().enumerate() {
-                    self.vh[(i, j)] += wv * hj;
-                }
+                row.zip_mut_with(&h, |m, &hj| *m += wv * hj);
             }
         }
         self.h.scaled_add(weight, &h);
         self.v.scaled_add(weight, &v);
+        Ok(())
     }
 
-    /// Multiplies every moment by `factor`.
-    pub fn scale(&mut self, factor: f64) {
+    /// Multiplies every moment by `factor`. Fails, leaving the moments
+    /// unchanged, if `factor` is not finite or a product would overflow.
+    pub fn scale(&mut self, factor: f64) -> Result<()> {
+        ensure_finite_scalar("factor", factor)?;
+        let all = self.vh.iter().chain(self.h.iter()).chain(self.v.iter());
+        if !all.map(|&m| m * factor).all(f64::is_finite) {
+            return Err(Error::OutOfRange {
+                what: "factor".to_string(),
+                value: factor,
+                range: "small enough that the moments stay finite".to_string(),
+            });
+        }
         self.vh *= factor;
         self.h *= factor;
         self.v *= factor;
+        Ok(())
     }
 }
 // ANCHOR_END: rbm_moments_type
@@ -309,13 +373,11 @@ impl Gradient {
 }
 
 impl Moments {
-    /// The gradient "these moments minus `other`": W from v h^T, a from h, b from v.
-    pub fn minus(&self, other: &Moments) -> Gradient {
-        Gradient {
-            w: &self.vh - &other.vh,
-            hidden_bias: &self.h - &other.h,
-            visible_bias: &self.v - &other.v,
-        }
+    /// The gradient "these moments minus `other`": W from v h^T, a from h, b
+    /// from v. Both must be moments of machines of the same shape.
+    pub fn minus(&self, other: &Moments) -> Result<Gradient> {
+        ensure_shape("other moments", self.vh.shape(), other.vh.shape())?;
+        Gradient::new(&self.vh - &other.vh, &self.h - &other.h, &self.v - &other.v)
     }
 }
 // ANCHOR_END: rbm_gradient_type

@@ -54,7 +54,7 @@ pub fn log_marginals(rbm: &Rbm) -> Result<Vec<f64>> {
     ensure_enumerable("number of visible units", n_v)?;
     let log_z = rbm.log_z()?;
     (0..1usize << n_v)
-        .map(|k| Ok(-rbm.free_energy(state(k, n_v).view())? - log_z))
+        .map(|k| Ok(-rbm.free_energy(state(k, n_v)?.view())? - log_z))
         .collect()
 }
 

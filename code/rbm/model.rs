@@ -11,12 +11,19 @@
 //! its free energies; [`crate::rbm::exact`] sums them over a layer, and
 //! [`crate::rbm::sampling`] draws from the conditionals.
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{Array, Array1, Array2, ArrayView1, ArrayView2, Dimension};
 
 use crate::error::{ensure_finite, ensure_shape, Error, Result};
 use crate::numerics::{sigmoid, softplus};
 
-pub use crate::rbm::exact::state;
+/// Kept while the figure code still calls it with this signature: use
+/// [`crate::rbm::exact::state`], which returns `Err` where this returns an
+/// empty vector (more than 64 units, or a number of 2^n or more).
+#[doc(hidden)]
+#[deprecated(note = "use `rbm::exact::state`, which returns a Result")]
+pub fn state(index: usize, n: usize) -> Array1<f64> {
+    crate::rbm::exact::state(index, n).unwrap_or_else(|_| Array1::zeros(0))
+}
 
 // ANCHOR: rbm_struct
 /// A binary RBM. `w` is n_v x n_h: row i belongs to visible unit i, column j
@@ -71,9 +78,35 @@ pub(crate) fn ensure_data(data: ArrayView2<f64>, n_v: usize) -> Result<()> {
 // ANCHOR_END: rbm_ensure_binary
 
 // ANCHOR: rbm_new
+/// The largest magnitude of a weight or bias, 10^6. A sigmoid or a Bernoulli
+/// draw already saturates in `f64` at inputs beyond about 40, so larger
+/// parameters describe no other machine; and with this bound every energy,
+/// input and free energy is a sum of terms of at most 10^6, so it cannot
+/// overflow, and its rounding error (about 2^-53 times the sum) stays far
+/// below one unit in the exponent: the routines of the chapter return finite,
+/// accurate numbers. Larger parameters are refused with [`Error::OutOfRange`].
+pub const MAX_PARAMETER: f64 = 1e6;
+
+/// Checks that every entry of `a` is finite and at most [`MAX_PARAMETER`] in magnitude.
+fn ensure_parameter<D: Dimension>(what: &str, a: &Array<f64, D>) -> Result<()> {
+    ensure_finite(what, a)?;
+    for (index, &value) in a.indexed_iter() {
+        if value.abs() > MAX_PARAMETER {
+            let index = ndarray::IntoDimension::into_dimension(index);
+            return Err(Error::OutOfRange {
+                what: format!("{what} at index {:?}", index.slice()),
+                value,
+                range: format!("[-{MAX_PARAMETER:e}, {MAX_PARAMETER:e}]"),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl Rbm {
     /// An RBM from its weights `w` (n_v x n_h, the source's W), its hidden
     /// bias (n_h, the source's a) and its visible bias (n_v, the source's b).
+    /// Every parameter must be finite and at most [`MAX_PARAMETER`] in magnitude.
     /// The builder [`Rbm::from_weights`] with [`Rbm::with_hidden_bias`] and
     /// [`Rbm::with_visible_bias`] does the same with every argument named.
     pub fn new(w: Array2<f64>, hidden_bias: Array1<f64>, visible_bias: Array1<f64>) -> Result<Rbm> {
@@ -92,9 +125,9 @@ impl Rbm {
         }
         ensure_shape("hidden bias a", &[n_h], hidden_bias.shape())?;
         ensure_shape("visible bias b", &[n_v], visible_bias.shape())?;
-        ensure_finite("weights W", &w)?;
-        ensure_finite("hidden bias a", &hidden_bias)?;
-        ensure_finite("visible bias b", &visible_bias)?;
+        ensure_parameter("weights W", &w)?;
+        ensure_parameter("hidden bias a", &hidden_bias)?;
+        ensure_parameter("visible bias b", &visible_bias)?;
         Ok(Rbm {
             w,
             visible_bias,
@@ -220,6 +253,29 @@ impl Rbm {
             .zip(y.iter())
             .map(|(&vi, &yi)| sigmoid((2.0 * vi - 1.0) * yi))
             .product())
+    }
+
+    /// ln p(h | v) = sum_j ln sigma((2 h_j - 1) x_j) = -sum_j softplus(-(2 h_j - 1) x_j):
+    /// finite where p(h | v) itself underflows to 0.
+    pub fn log_prob_h_given_v(&self, h: ArrayView1<f64>, v: ArrayView1<f64>) -> Result<f64> {
+        self.check_h(h)?;
+        let x = self.hidden_input(v)?;
+        Ok(-h
+            .iter()
+            .zip(x.iter())
+            .map(|(&hj, &xj)| softplus(-(2.0 * hj - 1.0) * xj))
+            .sum::<f64>())
+    }
+
+    /// ln p(v | h) = -sum_i softplus(-(2 v_i - 1)(W h + b)_i).
+    pub fn log_prob_v_given_h(&self, v: ArrayView1<f64>, h: ArrayView1<f64>) -> Result<f64> {
+        self.check_v(v)?;
+        let y = self.visible_input(h)?;
+        Ok(-v
+            .iter()
+            .zip(y.iter())
+            .map(|(&vi, &yi)| softplus(-(2.0 * vi - 1.0) * yi))
+            .sum::<f64>())
     }
 }
 // ANCHOR_END: rbm_conditionals

@@ -6,7 +6,7 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::{Rng, RngExt};
 
 use crate::check::seeded;
-use crate::error::{ensure_shape, Error, Result};
+use crate::error::{ensure_allocatable, ensure_shape, Error, Result};
 use crate::rbm::exact::{Gradient, Moments};
 use crate::rbm::model::{ensure_data, Rbm};
 
@@ -103,6 +103,7 @@ impl Rbm {
 pub fn initial_rbm<R: Rng + ?Sized>(data: ArrayView2<f64>, n_h: usize, rng: &mut R) -> Result<Rbm> {
     let n_v = data.ncols();
     ensure_data(data, n_v)?;
+    ensure_allocatable("weights W", &[n_v, n_h])?;
     let w = Array2::from_shape_simple_fn((n_v, n_h), || rng.random_range(-INIT_SCALE..INIT_SCALE));
     // The fraction of data vectors with v_i = 1 (ensure_data found at least one row).
     let q = data.sum_axis(Axis(0)) / data.nrows() as f64;
@@ -115,6 +116,12 @@ pub fn initial_rbm<R: Rng + ?Sized>(data: ArrayView2<f64>, n_h: usize, rng: &mut
 // ANCHOR_END: rbm_initial
 
 // ANCHOR: rbm_train
+/// The most epochs [`train`] runs: 10^5, fifty times the chapter's runs.
+pub const MAX_EPOCHS: usize = 100_000;
+/// The most Gibbs steps k of CD-k and PCD-k: 10^4, a thousand times the
+/// chapter's CD-10.
+pub const MAX_GIBBS_STEPS: usize = 10_000;
+
 /// Trains an RBM with `n_h` hidden units on every row of `data` at once (one
 /// gradient step an epoch), with the model term from `estimator`. CD and PCD
 /// run one chain per data vector and use the Rao-Blackwellised statistics
@@ -125,24 +132,42 @@ pub fn train(
     estimator: Estimator,
     schedule: Schedule,
 ) -> Result<Run> {
-    if let Estimator::Cd(0) | Estimator::Pcd(0) = estimator {
-        return Err(Error::BadSize {
-            what: format!("number of Gibbs steps of {}", estimator.name()),
-            value: 0,
-            constraint: "must be at least 1".to_string(),
+    if let Estimator::Cd(k) | Estimator::Pcd(k) = estimator {
+        if k == 0 {
+            return Err(Error::BadSize {
+                what: "number of Gibbs steps k".to_string(),
+                value: 0,
+                constraint: format!("{} needs at least one step", estimator.name()),
+            });
+        }
+        if k > MAX_GIBBS_STEPS {
+            return Err(Error::TooLarge {
+                what: "number of Gibbs steps k".to_string(),
+                value: k as u128,
+                limit: MAX_GIBBS_STEPS as u128,
+            });
+        }
+    }
+    if schedule.epochs > MAX_EPOCHS {
+        return Err(Error::TooLarge {
+            what: "epochs".to_string(),
+            value: schedule.epochs as u128,
+            limit: MAX_EPOCHS as u128,
         });
     }
     if !(schedule.learning_rate.is_finite() && schedule.learning_rate > 0.0) {
-        return Err(Error::Invalid(format!(
-            "learning rate {} must be positive and finite",
-            schedule.learning_rate
-        )));
+        return Err(Error::OutOfRange {
+            what: "learning rate".to_string(),
+            value: schedule.learning_rate,
+            range: "(0, inf), finite".to_string(),
+        });
     }
     if !(0.0..1.0).contains(&schedule.momentum) {
-        return Err(Error::Invalid(format!(
-            "momentum {} must lie in [0, 1)",
-            schedule.momentum
-        )));
+        return Err(Error::OutOfRange {
+            what: "momentum".to_string(),
+            value: schedule.momentum,
+            range: "[0, 1)".to_string(),
+        });
     }
     let mut rng = seeded(schedule.seed);
     let mut rbm = initial_rbm(data, n_h, &mut rng)?;
@@ -164,7 +189,7 @@ pub fn train(
             }
             Estimator::Pcd(k) => chain_moments(&rbm, &mut chains, k, &mut rng)?,
         };
-        let gradient = positive.minus(&negative);
+        let gradient = positive.minus(&negative)?;
         let (mu, eta) = (schedule.momentum, schedule.learning_rate);
         step = Gradient::new(
             mu * &step.w() + eta * &gradient.w(),
