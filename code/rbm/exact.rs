@@ -239,6 +239,9 @@ impl Moments {
     /// All moments zero, for n_v visible and n_h hidden units.
     pub fn zeros(n_v: usize, n_h: usize) -> Result<Moments> {
         ensure_allocatable("moments E[v h^T]", &[n_v, n_h])?;
+        // Each axis on its own too: a product with a zero would pass any length.
+        ensure_allocatable("moments E[v]: number of visible units n_v", &[n_v])?;
+        ensure_allocatable("moments E[h]: number of hidden units n_h", &[n_h])?;
         Ok(Moments {
             vh: Array2::zeros((n_v, n_h)),
             h: Array1::zeros(n_h),

@@ -17,6 +17,7 @@ pub fn joint_over_p_h(rbm: &Rbm, v: ArrayView1<f64>, h: ArrayView1<f64>) -> Resu
 
 /// Source, end of the first display: "prod_j sigma(h_j (W^T v + a)_j)".
 pub fn product_of_sigma_h_x(rbm: &Rbm, v: ArrayView1<f64>, h: ArrayView1<f64>) -> Result<f64> {
+    rbm.check_h(h)?;
     let x = rbm.hidden_input(v)?;
     Ok(h.iter()
         .zip(x.iter())

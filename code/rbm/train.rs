@@ -104,6 +104,7 @@ pub fn initial_rbm<R: Rng + ?Sized>(data: ArrayView2<f64>, n_h: usize, rng: &mut
     let n_v = data.ncols();
     ensure_data(data, n_v)?;
     ensure_allocatable("weights W", &[n_v, n_h])?;
+    ensure_allocatable("hidden bias a: number of hidden units n_h", &[n_h])?;
     let w = Array2::from_shape_simple_fn((n_v, n_h), || rng.random_range(-INIT_SCALE..INIT_SCALE));
     // The fraction of data vectors with v_i = 1 (ensure_data found at least one row).
     let q = data.sum_axis(Axis(0)) / data.nrows() as f64;

@@ -362,6 +362,32 @@ fn no_probe_input_panics_runs_for_minutes_or_returns_a_non_finite_ok() {
             "moments E[v h^T]",
         ),
         probe(
+            "Moments::zeros(0, usize::MAX) (found by tests/rbm/props.rs)",
+            Moments::zeros(0, usize::MAX),
+            |e| matches!(e, Error::TooLarge { .. }),
+            "moments E[h]: number of hidden units n_h",
+        ),
+        probe(
+            "initial_rbm on data of no columns with usize::MAX hidden units",
+            initial_rbm(
+                Array2::zeros((2, 0)).view(),
+                usize::MAX,
+                &mut verified_dl::check::seeded(0),
+            ),
+            |e| matches!(e, Error::TooLarge { .. }),
+            "hidden bias a: number of hidden units n_h",
+        ),
+        probe(
+            "source::product_of_sigma_h_x with a NaN hidden state (found by tests/rbm/props.rs)",
+            source::product_of_sigma_h_x(
+                &small,
+                array![1.0, 0.0, 1.0].view(),
+                array![f64::NAN, 0.0].view(),
+            ),
+            |e| matches!(e, Error::NonFinite { .. }),
+            "hidden state h",
+        ),
+        probe(
             "chain_total_variation(burn_in = usize::MAX)",
             chain_total_variation(&gibbs_demo_rbm(), &gibbs_demo_rbm(), usize::MAX, &[10], 0),
             |e| matches!(e, Error::TooLarge { .. }),
