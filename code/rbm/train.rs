@@ -21,7 +21,6 @@ pub enum Estimator {
     /// Persistent contrastive divergence: k Gibbs steps from the chains' last states.
     Pcd(usize),
 }
-// ANCHOR_END: rbm_estimator
 
 impl Estimator {
     /// The name used in plots and tables: "exact gradient", "CD-1", "PCD-1", ...
@@ -33,7 +32,9 @@ impl Estimator {
         }
     }
 }
+// ANCHOR_END: rbm_estimator
 
+// ANCHOR: rbm_schedule
 /// The settings of a training run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Schedule {
@@ -57,12 +58,33 @@ pub struct Run {
     /// and after every epoch (entry e).
     pub log_likelihood: Vec<f64>,
 }
+// ANCHOR_END: rbm_schedule
 
+// ANCHOR: rbm_initial
 /// Half-width of the uniform distribution of the initial weights: small random
 /// weights break the symmetry between hidden units (Hinton 2010, section 8,
 /// draws them from a Gaussian of standard deviation 0.01; this uniform has
 /// standard deviation 0.029).
 pub const INIT_SCALE: f64 = 0.05;
+
+/// The initial machine: weights uniform in [-INIT_SCALE, INIT_SCALE), hidden
+/// bias 0, visible bias b_i = ln(q_i / (1 - q_i)) for the fraction q_i of data
+/// vectors with v_i = 1, clamped to [0.01, 0.99] (Hinton 2010, section 8).
+pub fn initial_rbm<R: Rng + ?Sized>(data: ArrayView2<f64>, n_h: usize, rng: &mut R) -> Result<Rbm> {
+    let n_v = data.ncols();
+    ensure_data(data, n_v)?;
+    ensure_allocatable("weights W", &[n_v, n_h])?;
+    ensure_allocatable("hidden bias a: number of hidden units n_h", &[n_h])?;
+    let w = Array2::from_shape_simple_fn((n_v, n_h), || rng.random_range(-INIT_SCALE..INIT_SCALE));
+    // The fraction of data vectors with v_i = 1 (ensure_data found at least one row).
+    let q = data.sum_axis(Axis(0)) / data.nrows() as f64;
+    let visible_bias = q.mapv(|qi| {
+        let qi = qi.clamp(0.01, 0.99);
+        (qi / (1.0 - qi)).ln()
+    });
+    Rbm::new(w, Array1::zeros(n_h), visible_bias)
+}
+// ANCHOR_END: rbm_initial
 
 // ANCHOR: rbm_ascend
 impl Rbm {
@@ -95,26 +117,6 @@ impl Rbm {
     }
 }
 // ANCHOR_END: rbm_ascend
-
-// ANCHOR: rbm_initial
-/// The initial machine: weights uniform in [-INIT_SCALE, INIT_SCALE), hidden
-/// bias 0, visible bias b_i = ln(q_i / (1 - q_i)) for the fraction q_i of data
-/// vectors with v_i = 1, clamped to [0.01, 0.99] (Hinton 2010, section 8).
-pub fn initial_rbm<R: Rng + ?Sized>(data: ArrayView2<f64>, n_h: usize, rng: &mut R) -> Result<Rbm> {
-    let n_v = data.ncols();
-    ensure_data(data, n_v)?;
-    ensure_allocatable("weights W", &[n_v, n_h])?;
-    ensure_allocatable("hidden bias a: number of hidden units n_h", &[n_h])?;
-    let w = Array2::from_shape_simple_fn((n_v, n_h), || rng.random_range(-INIT_SCALE..INIT_SCALE));
-    // The fraction of data vectors with v_i = 1 (ensure_data found at least one row).
-    let q = data.sum_axis(Axis(0)) / data.nrows() as f64;
-    let visible_bias = q.mapv(|qi| {
-        let qi = qi.clamp(0.01, 0.99);
-        (qi / (1.0 - qi)).ln()
-    });
-    Rbm::new(w, Array1::zeros(n_h), visible_bias)
-}
-// ANCHOR_END: rbm_initial
 
 // ANCHOR: rbm_train
 /// The most epochs [`train`] runs: 10^5, fifty times the chapter's runs.
