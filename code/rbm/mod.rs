@@ -4,6 +4,7 @@
 //!   energies;
 //! * [`exact`]: the exact partition function, log-likelihood and gradient, by
 //!   enumerating the smaller layer;
+//! * [`moments`]: the moments E[v h^T], E[h], E[v] and the gradient made of them;
 //! * [`sampling`]: Bernoulli draws and block Gibbs sampling;
 //! * [`train`]: gradient ascent with the exact gradient, CD-k and PCD;
 //! * [`bars_stripes`]: the bars-and-stripes data set;
@@ -18,13 +19,15 @@ pub mod chain;
 pub mod exact;
 pub mod experiment;
 pub mod model;
+pub mod moments;
 pub mod sampling;
 pub mod source;
 pub mod train;
 
-pub use exact::{Gradient, Layer, Moments};
+pub use exact::Layer;
 pub use experiment::{
     bas_runs, log_marginals, mass_on, most_probable, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS,
     BAS_HIDDEN, BAS_RATE, BAS_SEED,
 };
 pub use model::Rbm;
+pub use moments::{Gradient, Moments};

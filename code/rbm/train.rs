@@ -7,8 +7,8 @@ use rand::{Rng, RngExt};
 
 use crate::check::seeded;
 use crate::error::{ensure_allocatable, ensure_shape, Error, Result};
-use crate::rbm::exact::{Gradient, Moments};
 use crate::rbm::model::{ensure_data, Rbm};
+use crate::rbm::moments::{Gradient, Moments};
 
 // ANCHOR: rbm_estimator
 /// How the model term E_model[v h^T] of the gradient is obtained.

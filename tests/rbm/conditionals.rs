@@ -4,7 +4,7 @@
 use ndarray::{Array1, Array2};
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
-use verified_dl::check::{rel_err, seeded, uniform, Rng, EXACT_TOL};
+use verified_dl::check::{rel_err, seeded, uniform, SeededRng, EXACT_TOL};
 use verified_dl::numerics::{log_sum_exp, softplus};
 use verified_dl::rbm::brute;
 use verified_dl::rbm::exact::{state, Layer};
@@ -16,7 +16,7 @@ const MACHINES: usize = 512;
 /// |E(v, h)| reach thousands, far beyond the 709.78 at which e^x overflows.
 const SCALES: [f64; 4] = [0.1, 1.0, 10.0, 100.0];
 
-fn random_rbm(rng: &mut Rng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
+fn random_rbm(rng: &mut SeededRng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
     Rbm::new(
         uniform(rng, (n_v, n_h), -scale, scale),
         uniform(rng, n_h, -scale, scale),
@@ -25,7 +25,7 @@ fn random_rbm(rng: &mut Rng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
     .unwrap()
 }
 
-fn random_state(rng: &mut Rng, n: usize) -> Array1<f64> {
+fn random_state(rng: &mut SeededRng, n: usize) -> Array1<f64> {
     Array1::from_shape_simple_fn(n, || if rng.random::<bool>() { 1.0 } else { 0.0 })
 }
 
