@@ -47,10 +47,18 @@ pub fn chain_total_variation(
 ) -> Result<Vec<f64>> {
     let (n_v, n_h) = (target.n_v(), target.n_h());
     ensure_shape("weights of the sampler", &[n_v, n_h], sampler.w().shape())?;
-    if checkpoints.windows(2).any(|w| w[1] <= w[0]) || checkpoints.first() == Some(&0) {
-        return Err(Error::Invalid(format!(
-            "checkpoints {checkpoints:?} must be positive and strictly increasing"
-        )));
+    let mut previous = 0;
+    for (i, &n) in checkpoints.iter().enumerate() {
+        if n <= previous {
+            return Err(Error::BadSize {
+                what: format!("checkpoints[{i}]"),
+                value: n,
+                constraint: format!(
+                    "checkpoints must be positive and strictly increasing, and {n} follows {previous}"
+                ),
+            });
+        }
+        previous = n;
     }
     let last = checkpoints.last().copied().unwrap_or(0);
     let total = burn_in as u128 + last as u128;

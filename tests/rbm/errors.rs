@@ -394,6 +394,12 @@ fn no_probe_input_panics_runs_for_minutes_or_returns_a_non_finite_ok() {
             "sweeps burn_in + last checkpoint",
         ),
         probe(
+            "chain_total_variation with checkpoints [10, 5]",
+            chain_total_variation(&gibbs_demo_rbm(), &gibbs_demo_rbm(), 0, &[10, 5], 0),
+            |e| matches!(e, Error::BadSize { value: 5, .. }),
+            "checkpoints[1]",
+        ),
+        probe(
             "source::stray_constant(j = 5)",
             source::stray_constant(&small, array![1.0, 0.0, 1.0].view(), 5),
             |e| matches!(e, Error::BadSize { value: 5, .. }),
