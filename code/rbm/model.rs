@@ -16,15 +16,6 @@ use ndarray::{Array, Array1, Array2, ArrayView1, ArrayView2, Dimension};
 use crate::error::{ensure_finite, ensure_shape, Error, Result};
 use crate::numerics::{sigmoid, softplus};
 
-/// Kept while the figure code still calls it with this signature: use
-/// [`crate::rbm::exact::state`], which returns `Err` where this returns an
-/// empty vector (more than 64 units, or a number of 2^n or more).
-#[doc(hidden)]
-#[deprecated(note = "use `rbm::exact::state`, which returns a Result")]
-pub fn state(index: usize, n: usize) -> Array1<f64> {
-    crate::rbm::exact::state(index, n).unwrap_or_else(|_| Array1::zeros(0))
-}
-
 // ANCHOR: rbm_struct
 /// A binary RBM. `w` is n_v x n_h: row i belongs to visible unit i, column j
 /// to hidden unit j, so `w[(i, j)]` is the source's W_ij. `visible_bias` is
@@ -185,16 +176,6 @@ impl Rbm {
     }
 }
 // ANCHOR_END: rbm_new
-
-/// Kept while the figure code still calls it: the visible bias by the
-/// source's letter b. Use [`Rbm::visible_bias`].
-impl Rbm {
-    #[doc(hidden)]
-    #[deprecated(note = "use `visible_bias`, the source's b")]
-    pub fn b(&self) -> ArrayView1<'_, f64> {
-        self.visible_bias.view()
-    }
-}
 
 // ANCHOR: rbm_energy
 impl Rbm {

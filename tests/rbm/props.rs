@@ -7,8 +7,6 @@
 //! Cases: the `CASES_*` constants below, 13 400 in all (the two brute-force
 //! tests share `CASES_BRUTE`).
 
-#![allow(deprecated)] // Rbm::b and model::state are tested while they remain.
-
 use ndarray::{Array1, Array2, ArrayView1};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -57,7 +55,6 @@ const PUBLIC_API: &[&str] = &[
     "rbm::experiment::log_marginals",
     "rbm::experiment::most_probable",
     "rbm::experiment::mass_on",
-    "rbm::model::state",
     "rbm::Rbm::new",
     "rbm::Rbm::from_weights",
     "rbm::Rbm::with_visible_bias",
@@ -67,7 +64,6 @@ const PUBLIC_API: &[&str] = &[
     "rbm::Rbm::w",
     "rbm::Rbm::visible_bias",
     "rbm::Rbm::hidden_bias",
-    "rbm::Rbm::b",
     "rbm::Rbm::energy",
     "rbm::Rbm::hidden_input",
     "rbm::Rbm::visible_input",
@@ -386,7 +382,6 @@ proptest! {
             prop_assert_eq!(rbm.w(), w.view());
             prop_assert_eq!(rbm.hidden_bias(), a.view());
             prop_assert_eq!(rbm.visible_bias(), b.view());
-            prop_assert_eq!(rbm.b(), b.view());
             prop_assert_eq!((rbm.n_v(), rbm.n_h()), w.dim());
             prop_assert!(w.iter().chain(&a).chain(&b).all(|x| x.abs() <= model::MAX_PARAMETER));
         } else {
@@ -409,7 +404,6 @@ proptest! {
     #[test]
     fn state_numbers(index in prop_oneof![0usize..64, Just(usize::MAX), any::<usize>()], n in size()) {
         let s = err_or_finite("exact::state", state(index, n))?;
-        let old = model::state(index, n);
         if let Some(s) = s {
             prop_assert_eq!(s.len(), n);
             prop_assert!(is_binary(s.view()));
@@ -417,10 +411,8 @@ proptest! {
                 prop_assert!(index < 1 << n);
             }
             prop_assert_eq!(number(s.view()), index);
-            prop_assert_eq!(&old, &s);
         } else {
             prop_assert!(n > MAX_STATE_UNITS || (n < 64 && index >> n != 0));
-            prop_assert_eq!(old.len(), 0);
         }
     }
 }
