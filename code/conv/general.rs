@@ -9,7 +9,7 @@
 
 use ndarray::{Array1, Array4, ArrayView1, ArrayView4};
 
-use super::layers::windows_containing;
+use super::convolution::windows_containing;
 use super::size::conv_out_size;
 use crate::error::ensure_finite;
 use crate::error::{ensure_shape, Error, Result};

@@ -1,7 +1,9 @@
 //! Problem 1: backpropagation through a small convolutional network.
 //!
 //! * [`size`]: the output size of every map;
-//! * [`layers`]: the source's layers, one image at a time, forward and backward;
+//! * the source's layers, one image at a time, forward and backward, one
+//!   module per page: [`convolution`], [`pooling`] (with flatten's neighbour
+//!   [`dense`]: flatten and the fully connected layer) and [`softmax`];
 //! * [`network`]: the source's network composed from them;
 //! * [`general`]: the convolution with a batch, input and output channels;
 //! * [`fast`]: the same convolution by im2col and matrix products;
@@ -9,13 +11,16 @@
 //! * [`data`] and [`train`]: a synthetic task and plain SGD on it;
 //! * [`experiment`]: the chapter's training run, [`training_run`].
 
+pub mod convolution;
 pub mod data;
+pub mod dense;
 pub mod experiment;
 pub mod fast;
 pub mod general;
-pub mod layers;
 pub mod network;
+pub mod pooling;
 pub mod size;
+pub mod softmax;
 pub mod source;
 pub mod train;
 

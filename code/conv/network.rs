@@ -1,14 +1,15 @@
 //! The source's network: convolution with a few filters (two in the source),
 //! max pooling, flatten, a fully connected layer, softmax and cross-entropy,
-//! with its forward and backward passes composed from [`super::layers`].
+//! with its forward and backward passes composed from the layers of
+//! [`super::convolution`], [`super::pooling`], [`super::dense`] and [`super::softmax`].
 
 use ndarray::{Array1, Array2, Array3, ArrayView2};
 
-use super::layers::{
-    conv_backward_w, conv_backward_x, conv_forward, cross_entropy, fc_backward, fc_forward,
-    flatten, max_pool_backward, max_pool_forward, one_hot, softmax_xent_grad, unflatten,
-};
+use super::convolution::{conv_backward_w, conv_backward_x, conv_forward};
+use super::dense::{fc_backward, fc_forward, flatten, unflatten};
+use super::pooling::{max_pool_backward, max_pool_forward};
 use super::size::{conv_out_size, pool_out_size};
+use super::softmax::{cross_entropy, one_hot, softmax_xent_grad};
 use crate::check::{uniform, Rng};
 use crate::error::{Error, Result};
 

@@ -8,11 +8,14 @@ use verified_dl::check::ledger::Method;
 use verified_dl::check::{
     compare_arrays, gradient, jacobian, seeded, uniform, Report, Rng, EXACT_TOL, FD_STEP, FD_TOL,
 };
+use verified_dl::conv::convolution::*;
+use verified_dl::conv::dense::*;
 use verified_dl::conv::fast::{conv2d_backward_fast, conv2d_forward_fast};
 use verified_dl::conv::general::{conv2d_backward, conv2d_forward};
-use verified_dl::conv::layers::*;
 use verified_dl::conv::network::{Net, Shape};
+use verified_dl::conv::pooling::*;
 use verified_dl::conv::size::conv_out_size;
+use verified_dl::conv::softmax::*;
 use verified_dl::verify;
 
 /// Random configurations per check: enough that every edge case occurs many times.
