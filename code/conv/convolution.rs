@@ -1,49 +1,105 @@
 //! The convolutional layer of the source's network, one image at a time:
-//! `k`x`k` filters at stride `s`, the forward pass, dL/dW, and dL/dX both by
-//! the loops of its formula and as a full correlation of the dilated output
-//! gradient with the flipped filters. Each pass is the formula of the chapter
-//! written out index by index (math index `i` is code index `i - 1`).
+//! `k`x`k` filters at stride `s` (a [`Conv`]), the forward pass, dL/dW, and
+//! dL/dX both by the loops of its formula and as a full correlation of the
+//! dilated output gradient with the flipped filters. Each pass is the formula
+//! of the chapter written out index by index (math index `i` is code index
+//! `i - 1`).
 
-use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
+use ndarray::{Array2, Array3, ArrayBase, ArrayView2, ArrayView3, Axis, Dimension};
 
-use super::size::conv_out_size;
-use crate::error::ensure_finite;
-use crate::error::{ensure_shape, Error, Result};
+use super::size::Conv;
+use crate::error::{ensure_allocatable, ensure_finite, ensure_shape, Error, Result};
 
+// ANCHOR: ensure_no_overflow
+/// Checks that a result computed from finite inputs is finite. A sum of
+/// products of finite numbers can still overflow (entries of 1e300 do), and
+/// once a partial sum is infinite it never becomes finite again, so a finite
+/// result means that nothing overflowed. The error names the argument `what`
+/// and its entry of largest magnitude, the one the caller must make smaller.
+pub(crate) fn ensure_no_overflow<S, T, D, E>(
+    what: &str,
+    input: &ArrayBase<S, D>,
+    output: &ArrayBase<T, E>,
+) -> Result<()>
+where
+    S: ndarray::Data<Elem = f64>,
+    T: ndarray::Data<Elem = f64>,
+    D: Dimension,
+    E: Dimension,
+{
+    if output.iter().all(|v| v.is_finite()) {
+        return Ok(());
+    }
+    let largest = input.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    Err(Error::OutOfRange {
+        what: what.to_string(),
+        value: largest,
+        range: "entries small enough that the result stays below f64::MAX".into(),
+    })
+}
+// ANCHOR_END: ensure_no_overflow
+
+// ANCHOR: conv_checks
 /// The output shape `[filters, rows, cols]` of a convolution of an input of
-/// shape `x` by filters of shape `w = [filters, k, k]` with stride `s`.
-fn conv_shape(x: &[usize], w: &[usize], s: usize) -> Result<[usize; 3]> {
-    if w[0] == 0 {
+/// shape `x` by filters of shape `w`, which must be `[filters, k, k]`.
+pub(crate) fn conv_shape(
+    x: (usize, usize),
+    w: (usize, usize, usize),
+    conv: Conv,
+) -> Result<[usize; 3]> {
+    if w.0 == 0 {
         return Err(Error::BadSize {
-            what: "number of filters".into(),
+            what: "number of filters (axis 0 of W)".into(),
             value: 0,
             constraint: "must be at least 1".into(),
         });
     }
-    Ok([
-        w[0],
-        conv_out_size(x[0], w[1], s)?,
-        conv_out_size(x[1], w[2], s)?,
-    ])
+    ensure_shape(
+        "conv filters W",
+        &[w.0, conv.k(), conv.k()],
+        &[w.0, w.1, w.2],
+    )?;
+    let shape = [w.0, conv.out_size(x.0)?, conv.out_size(x.1)?];
+    ensure_allocatable("conv output Y", &shape)?;
+    Ok(shape)
 }
+
+/// The checks both forms of dL/dX make: the input size `d` can be allocated,
+/// dL/dY has the shape of the output for a d x d input (returned), and the
+/// inputs are finite.
+pub(crate) fn check_backward_x(
+    w: ArrayView3<f64>,
+    dy: ArrayView3<f64>,
+    d: (usize, usize),
+    conv: Conv,
+) -> Result<[usize; 3]> {
+    ensure_allocatable("input size d", &[d.0, d.1])?;
+    let expected = conv_shape(d, w.dim(), conv)?;
+    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
+    ensure_finite("conv filters W", &w)?;
+    ensure_finite("conv output gradient dL/dY", &dy)?;
+    Ok(expected)
+}
+// ANCHOR_END: conv_checks
 
 // ANCHOR: conv_forward
 /// Convolution (valid, stride `s`) of one image `x` (d x d) with the filters
 /// `w[c]` (k x k):
 ///
 /// Y^c_{m,n} = sum_{a,b=1}^{k} X_{(m-1)s+a, (n-1)s+b} W^c_{a,b}.
-pub fn conv_forward(x: ArrayView2<f64>, w: ArrayView3<f64>, s: usize) -> Result<Array3<f64>> {
-    let [filters, rows, cols] = conv_shape(x.shape(), w.shape(), s)?;
+pub fn conv_forward(x: ArrayView2<f64>, w: ArrayView3<f64>, conv: Conv) -> Result<Array3<f64>> {
+    let [filters, rows, cols] = conv_shape(x.dim(), w.dim(), conv)?;
     ensure_finite("conv input X", &x)?;
     ensure_finite("conv filters W", &w)?;
-    let (_, kh, kw) = w.dim();
+    let (k, s) = (conv.k(), conv.s());
     let mut y = Array3::zeros((filters, rows, cols));
+    // every index is in range: conv_shape checked the sizes
     for c in 0..filters {
         for m in 0..rows {
             for n in 0..cols {
                 let mut sum = 0.0;
-                for a in 0..kh {
-                    for b in 0..kw {
+                for a in 0..k {
+                    for b in 0..k {
                         sum += x[[m * s + a, n * s + b]] * w[[c, a, b]];
                     }
                 }
@@ -51,6 +107,7 @@ pub fn conv_forward(x: ArrayView2<f64>, w: ArrayView3<f64>, s: usize) -> Result<
             }
         }
     }
+    ensure_no_overflow("conv input X", &x, &y)?;
     Ok(y)
 }
 // ANCHOR_END: conv_forward
@@ -60,19 +117,16 @@ pub fn conv_forward(x: ArrayView2<f64>, w: ArrayView3<f64>, s: usize) -> Result<
 /// `dy` with respect to the output:
 ///
 /// dL/dW^c_{a,b} = sum_{m,n} dL/dY^c_{m,n} X_{(m-1)s+a, (n-1)s+b}.
-pub fn conv_backward_w(
-    x: ArrayView2<f64>,
-    dy: ArrayView3<f64>,
-    k: usize,
-    s: usize,
-) -> Result<Array3<f64>> {
-    let filters = dy.shape()[0];
-    let expected = conv_shape(x.shape(), &[filters, k, k], s)?;
+pub fn conv_backward_w(x: ArrayView2<f64>, dy: ArrayView3<f64>, conv: Conv) -> Result<Array3<f64>> {
+    let (k, s) = (conv.k(), conv.s());
+    let filters = dy.dim().0;
+    let expected = conv_shape(x.dim(), (filters, k, k), conv)?;
     ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
     ensure_finite("conv input X", &x)?;
     ensure_finite("conv output gradient dL/dY", &dy)?;
     let [_, rows, cols] = expected;
     let mut dw = Array3::zeros((filters, k, k));
+    // every index is in range: the shapes were checked above
     for c in 0..filters {
         for a in 0..k {
             for b in 0..k {
@@ -86,6 +140,7 @@ pub fn conv_backward_w(
             }
         }
     }
+    ensure_no_overflow("conv output gradient dL/dY", &dy, &dw)?;
     Ok(dw)
 }
 // ANCHOR_END: conv_backward_w
@@ -93,37 +148,18 @@ pub fn conv_backward_w(
 // ANCHOR: window_range
 /// The 0-based output positions `m` whose window contains input position `u`:
 /// those with 0 <= u - m s < k, i.e. ceil((u - k + 1) / s) <= m <= floor(u / s),
-/// clipped to the `out` positions that exist.
+/// clipped to the `out` positions that exist. (`k` and `s` are at least 1.)
 pub(crate) fn windows_containing(
     u: usize,
     k: usize,
     s: usize,
     out: usize,
 ) -> std::ops::Range<usize> {
-    let lo = if u + 1 > k {
-        (u + 1 - k).div_ceil(s)
-    } else {
-        0
-    };
+    let lo = if u >= k { (u - k + 1).div_ceil(s) } else { 0 };
     let hi = (u / s + 1).min(out);
     lo..hi.max(lo)
 }
 // ANCHOR_END: window_range
-
-/// The checks both forms of dL/dX make: dL/dY has the shape of the output
-/// for a d x d input (returned) and the inputs are finite.
-fn check_backward_x(
-    w: ArrayView3<f64>,
-    dy: ArrayView3<f64>,
-    d: (usize, usize),
-    s: usize,
-) -> Result<[usize; 3]> {
-    let expected = conv_shape(&[d.0, d.1], w.shape(), s)?;
-    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
-    ensure_finite("conv filters W", &w)?;
-    ensure_finite("conv output gradient dL/dY", &dy)?;
-    Ok(expected)
-}
 
 // ANCHOR: conv_backward_x
 /// The gradient of the loss with respect to the input, which the source omits:
@@ -136,18 +172,18 @@ pub fn conv_backward_x(
     w: ArrayView3<f64>,
     dy: ArrayView3<f64>,
     d: (usize, usize),
-    s: usize,
+    conv: Conv,
 ) -> Result<Array2<f64>> {
-    let expected = check_backward_x(w, dy, d, s)?;
-    let [filters, rows, cols] = expected;
-    let (_, kh, kw) = w.dim();
+    let [filters, rows, cols] = check_backward_x(w, dy, d, conv)?;
+    let (k, s) = (conv.k(), conv.s());
     let mut dx = Array2::zeros(d);
+    // every index is in range: windows_containing keeps u - m s below k
     for u in 0..d.0 {
         for v in 0..d.1 {
             let mut sum = 0.0;
             for c in 0..filters {
-                for m in windows_containing(u, kh, s, rows) {
-                    for n in windows_containing(v, kw, s, cols) {
+                for m in windows_containing(u, k, s, rows) {
+                    for n in windows_containing(v, k, s, cols) {
                         sum += dy[[c, m, n]] * w[[c, u - m * s, v - n * s]];
                     }
                 }
@@ -155,18 +191,31 @@ pub fn conv_backward_x(
             dx[[u, v]] = sum;
         }
     }
+    ensure_no_overflow("conv output gradient dL/dY", &dy, &dx)?;
     Ok(dx)
 }
 // ANCHOR_END: conv_backward_x
 
 // ANCHOR: dilate
+/// Errors unless a matrix has at least one row and one column.
+pub(crate) fn ensure_nonempty(what: &str, rows: usize, cols: usize) -> Result<()> {
+    if rows == 0 || cols == 0 {
+        return Err(Error::BadSize {
+            what: what.to_string(),
+            value: 0,
+            constraint: format!("needs at least one row and one column, found {rows} x {cols}"),
+        });
+    }
+    Ok(())
+}
+
 /// Inserts `s - 1` zeros between neighbouring entries of `g`: the result has
 /// size ((rows - 1) s + 1) x ((cols - 1) s + 1) and holds g_{m,n} at ((m-1)s+1, (n-1)s+1).
 ///
-/// Errors if `g` is empty or `s` is 0.
+/// Errors if `g` is empty or not finite, if `s` is 0, or if the result is too large.
 pub fn dilate(g: ArrayView2<f64>, s: usize) -> Result<Array2<f64>> {
     let (rows, cols) = g.dim();
-    ensure_nonempty("dilated matrix", rows, cols)?;
+    ensure_nonempty("dilated matrix g", rows, cols)?;
     if s == 0 {
         return Err(Error::BadSize {
             what: "dilation stride s".into(),
@@ -174,25 +223,25 @@ pub fn dilate(g: ArrayView2<f64>, s: usize) -> Result<Array2<f64>> {
             constraint: "must be at least 1".into(),
         });
     }
-    let mut out = Array2::zeros(((rows - 1) * s + 1, (cols - 1) * s + 1));
+    ensure_finite("dilated matrix g", &g)?;
+    let side = |n: usize| {
+        (n - 1)
+            .checked_mul(s)
+            .and_then(|v| v.checked_add(1))
+            .ok_or_else(|| Error::Overflow {
+                what: "dilation stride s".into(),
+                operands: vec![n - 1, s],
+            })
+    };
+    let shape = [side(rows)?, side(cols)?];
+    ensure_allocatable("dilation stride s", &shape)?;
+    let mut out = Array2::zeros((shape[0], shape[1]));
     for m in 0..rows {
         for n in 0..cols {
             out[[m * s, n * s]] = g[[m, n]];
         }
     }
     Ok(out)
-}
-
-/// Errors unless a matrix has at least one row and one column.
-fn ensure_nonempty(what: &str, rows: usize, cols: usize) -> Result<()> {
-    if rows == 0 || cols == 0 {
-        return Err(Error::BadSize {
-            what: format!("number of rows or columns of the {what}"),
-            value: 0,
-            constraint: format!("both must be at least 1, found {rows} x {cols}"),
-        });
-    }
-    Ok(())
 }
 // ANCHOR_END: dilate
 
@@ -202,15 +251,20 @@ fn ensure_nonempty(what: &str, rows: usize, cols: usize) -> Result<()> {
 ///
 /// (g full-corr h)_{u,v} = sum_{a,b} g_{u+a-k+1, v+b-k+1} h_{a,b} (absent entries of g are 0).
 ///
-/// Errors if `g` or `h` is empty.
+/// Errors if `g` or `h` is empty or not finite, or if the result is too large.
 pub fn full_correlation(g: ArrayView2<f64>, h: ArrayView2<f64>) -> Result<Array2<f64>> {
     let (rows, cols) = g.dim();
     let (kh, kw) = h.dim();
-    ensure_nonempty("correlated matrix", rows, cols)?;
-    ensure_nonempty("correlation kernel", kh, kw)?;
-    let mut out = Array2::zeros((rows + kh - 1, cols + kw - 1));
-    for u in 0..rows + kh - 1 {
-        for v in 0..cols + kw - 1 {
+    ensure_nonempty("correlated matrix g", rows, cols)?;
+    ensure_nonempty("correlation kernel h", kh, kw)?;
+    ensure_finite("correlated matrix g", &g)?;
+    ensure_finite("correlation kernel h", &h)?;
+    // both are at most isize::MAX, as the lengths of arrays that exist
+    let (out_rows, out_cols) = (rows + kh - 1, cols + kw - 1);
+    ensure_allocatable("full correlation of g and h", &[out_rows, out_cols])?;
+    let mut out = Array2::zeros((out_rows, out_cols));
+    for u in 0..out_rows {
+        for v in 0..out_cols {
             let mut sum = 0.0;
             for a in 0..kh {
                 for b in 0..kw {
@@ -225,6 +279,7 @@ pub fn full_correlation(g: ArrayView2<f64>, h: ArrayView2<f64>) -> Result<Array2
             out[[u, v]] = sum;
         }
     }
+    ensure_no_overflow("correlated matrix g", &g, &out)?;
     Ok(out)
 }
 // ANCHOR_END: full_correlation
@@ -238,19 +293,21 @@ pub fn conv_backward_x_full(
     w: ArrayView3<f64>,
     dy: ArrayView3<f64>,
     d: (usize, usize),
-    s: usize,
+    conv: Conv,
 ) -> Result<Array2<f64>> {
-    let expected = check_backward_x(w, dy, d, s)?;
-    let (_, kh, kw) = w.dim();
+    let [filters, _, _] = check_backward_x(w, dy, d, conv)?;
+    let k = conv.k();
     let mut dx = Array2::zeros(d);
-    for c in 0..expected[0] {
-        let flipped = Array2::from_shape_fn((kh, kw), |(a, b)| w[[c, kh - 1 - a, kw - 1 - b]]);
-        let dilated = dilate(dy.index_axis(ndarray::Axis(0), c), s)?;
+    for c in 0..filters {
+        let flipped = Array2::from_shape_fn((k, k), |(a, b)| w[[c, k - 1 - a, k - 1 - b]]);
+        let dilated = dilate(dy.index_axis(Axis(0), c), conv.s())?;
         let g = full_correlation(dilated.view(), flipped.view())?;
+        // g has side (M - 1) s + k <= d, so every (u, v) lies in dx
         for ((u, v), &guv) in g.indexed_iter() {
             dx[[u, v]] += guv;
         }
     }
+    ensure_no_overflow("conv output gradient dL/dY", &dy, &dx)?;
     Ok(dx)
 }
 // ANCHOR_END: conv_backward_x_full

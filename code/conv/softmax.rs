@@ -3,39 +3,52 @@
 
 use ndarray::{Array1, Array2, ArrayView1};
 
-use crate::error::ensure_finite;
-use crate::error::{ensure_shape, Error, Result};
-use crate::numerics::{log_softmax, softmax};
+use super::convolution::ensure_no_overflow;
+use crate::error::{ensure_allocatable, ensure_finite, ensure_shape, Error, Result};
+use crate::numerics::softmax;
 
 // ANCHOR: softmax_jacobian
 /// The Jacobian of the softmax sigma = softmax(z): d sigma_i / d z_j = sigma_i (delta_ij - sigma_j).
-pub fn softmax_jacobian(z: ArrayView1<f64>) -> Array2<f64> {
+///
+/// Errors if `z` is not finite or the K x K matrix is too large.
+pub fn softmax_jacobian(z: ArrayView1<f64>) -> Result<Array2<f64>> {
+    ensure_finite("logits z", &z)?;
+    ensure_allocatable(
+        "softmax Jacobian (length of z squared)",
+        &[z.len(), z.len()],
+    )?;
     let sigma = softmax(z);
-    Array2::from_shape_fn((z.len(), z.len()), |(i, j)| {
+    Ok(Array2::from_shape_fn((z.len(), z.len()), |(i, j)| {
         sigma[i] * (if i == j { 1.0 } else { 0.0 } - sigma[j])
-    })
+    }))
 }
 
 /// The backward pass of the softmax without forming the Jacobian:
 /// dL/dz_j = sum_i dL/dsigma_i sigma_i (delta_ij - sigma_j) = sigma_j (g_j - sum_i sigma_i g_i).
 pub fn softmax_backward(z: ArrayView1<f64>, g: ArrayView1<f64>) -> Result<Array1<f64>> {
-    ensure_shape("softmax output gradient", z.shape(), g.shape())?;
+    ensure_shape("softmax output gradient g", z.shape(), g.shape())?;
+    ensure_finite("logits z", &z)?;
+    ensure_finite("softmax output gradient g", &g)?;
     let sigma = softmax(z);
     let inner = sigma.dot(&g);
-    Ok(&sigma * &(&g - inner))
+    let dz = &sigma * &(&g - inner);
+    ensure_no_overflow("softmax output gradient g", &g, &dz)?;
+    Ok(dz)
 }
 // ANCHOR_END: softmax_jacobian
 
+// ANCHOR: cross_entropy
 /// How far from 1 the entries of a target distribution may sum: a distribution
 /// written in f64 sums to 1 up to a few ulps times its length; 1e-9 accepts any
 /// such rounding and rejects any target that is not a distribution.
 pub const TARGET_SUM_TOL: f64 = 1e-9;
 
-fn check_target(z: ArrayView1<f64>, target: ArrayView1<f64>) -> Result<()> {
+/// Checks that the logits are finite and the target is a distribution of their length.
+pub(crate) fn check_target(z: ArrayView1<f64>, target: ArrayView1<f64>) -> Result<()> {
     ensure_shape("cross-entropy target", z.shape(), target.shape())?;
     ensure_finite("logits z", &z)?;
     for (j, &tj) in target.iter().enumerate() {
-        if tj.is_nan() || tj < 0.0 || !tj.is_finite() {
+        if !(tj.is_finite() && tj >= 0.0) {
             return Err(Error::BadValue {
                 what: "cross-entropy target".into(),
                 index: vec![j],
@@ -56,19 +69,45 @@ fn check_target(z: ArrayView1<f64>, target: ArrayView1<f64>) -> Result<()> {
     Ok(())
 }
 
-// ANCHOR: cross_entropy
 /// The cross-entropy of the softmax of the logits `z` against a target
-/// distribution `t`: L = -sum_j t_j ln softmax(z)_j, with ln softmax computed
-/// stably (finite for logits of any size).
+/// distribution `t`: L = -sum_j t_j ln softmax(z)_j = sum_j t_j (lse(z) - z_j).
+///
+/// With the largest logit z_top, lse(z) - z_j = (z_top - z_j) + ln(1 + S),
+/// S = sum_{i != top} e^{z_i - z_top}: two terms that are never negative,
+/// every exponential at most 1, and ln(1 + S) by `ln_1p`, which keeps its
+/// digits when S is tiny (a confident, right prediction: the loss of logits
+/// (20, 0) for class 1 is ln(1 + e^-20), about 2.06e-9, to the last digits).
+/// Errors if the loss itself overflows (logits that differ by more than f64::MAX).
 pub fn cross_entropy(z: ArrayView1<f64>, target: ArrayView1<f64>) -> Result<f64> {
     check_target(z, target)?;
-    let log_sigma = log_softmax(z);
-    Ok(-target
+    let mut top = 0;
+    for (j, &zj) in z.iter().enumerate() {
+        if zj > z[top] {
+            top = j;
+        }
+    }
+    let z_top = z[top];
+    let rest: f64 = z
         .iter()
-        .zip(log_sigma.iter())
+        .enumerate()
+        .filter(|&(i, _)| i != top)
+        .map(|(_, &zi)| (zi - z_top).exp())
+        .sum();
+    let tail = rest.ln_1p();
+    let loss: f64 = target
+        .iter()
+        .zip(z.iter())
         .filter(|(&tj, _)| tj > 0.0)
-        .map(|(&tj, &lj)| tj * lj)
-        .sum::<f64>())
+        .map(|(&tj, &zj)| tj * ((z_top - zj) + tail))
+        .sum();
+    if !loss.is_finite() {
+        return Err(Error::OutOfRange {
+            what: "logits z".into(),
+            value: z.iter().fold(0.0f64, |a, v| a.max(v.abs())),
+            range: "logits whose differences stay below f64::MAX".into(),
+        });
+    }
+    Ok(loss)
 }
 
 /// The gradient of [`cross_entropy`] with respect to the logits: softmax(z) - t.
@@ -78,6 +117,7 @@ pub fn softmax_xent_grad(z: ArrayView1<f64>, target: ArrayView1<f64>) -> Result<
 }
 // ANCHOR_END: cross_entropy
 
+// ANCHOR: one_hot
 /// The one-hot target of class `label` among `classes`.
 pub fn one_hot(label: usize, classes: usize) -> Result<Array1<f64>> {
     if label >= classes {
@@ -87,7 +127,9 @@ pub fn one_hot(label: usize, classes: usize) -> Result<Array1<f64>> {
             constraint: format!("must be below the number of classes {classes}"),
         });
     }
+    ensure_allocatable("number of classes", &[classes])?;
     let mut t = Array1::zeros(classes);
     t[label] = 1.0;
     Ok(t)
 }
+// ANCHOR_END: one_hot
