@@ -109,16 +109,16 @@ fn pool_sizes_match_visited_windows() {
 fn erratum_conv_output_size() {
     // (d - k + 1) / 2: d = 5, k = 3, s = 1 has 3 windows per axis, not 1.5
     assert_eq!(conv_out_size(5, 3, 1).unwrap(), 3);
-    assert_eq!(source::conv_size_y(5, 3), 1.5);
+    assert_eq!(source::conv_size_y(5, 3).unwrap(), 1.5);
     // (d - k + 1) / s: d = 7, k = 3, s = 2 has windows at 0, 2, 4: 3, not 2.5
     assert_eq!(window_starts(7, 3, 2), vec![0, 2, 4]);
-    assert_eq!(source::conv_size_dy(7, 3, 2), 2.5);
+    assert_eq!(source::conv_size_dy(7, 3, 2).unwrap(), 2.5);
     // and the pooled size and flat length inherit the error (p = 2, two maps)
     assert_eq!(pool_out_size(3, 2, 1).unwrap(), 2);
-    assert_eq!(source::pool_size(7, 3, 2, 2), 1.5);
+    assert_eq!(source::pool_size(7, 3, 2, 2).unwrap(), 1.5);
     let sh = Shape::new(7, cv(3, 2), pl(2, 1), 2, 2).unwrap();
     assert_eq!(sh.flat_len(), 8);
-    assert_eq!(2.0 * source::pool_size(7, 3, 2, 2).powi(2), 4.5);
+    assert_eq!(2.0 * source::pool_size(7, 3, 2, 2).unwrap().powi(2), 4.5);
     // the source's (d-k+1)/s is right exactly when it is an integer, and its
     // ceiling is always right: ceil((d-k+1)/s) = floor((d-k)/s) + 1
     let mut wrong = 0;
@@ -128,7 +128,7 @@ fn erratum_conv_output_size() {
             for s in 1..=d {
                 let truth = conv_out_size(d, k, s).unwrap();
                 assert_eq!((d - k + 1).div_ceil(s), truth);
-                let stated = source::conv_size_dy(d, k, s);
+                let stated = source::conv_size_dy(d, k, s).unwrap();
                 assert_eq!(stated == truth as f64, (d - k + 1) % s == 0);
                 wrong += (stated != truth as f64) as usize;
                 cases += 1;
@@ -157,7 +157,7 @@ fn source_dw_error(d: usize, k: usize, s: usize, seed: u64) -> f64 {
         &w,
         FD_STEP,
     );
-    compare_arrays(&fd, &source::dw(x.view(), g.view(), k, s)).worst
+    compare_arrays(&fd, &source::dw(x.view(), g.view(), k, s).unwrap()).worst
 }
 
 #[test]
@@ -242,7 +242,8 @@ fn erratum_conv_forward_sum() {
     );
     for p in 1..=k {
         let stated =
-            source::conv_forward_as_written(x.view(), w.index_axis(ndarray::Axis(0), 0), 1, p, s);
+            source::conv_forward_as_written(x.view(), w.index_axis(ndarray::Axis(0), 0), 1, p, s)
+                .unwrap();
         let misses = row.iter().filter(|&&v| (v - stated).abs() > 0.01).count();
         assert!(misses >= 2, "p = {p}: {stated} against {row:?}");
     }
@@ -298,7 +299,8 @@ fn erratum_conv_pool_grad() {
         y.index_axis(ndarray::Axis(0), 0),
         g.index_axis(ndarray::Axis(0), 0),
         p,
-    );
+    )
+    .unwrap();
     let err = compare_arrays(&fd.index_axis(ndarray::Axis(0), 0).to_owned(), &stated).worst;
     assert!(
         err >= 0.5,
@@ -412,7 +414,8 @@ fn source_pool_grad_is_right_only_for_p_1() {
                     y.index_axis(ndarray::Axis(0), 0),
                     g.index_axis(ndarray::Axis(0), 0),
                     p,
-                );
+                )
+                .unwrap();
                 let err =
                     compare_arrays(&fd.index_axis(ndarray::Axis(0), 0).to_owned(), &stated).worst;
                 if p == 1 {
@@ -448,9 +451,9 @@ fn flatten_formulas_of_source_are_exact_inverses() {
             // every flat index maps to a valid (map, m, n) and back to itself
             let mut seen = vec![false; len];
             for i in 1..=len {
-                let (c, m, n) = source::flat_to_map(i, q);
+                let (c, m, n) = source::flat_to_map(i, q).unwrap();
                 assert!((1..=maps).contains(&c) && (1..=q).contains(&m) && (1..=q).contains(&n));
-                assert_eq!(source::map_to_flat(c, m, n, q), i);
+                assert_eq!(source::map_to_flat(c, m, n, q).unwrap(), i);
                 // and it is the code's row-major order, 0-based
                 assert_eq!(unflat_index(i - 1, q, q).unwrap(), (c - 1, m - 1, n - 1));
                 assert_eq!(flat_index(c - 1, m - 1, n - 1, q, q).unwrap(), i - 1);
@@ -463,7 +466,7 @@ fn flatten_formulas_of_source_are_exact_inverses() {
             for c in 1..=maps {
                 for m in 1..=q {
                     for n in 1..=q {
-                        hits[source::map_to_flat(c, m, n, q) - 1] += 1;
+                        hits[source::map_to_flat(c, m, n, q).unwrap() - 1] += 1;
                     }
                 }
             }
@@ -510,7 +513,7 @@ fn flatten_backward_is_unflatten() {
             for c in 1..=maps {
                 for m in 1..=q {
                     for n in 1..=q {
-                        let i = source::map_to_flat(c, m, n, q);
+                        let i = source::map_to_flat(c, m, n, q).unwrap();
                         assert_eq!(back[[c - 1, m - 1, n - 1]], g[i - 1]);
                     }
                 }
@@ -534,12 +537,12 @@ fn erratum_conv_flatten_symbol() {
     // p = 2 the maps are 3x3 after pooling; flat index i = 10 lies in map 2,
     // which the kernel size 3 is not, so the equation cannot hold for one k.
     let (d, k, s, p, i) = (6usize, 3usize, 1usize, 2usize, 10usize);
-    let q = source::pool_size(d, k, s, p);
+    let q = source::pool_size(d, k, s, p).unwrap();
     assert_eq!(q, 3.0);
     let map = (i as f64 / (q * q)).ceil() as usize;
     assert_eq!(map, 2);
     assert_ne!(map, k);
-    assert_eq!(source::flat_to_map(i, 3), (2, 1, 1));
+    assert_eq!(source::flat_to_map(i, 3).unwrap(), (2, 1, 1));
     verify!("erratum.conv-flatten-symbol", Method::Property, 0.0, 0.0, 1);
 }
 
