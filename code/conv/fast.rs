@@ -8,21 +8,19 @@
 
 use std::ops::Range;
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{
     Array1, Array2, Array4, ArrayView1, ArrayView2, ArrayView3, ArrayView4, ArrayViewMut3, Axis,
-    Slice,
 };
 
 use super::convolution::ensure_no_overflow;
 use super::general::{check_backward, check_forward, ensure_grads_finite, ConvGrads};
 use crate::error::{ensure_allocatable, ensure_finite, ensure_shape, Error, Result};
 
+// ANCHOR: block_rows
 /// Entries of one block of the window matrix: 2^14 f64, 128 KiB, which stays
 /// in a core's L2 cache next to the filters and the block of the output.
 pub const BLOCK_ENTRIES: usize = 1 << 14;
 
-// ANCHOR: block_rows
 /// The output rows of one block: as many as fit in [`BLOCK_ENTRIES`], at least one.
 pub(crate) fn block_rows(taps: usize, cols: usize) -> usize {
     (BLOCK_ENTRIES / taps.saturating_mul(cols).max(1)).max(1)
@@ -50,7 +48,7 @@ pub(crate) fn im2col_block(
     x: ArrayView3<f64>,
     (kh, kw): (usize, usize),
     s: usize,
-    m_range: Range<usize>,
+    m_range: std::ops::Range<usize>,
     cols: usize,
 ) -> Array2<f64> {
     let (channels, h, w) = x.dim();
@@ -88,7 +86,7 @@ pub(crate) fn col2im_block(
     mut dx: ArrayViewMut3<f64>,
     (kh, kw): (usize, usize),
     s: usize,
-    m_range: Range<usize>,
+    m_range: std::ops::Range<usize>,
     cols: usize,
 ) {
     let (_, h, w) = dx.dim();
@@ -232,9 +230,9 @@ pub fn conv2d_forward_fast(
         }
         for m0 in (0..rows).step_by(step) {
             let m_range = m0..(m0 + step).min(rows);
-            let block = Slice::from(m_range.start * cols..m_range.end * cols);
+            let block = ndarray::Slice::from(m_range.start * cols..m_range.end * cols);
             let cols_block = im2col_block(x_i, (kh, kw), s, m_range, cols);
-            general_mat_mul(
+            ndarray::linalg::general_mat_mul(
                 1.0,
                 &w_mat,
                 &cols_block,
@@ -278,15 +276,15 @@ pub fn conv2d_backward_fast(
         db += &g_i.sum_axis(Axis(1));
         for m0 in (0..rows).step_by(step) {
             let m_range = m0..(m0 + step).min(rows);
-            let positions = Slice::from(0..m_range.len() * cols);
+            let positions = ndarray::Slice::from(0..m_range.len() * cols);
             let g = g_i.slice_axis(
                 Axis(1),
-                Slice::from(m_range.start * cols..m_range.end * cols),
+                ndarray::Slice::from(m_range.start * cols..m_range.end * cols),
             );
             let cols_block = im2col_block(x_i, (kh, kw), s, m_range.clone(), cols);
-            general_mat_mul(1.0, &g, &cols_block.t(), 1.0, &mut dw_mat);
+            ndarray::linalg::general_mat_mul(1.0, &g, &cols_block.t(), 1.0, &mut dw_mat);
             let mut d_cols = d_cols_buffer.slice_axis_mut(Axis(1), positions);
-            general_mat_mul(1.0, &w_mat.t(), &g, 0.0, &mut d_cols);
+            ndarray::linalg::general_mat_mul(1.0, &w_mat.t(), &g, 0.0, &mut d_cols);
             col2im_block(
                 d_cols.view(),
                 dx.index_axis_mut(Axis(0), i),

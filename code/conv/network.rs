@@ -13,7 +13,6 @@ use super::fast::{conv2d_backward_fast, conv2d_forward_fast};
 use super::pooling::{max_pool_backward, max_pool_forward};
 use super::size::{Conv, Pool};
 use super::softmax::{cross_entropy, one_hot, softmax_xent_grad};
-use crate::check::{uniform, Rng};
 use crate::error::{
     checked_product, ensure_allocatable, ensure_finite, ensure_finite_scalar, ensure_shape, Error,
     Result,
@@ -195,22 +194,23 @@ impl Net {
 }
 // ANCHOR_END: network_types
 
+// ANCHOR: net_new
 impl Net {
     /// A network with filters uniform in +-1/k and fully connected weights
     /// uniform in +-1/sqrt(flat_len) (so every pre-activation starts of order
     /// one), biases zero.
-    pub fn new(shape: Shape, rng: &mut Rng) -> Result<Net> {
+    pub fn new<R: rand::Rng + ?Sized>(shape: Shape, rng: &mut R) -> Result<Net> {
+        use rand::RngExt;
         let (k, flat) = (shape.conv().k(), shape.flat_len());
         let a = 1.0 / k as f64;
         let c = 1.0 / (flat as f64).sqrt();
-        Net::from_weights(
-            shape,
-            uniform(rng, (shape.filters(), k, k), -a, a),
-            uniform(rng, (shape.classes(), flat), -c, c),
-            Array1::zeros(shape.classes()),
-        )
+        // the filters first, then V, each in row-major order
+        let w = Array3::from_shape_simple_fn((shape.filters(), k, k), || rng.random_range(-a..a));
+        let v = Array2::from_shape_simple_fn((shape.classes(), flat), || rng.random_range(-c..c));
+        Net::from_weights(shape, w, v, Array1::zeros(shape.classes()))
     }
 }
+// ANCHOR_END: net_new
 
 // ANCHOR: net_conv
 impl Net {

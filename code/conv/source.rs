@@ -9,18 +9,6 @@ use ndarray::{Array2, Array3, ArrayView2, ArrayView3};
 
 use crate::error::{ensure_finite, Error, Result};
 
-/// Errors unless 1 <= `value` (a 1-based index or a size of at least one).
-fn at_least_one(what: &str, value: usize) -> Result<()> {
-    if value == 0 {
-        return Err(Error::BadSize {
-            what: what.to_string(),
-            value,
-            constraint: "must be at least 1".into(),
-        });
-    }
-    Ok(())
-}
-
 /// Errors unless 1 <= k <= d.
 fn kernel_fits(d: usize, k: usize) -> Result<()> {
     if k == 0 || k > d {
@@ -162,6 +150,18 @@ pub fn pool_grad(y: ArrayView2<f64>, dp: ArrayView2<f64>, p: usize) -> Result<Ar
 // ANCHOR_END: source_pool_grad
 
 // ANCHOR: source_flatten
+/// Errors unless 1 <= `value` (a 1-based index or a size of at least one).
+fn at_least_one(what: &str, value: usize) -> Result<()> {
+    if value == 0 {
+        return Err(Error::BadSize {
+            what: what.to_string(),
+            value,
+            constraint: "must be at least 1".into(),
+        });
+    }
+    Ok(())
+}
+
 /// The source's map from flat index i (1-based) to (map, m, n) (1-based) for
 /// maps of side `q`: map = ceil(i / q^2), m = ceil((i - q^2 (map-1)) / q),
 /// n = i - q^2 (map-1) - (m-1) q. The ceilings are of exact rationals, so

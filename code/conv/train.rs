@@ -4,8 +4,8 @@ use super::data::Example;
 use super::network::{check_learning_rate, Net};
 use crate::check::seeded;
 use crate::error::{Error, Result};
-use rand::seq::SliceRandom;
 
+// ANCHOR: train
 /// What one epoch of training measured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Epoch {
@@ -45,7 +45,6 @@ pub fn evaluate(net: &Net, data: &[Example]) -> Result<(f64, f64)> {
     Ok((finite_sum("data", loss)? / n, correct as f64 / n))
 }
 
-// ANCHOR: train
 /// Trains `net` on `train` for `epochs` epochs of SGD with learning rate `lr`,
 /// one image per step, in an order shuffled each epoch from the seed `seed`.
 /// Returns the measurements of every epoch. Errors if `lr` is not a positive
@@ -58,6 +57,7 @@ pub fn train(
     lr: f64,
     seed: u64,
 ) -> Result<Vec<Epoch>> {
+    use rand::seq::SliceRandom;
     check_learning_rate(lr)?;
     let mut rng = seeded(seed);
     let mut order: Vec<usize> = (0..train.len()).collect();
