@@ -56,6 +56,7 @@ const failures = [];
 let mathCount = 0;
 const idsByPage = new Map();
 const internalLinks = [];
+const apiLinks = new Set();
 
 for (const theme of ["light", "navy"]) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
@@ -110,10 +111,17 @@ for (const theme of ["light", "navy"]) {
       const ids = await page.evaluate(() => [...document.querySelectorAll("[id]")].map((e) => e.id));
       idsByPage.set(pagePath, new Set(ids));
       const links = await page.evaluate(() => [...document.querySelectorAll("main a[href]")]
-        .map((a) => a.href).filter((h) => h.includes("#")));
+        .map((a) => a.href));
       for (const href of links) {
         const u = new URL(href);
-        if (u.origin === origin) internalLinks.push({ from: pagePath, page: u.pathname.slice(1), hash: decodeURIComponent(u.hash.slice(1)) });
+        if (u.origin !== origin) continue;
+        const target = decodeURIComponent(u.pathname.slice(1));
+        // every local link (a caption's API page, a figure, a download) names a file of the book
+        let file = path.join(bookDir, target);
+        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+        if (!fs.existsSync(file)) failures.push(`${pagePath}: link to ${target}, which the built book does not have`);
+        else if (target.startsWith("api/")) apiLinks.add(target);
+        if (u.hash) internalLinks.push({ from: pagePath, page: target, hash: decodeURIComponent(u.hash.slice(1)) });
       }
     }
     if (report.errors) failures.push(`${where}: ${report.errors} KaTeX error(s)`);
@@ -132,6 +140,33 @@ for (const theme of ["light", "navy"]) {
   }
   await context.close();
 }
+// The API documentation the captions link: its front page and one item page
+// load offline and show the crate.
+{
+  const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
+  const apiPages = ["api/verified_dl/index.html", [...apiLinks].sort()[0]].filter(Boolean);
+  for (const pagePath of apiPages) {
+    const page = await context.newPage();
+    page.on("request", (r) => {
+      const u = r.url();
+      if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:")) {
+        failures.push(`${pagePath}: requested a non-local URL ${u}`);
+      }
+    });
+    page.on("response", (r) => {
+      if (r.status() >= 400) failures.push(`${pagePath}: HTTP ${r.status()} for ${r.url()}`);
+    });
+    await page.goto(`${origin}/${pagePath}`, { waitUntil: "networkidle" });
+    const heading = await page.evaluate(() => document.querySelector("h1")?.textContent ?? "");
+    if (!/verified_dl|Crate|Function|Struct|Enum|Constant|Macro|Module/.test(heading)) {
+      failures.push(`${pagePath}: the API page shows no rustdoc heading ("${heading}")`);
+    }
+    await page.screenshot({ path: path.join(shotDir, `${pagePath.replace(/[/.]/g, "_")}.png`) });
+    await page.close();
+  }
+  await context.close();
+  if (apiLinks.size === 0) failures.push("no chapter links the API documentation");
+}
 await browser.close();
 server.close();
 
@@ -149,5 +184,5 @@ if (failures.length) {
   for (const f of failures) console.error(`  ${f}`);
   process.exit(1);
 }
-console.log(`browser check: ${n} pages in 2 themes, ${mathCount} formulas rendered, ${internalLinks.length} section links resolved; no raw TeX, no broken image, no request off this machine.`);
+console.log(`browser check: ${n} pages in 2 themes, ${mathCount} formulas rendered, ${internalLinks.length} section links resolved, ${apiLinks.size} API pages linked (all present); no raw TeX, no broken image, no request off this machine.`);
 console.log(`screenshots: ${shotDir}`);

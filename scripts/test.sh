@@ -3,7 +3,8 @@
 #   1. the crate's tests: unit, integration (every labelled equation) and the
 #      chapters as doctests (`cargo test --workspace`);
 #   2. the ledger appendix, regenerated from what those tests measured;
-#   3. the book's build, which must print no warning (`mdbook build`);
+#   3. the API documentation (`cargo doc`, no warnings) and the book's build,
+#      which must print no warning (`mdbook build`);
 #   4. the book's examples under mdBook (`mdbook test`);
 #   5. every page in headless Chromium (no network, no raw TeX, no broken image).
 set -euo pipefail
@@ -26,6 +27,9 @@ cargo test --workspace
 
 step "ledger: src/appendix/ledger.md from the measurements of this run"
 cargo run --quiet -p book-tools -- ledger
+
+step "API documentation: cargo doc (no warnings allowed), into the book as api/"
+scripts/api-docs.sh
 
 step "mdbook build (no warnings allowed)"
 log=$(mdbook build 2>&1) || { printf '%s\n' "$log"; exit 1; }

@@ -27,11 +27,14 @@ pub enum Method {
     Sampling,
     /// A property that holds or fails (a count, an order, an inequality).
     Property,
+    /// Against an independent double-double (about 32 digits) reference; the
+    /// error is counted in units of the last place of the reference.
+    Reference,
 }
 
 impl Method {
     /// Every method, in the order the ledger documents them.
-    pub const ALL: [Method; 7] = [
+    pub const ALL: [Method; 8] = [
         Method::FiniteDifferences,
         Method::Exhaustive,
         Method::ExactArithmetic,
@@ -39,6 +42,7 @@ impl Method {
         Method::Quadrature,
         Method::Sampling,
         Method::Property,
+        Method::Reference,
     ];
 
     /// The method whose [`name`](Method::name) is `name`.
@@ -56,6 +60,7 @@ impl Method {
             Method::Quadrature => "quadrature",
             Method::Sampling => "sampling",
             Method::Property => "property",
+            Method::Reference => "ulps from a double-double reference",
         }
     }
 }

@@ -48,6 +48,7 @@ pub fn rel_err(a: f64, b: f64) -> f64 {
 }
 // ANCHOR_END: rel_err
 
+// ANCHOR: report
 /// The outcome of comparing two arrays entry by entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -62,6 +63,7 @@ pub struct Report {
     /// How many entries were compared.
     pub count: usize,
 }
+// ANCHOR_END: report
 
 impl Report {
     /// True when the worst error is at most `tol` (false for NaN).
@@ -185,17 +187,21 @@ where
     jac
 }
 
+// ANCHOR: seeded
 /// The generator used for every random input in the book: xoshiro256++, whose
 /// output for a given seed is fixed by its published algorithm, so every
 /// number and figure in the book is reproducible.
-pub type Rng = rand::rngs::Xoshiro256PlusPlus;
+pub type SeededRng = rand::rngs::Xoshiro256PlusPlus;
 
-// ANCHOR: seeded
 /// A generator seeded with `seed`.
-pub fn seeded(seed: u64) -> Rng {
-    Rng::seed_from_u64(seed)
+pub fn seeded(seed: u64) -> SeededRng {
+    SeededRng::seed_from_u64(seed)
 }
 // ANCHOR_END: seeded
+
+/// [`SeededRng`] under its former name. Functions that draw random numbers
+/// take any `rand::Rng`; this alias remains for code written against it.
+pub type Rng = SeededRng;
 
 /// An array of the given shape with entries drawn uniformly from [lo, hi).
 ///

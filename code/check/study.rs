@@ -5,8 +5,10 @@
 //! in closed form, so the error of each difference quotient is known exactly
 //! (up to the rounding of the closed forms themselves, about 1e-16).
 
+// ANCHOR: unit_roundoff
 /// The unit round-off of f64: half the distance from 1 to the next double, 2^-53.
 pub const UNIT_ROUNDOFF: f64 = f64::EPSILON / 2.0;
+// ANCHOR_END: unit_roundoff
 
 /// The study's function f(x) = e^x sin x.
 pub fn f(x: f64) -> f64 {

@@ -4,4 +4,5 @@
 //! `cargo test` links five binaries rather than one per file.
 
 mod numerics;
+mod reference;
 mod toolkit;

@@ -8,6 +8,14 @@ use verified_dl::check::{rel_err, EXACT_TOL};
 use verified_dl::numerics::{log_softmax, log_sum_exp, sigmoid, softmax, softplus};
 use verified_dl::verify;
 
+use super::reference::{self, ulps};
+
+/// The accuracy the numerics promise: a few units in the last place. Four
+/// allows the two or three roundings of each formula (an exp, a sum, a
+/// division or a log), each within half an ulp, plus the error of exp and
+/// ln_1p in the platform's libm.
+const ULP_TOL: f64 = 4.0;
+
 #[test]
 fn sigmoid_is_finite_and_exact_at_the_extremes() {
     assert_eq!(sigmoid(1000.0), 1.0);
@@ -106,18 +114,36 @@ fn sigmoid_is_stable_and_accurate_up_to_1000() {
             "sigma({x}) = {s}"
         );
         previous = s;
-        // 1 / (1 + e^{-x}) is accurate to a few ulps wherever e^{-x} does not
-        // overflow (x >= -709); compare relatively, so the tail counts.
-        if x >= -700.0 {
-            worst = worst.max(relative(s, 1.0 / (1.0 + (-x).exp())));
+        // Against the double-double reference wherever the result is a
+        // normal number (x > -708), in ulps, so the tail counts in full.
+        if x > -708.0 {
+            worst = worst.max(ulps(s, reference::sigmoid(x)));
         }
+    }
+    // the ends of the documented range
+    let ends = [-707.5, -1e-300, 0.0, 1e-300, 36.0, 37.0, 709.0];
+    for x in ends {
+        worst = worst.max(ulps(sigmoid(x), reference::sigmoid(x)));
+    }
+    assert_eq!(sigmoid(f64::INFINITY), 1.0);
+    assert_eq!(sigmoid(f64::NEG_INFINITY), 0.0);
+    assert_eq!(sigmoid(f64::MAX), 1.0);
+    assert_eq!(sigmoid(f64::MIN), 0.0);
+    assert!(sigmoid(f64::NAN).is_nan());
+    // below -708 the result is subnormal: its absolute error is below the
+    // smallest subnormal, 2^-1074
+    for x in [-708.5, -720.0, -740.0, -744.0] {
+        assert!(
+            (sigmoid(x) - x.exp()).abs() <= f64::from_bits(1),
+            "sigma({x})"
+        );
     }
     verify!(
         "check.sigmoid",
-        Method::FloatingPoint,
-        EXACT_TOL,
+        Method::Reference,
+        ULP_TOL,
         worst,
-        grid().len()
+        grid().len() + ends.len()
     );
 }
 
@@ -152,22 +178,34 @@ fn softplus_is_stable_and_accurate_up_to_1000() {
         );
         // softplus(x) - softplus(-x) = x: ln(1 + e^x) - ln(1 + e^{-x}) = ln e^x.
         worst = worst.max((sp - softplus(-x) - x).abs() / x.abs().max(1.0));
-        // In the left tail softplus(x) = e^x (1 - e^x / 2 + ...): relative error
-        // of e^x below 1e-17 once x <= -40, so e^x is a reference there.
-        if (-700.0..=-40.0).contains(&x) {
-            worst = worst.max(relative(sp, x.exp()));
-        }
-        // In the right tail softplus(x) = x + e^{-x} (1 - ...), likewise.
-        if (40.0..=700.0).contains(&x) {
-            worst = worst.max(relative(sp, x + (-x).exp()));
+    }
+    // Identity and symmetry hold; now the values, against the reference, in
+    // ulps, wherever the result is a normal number.
+    let mut worst_ulps = 0.0f64;
+    let mut cases = 0;
+    for x in grid()
+        .into_iter()
+        .chain([-707.5, -40.5, -1e-300, 1e-300, 40.5, 709.0])
+    {
+        if x > -708.0 {
+            worst_ulps = worst_ulps.max(ulps(softplus(x), reference::softplus(x)));
+            cases += 1;
         }
     }
+    assert!(
+        worst <= EXACT_TOL,
+        "softplus(x) - softplus(-x) = x fails by {worst:e}"
+    );
+    assert_eq!(softplus(f64::INFINITY), f64::INFINITY);
+    assert_eq!(softplus(f64::NEG_INFINITY), 0.0);
+    assert_eq!(softplus(f64::MAX), f64::MAX);
+    assert!(softplus(f64::NAN).is_nan());
     verify!(
         "check.softplus",
-        Method::FloatingPoint,
-        EXACT_TOL,
-        worst,
-        grid().len()
+        Method::Reference,
+        ULP_TOL,
+        worst_ulps,
+        cases
     );
 }
 
@@ -199,4 +237,185 @@ fn log_sum_exp_is_stable_and_accurate_up_to_1000() {
     }
     assert_eq!(log_sum_exp(&[]), f64::NEG_INFINITY);
     verify!("check.lse", Method::FloatingPoint, EXACT_TOL, worst, 8);
+}
+
+/// Random vectors, seeded: entries spread over a few units around offsets
+/// from -1e300 to 1e300, where the digits of z_i - m are what is at stake.
+fn random_logits() -> Vec<Vec<f64>> {
+    use rand::RngExt;
+    let mut rng = verified_dl::check::seeded(1701);
+    let mut out = Vec::new();
+    for offset in [0.0, -700.0, 700.0, 1e10, -1e10, 1e300, -1e300] {
+        for n in 1..=6 {
+            for _ in 0..20 {
+                out.push(
+                    (0..n)
+                        .map(|_| offset + rng.random_range(-30.0..30.0))
+                        .collect(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// log_sum_exp against the double-double reference, in ulps of the larger
+/// of |m| and ln n (its documented accuracy), and its special values.
+#[test]
+fn log_sum_exp_matches_the_reference_to_a_few_ulp() {
+    let mut worst = 0.0f64;
+    let cases = random_logits();
+    for x in &cases {
+        let m = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let scale = m.abs().max((x.len() as f64).ln());
+        worst =
+            worst.max((log_sum_exp(x) - reference::log_sum_exp(x)).abs() / reference::ulp(scale));
+    }
+    assert!(log_sum_exp(&[f64::NAN]).is_nan());
+    assert!(log_sum_exp(&[1.0, f64::NAN, f64::INFINITY]).is_nan());
+    assert_eq!(
+        log_sum_exp(&[f64::NEG_INFINITY, f64::NEG_INFINITY]),
+        f64::NEG_INFINITY
+    );
+    assert_eq!(log_sum_exp(&[f64::INFINITY, -1.0]), f64::INFINITY);
+    assert_eq!(log_sum_exp(&[f64::MAX, f64::MAX]), f64::MAX);
+    verify!("check.lse", Method::Reference, ULP_TOL, worst, cases.len());
+}
+
+/// The worst error of `found` against the reference log-softmax of `z`, in
+/// ulps of max(|z_i - m|, ln n) (the documented accuracy).
+fn log_softmax_error(found: &[f64], z: &[f64]) -> f64 {
+    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let n = (z.len() as f64).ln();
+    found
+        .iter()
+        .zip(reference::log_softmax(z))
+        .zip(z)
+        .map(|((&f, exact), &zi)| {
+            let scale = (zi - m).abs().max(n);
+            (f - exact.to_f64()).abs() / reference::ulp(scale)
+        })
+        .fold(0.0, f64::max)
+}
+
+/// log_softmax against the reference, entry by entry; the naive
+/// z_i - (m + ln sum), which rounds z_i - m away at large |m|, is shown to fail.
+#[test]
+fn log_softmax_keeps_the_digits_of_z_minus_m() {
+    let naive = |z: &[f64]| -> Vec<f64> {
+        let lse = log_sum_exp(z);
+        z.iter().map(|&zi| zi - lse).collect()
+    };
+    let cases = random_logits();
+    let mut worst = 0.0f64;
+    let mut naive_worst = 0.0f64;
+    for z in &cases {
+        let found = log_softmax(ndarray::ArrayView1::from(z.as_slice()));
+        worst = worst.max(log_softmax_error(&found.to_vec(), z));
+        naive_worst = naive_worst.max(log_softmax_error(&naive(z), z));
+    }
+    assert!(worst <= ULP_TOL, "log_softmax is {worst} ulps off");
+    // the broken kernel: at offsets of 1e10 it is a million ulps off
+    assert!(
+        naive_worst > 1e6,
+        "the naive form was expected to fail, it is {naive_worst} ulps off"
+    );
+    let ln2 = 2f64.ln();
+    let at_max = log_softmax(array![1e308, 1e308].view());
+    assert!(at_max.iter().all(|&v| ulps(v, -ln2) <= ULP_TOL), "{at_max}");
+    assert_eq!(
+        log_softmax(array![f64::INFINITY, 0.0].view()),
+        array![0.0, f64::NEG_INFINITY]
+    );
+    assert!(log_softmax(array![f64::NAN, 0.0].view())
+        .iter()
+        .all(|v| v.is_nan()));
+    assert!(log_softmax(array![f64::NEG_INFINITY].view())
+        .iter()
+        .all(|v| v.is_nan()));
+}
+
+/// softmax at the ends of its range: +inf logits share the mass, NaN and an
+/// all -inf vector give NaN, never a finite wrong answer; its entries match
+/// e^(reference log-softmax) to a few ulp times max(1, |z_i - m|), relative:
+/// the rounding of z_i - m, half an ulp of it, is amplified by |z_i - m| in
+/// the exponential, the condition number of e^x.
+#[test]
+fn softmax_at_the_ends_of_its_range() {
+    assert_eq!(softmax(array![f64::INFINITY, 0.0].view()), array![1.0, 0.0]);
+    assert_eq!(
+        softmax(array![f64::INFINITY, 3.0, f64::INFINITY].view()),
+        array![0.5, 0.0, 0.5]
+    );
+    assert!(softmax(array![f64::NAN, 0.0].view())
+        .iter()
+        .all(|v| v.is_nan()));
+    assert!(softmax(array![f64::NEG_INFINITY, f64::NEG_INFINITY].view())
+        .iter()
+        .all(|v| v.is_nan()));
+    assert_eq!(softmax(array![1e308, 1e308].view()), array![0.5, 0.5]);
+    let mut worst = 0.0f64;
+    for z in random_logits() {
+        let p = softmax(ndarray::ArrayView1::from(z.as_slice()));
+        let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        for ((&pi, l), &zi) in p.iter().zip(reference::log_softmax(&z)).zip(&z) {
+            if l.hi > -700.0 {
+                let condition = (zi - m).abs().max(1.0);
+                worst = worst.max(ulps(pi, reference::Dd::exp(l).to_f64()) / condition);
+            }
+        }
+    }
+    assert!(worst <= ULP_TOL, "softmax is {worst} ulps off");
+}
+
+/// The reference itself, against constants known to more digits than a
+/// double holds: e = 2.71828182845904523536028747135..., ln 10 =
+/// 2.30258509299404568401799145468..., e^-700 = 9.85967654375977e-305
+/// (their digits split into double-double by hand). The reference need only
+/// be far better than half an ulp of a double (1.1e-16 relative); it is held
+/// to 1e-27, eleven orders of magnitude below that.
+#[test]
+fn the_reference_knows_its_constants() {
+    use reference::Dd;
+    let e = Dd::exp(Dd::from(1.0));
+    assert_eq!(e.hi, std::f64::consts::E);
+    assert!((e.lo - 1.445_646_891_729_250_2e-16).abs() < 1e-27, "{e:?}");
+    let ln10 = Dd::ln(Dd::from(10.0));
+    assert_eq!(ln10.hi, std::f64::consts::LN_10);
+    assert!(
+        (ln10.lo - (-2.170_756_223_382_249e-16)).abs() < 1e-27,
+        "{ln10:?}"
+    );
+    assert!(
+        ulps(
+            Dd::exp(Dd::from(-700.0)).to_f64(),
+            9.859_676_543_759_77e-305
+        ) <= 1.0
+    );
+    // exp and ln are inverse to double-double precision while e^x and its low
+    // part are normal numbers (near e^-708 the low part is subnormal and the
+    // reference keeps only about 19 digits, still far below an ulp of the result)
+    for x in [-600.0, -3.7, 0.1, 1.5, 42.0, 700.0] {
+        let back = Dd::ln(Dd::exp(Dd::from(x)));
+        let err = (back.sub(Dd::from(x))).to_f64().abs();
+        assert!(
+            err <= 1e-27 * x.abs().max(1.0),
+            "ln(exp({x})) is off by {err:e}"
+        );
+    }
+}
+
+/// The ulp check can fail: sigmoid written as (1 + tanh(x/2)) / 2, a correct
+/// identity, cancels in the left tail and is caught at once.
+#[test]
+fn a_sigmoid_that_cancels_is_caught() {
+    let broken = |x: f64| 0.5 * (1.0 + (0.5 * x).tanh());
+    let worst = [-30.0, -20.0, -10.0]
+        .iter()
+        .map(|&x| ulps(broken(x), reference::sigmoid(x)))
+        .fold(0.0, f64::max);
+    assert!(
+        worst > 1e3 * ULP_TOL,
+        "the broken sigmoid is only {worst} ulps off"
+    );
 }
