@@ -217,6 +217,10 @@ pub fn conv2d_forward_fast(
     let (_, channels, kh, kw) = w.dim();
     let w_mat = filter_matrix(w);
     let step = block_rows(channels * kh * kw, cols);
+    ensure_allocatable(
+        "window matrix of a block",
+        &[channels * kh * kw, step, cols],
+    )?;
     let mut y = Array4::zeros((batch, filters, rows, cols));
     for i in 0..batch {
         let x_i = x.index_axis(Axis(0), i);
@@ -261,6 +265,7 @@ pub fn conv2d_backward_fast(
     let taps = channels * kh * kw;
     let w_mat = filter_matrix(w);
     let step = block_rows(taps, cols);
+    ensure_allocatable("window matrix of a block", &[taps, step, cols])?;
     let dy = dy.as_standard_layout();
     let mut dw_mat = Array2::zeros((filters, taps));
     let mut db = Array1::zeros(filters);

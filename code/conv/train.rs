@@ -5,7 +5,7 @@ use super::network::{check_learning_rate, Net};
 use crate::check::seeded;
 use crate::error::{Error, Result};
 
-// ANCHOR: train
+// ANCHOR: conv_train
 /// What one epoch of training measured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Epoch {
@@ -80,4 +80,4 @@ pub fn train(
     }
     Ok(history)
 }
-// ANCHOR_END: train
+// ANCHOR_END: conv_train
