@@ -142,12 +142,21 @@ fn check_windows(
         last.checked_sub(1)
             .map_or(Some(0), |l| l.checked_mul(s)?.checked_add(k))
     };
-    if m_range.start > m_range.end
-        || (!m_range.is_empty() && reach(m_range.end, kh).is_none_or(|r| r > h))
-    {
-        return Err(Error::Invalid(format!(
-            "output rows m_range = {m_range:?}: windows of {kh} rows at stride {s} must end inside the {h} image rows"
-        )));
+    if m_range.start > m_range.end {
+        return Err(Error::BadSize {
+            what: "output rows m_range (its start)".into(),
+            value: m_range.start,
+            constraint: format!("must not exceed its end {}", m_range.end),
+        });
+    }
+    if !m_range.is_empty() && reach(m_range.end, kh).is_none_or(|r| r > h) {
+        return Err(Error::BadSize {
+            what: "output rows m_range (its end)".into(),
+            value: m_range.end,
+            constraint: format!(
+                "windows of {kh} rows at stride {s} must end inside the {h} image rows"
+            ),
+        });
     }
     if reach(cols, kw).is_none_or(|r| r > w) {
         return Err(Error::BadSize {
@@ -163,8 +172,11 @@ fn check_windows(
     Ok(taps)
 }
 
-/// The window matrix of [`im2col_block`], with its arguments checked: every
-/// window inside `x`, `x` finite.
+/// The window matrix of one image `x` (`[channels, h, w]`) for the output
+/// rows `m_range` and `cols` output columns, filters of `kernel` = (kh, kw)
+/// at stride `s`: cols[(c kh + a) kw + b, (m - m_range.start) cols + n] =
+/// X_{c, m s + a, n s + b} (0-based). Errors unless every window lies inside
+/// `x`, the sizes are at least 1, and `x` is finite.
 pub fn im2col(
     x: ArrayView3<f64>,
     kernel: (usize, usize),
@@ -177,8 +189,10 @@ pub fn im2col(
     Ok(im2col_block(x, kernel, s, m_range, cols))
 }
 
-/// [`col2im_block`] with its arguments checked: `m_cols` has the shape of the
-/// window matrix, `m_cols` finite, and the sums it adds into `dx` stay finite.
+/// The adjoint of [`im2col`]: adds every entry of `m_cols` onto the pixel of
+/// `dx` it was copied from. Errors unless the geometry is that of [`im2col`],
+/// `m_cols` has the shape of its window matrix, both arrays are finite, and
+/// the sums stay finite (then `dx` is left as it was).
 pub fn col2im(
     m_cols: ArrayView2<f64>,
     mut dx: ArrayViewMut3<f64>,

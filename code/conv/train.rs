@@ -1,9 +1,60 @@
-//! Training the source's network by plain stochastic gradient descent.
+//! Training the source's network by plain stochastic gradient descent: the
+//! step (`Net::sgd_step`, with its check of the learning rate), the loop over
+//! epochs, and the evaluation on held-out images.
 
 use super::data::Example;
-use super::network::{check_learning_rate, Net};
+use super::network::{Grads, Net};
 use crate::check::seeded;
-use crate::error::{Error, Result};
+use crate::error::{ensure_finite, ensure_finite_scalar, ensure_shape, Error, Result};
+
+// ANCHOR: sgd_step
+/// Checks a learning rate: finite and positive.
+pub(crate) fn check_learning_rate(lr: f64) -> Result<()> {
+    ensure_finite_scalar("learning rate lr", lr)?;
+    if lr <= 0.0 {
+        return Err(Error::OutOfRange {
+            what: "learning rate lr".into(),
+            value: lr,
+            range: "(0, inf): a step against the gradient".into(),
+        });
+    }
+    Ok(())
+}
+
+impl Net {
+    /// One step of plain stochastic gradient descent: theta <- theta - lr dL/dtheta.
+    /// Errors, and leaves the network as it was, if `lr` is not a positive
+    /// number, if a gradient has the wrong shape or is not finite, or if a
+    /// new weight would overflow.
+    pub fn sgd_step(&mut self, g: &Grads, lr: f64) -> Result<()> {
+        check_learning_rate(lr)?;
+        ensure_shape("gradient dL/dW", self.w.shape(), g.w.shape())?;
+        ensure_shape("gradient dL/dV", self.v.shape(), g.v.shape())?;
+        ensure_shape("gradient dL/db", self.b.shape(), g.b.shape())?;
+        ensure_finite("gradient dL/dW", &g.w)?;
+        ensure_finite("gradient dL/dV", &g.v)?;
+        ensure_finite("gradient dL/db", &g.b)?;
+        let w = &self.w - &(lr * &g.w);
+        let v = &self.v - &(lr * &g.v);
+        let b = &self.b - &(lr * &g.b);
+        for (what, ok) in [
+            ("gradient dL/dW", w.iter().all(|x| x.is_finite())),
+            ("gradient dL/dV", v.iter().all(|x| x.is_finite())),
+            ("gradient dL/db", b.iter().all(|x| x.is_finite())),
+        ] {
+            if !ok {
+                return Err(Error::OutOfRange {
+                    what: what.into(),
+                    value: lr,
+                    range: "steps lr dL/dtheta that keep every weight below f64::MAX".into(),
+                });
+            }
+        }
+        (self.w, self.v, self.b) = (w, v, b);
+        Ok(())
+    }
+}
+// ANCHOR_END: sgd_step
 
 // ANCHOR: conv_train
 /// What one epoch of training measured.

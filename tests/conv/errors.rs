@@ -133,6 +133,22 @@ fn every_probe_is_an_error_that_names_its_argument() {
             "output columns cols"
         ),
         probe!(
+            im2col(
+                x3.view(),
+                (2, 2),
+                1,
+                std::ops::Range { start: 2, end: 1 },
+                2
+            ),
+            Error::BadSize { value: 2, .. },
+            "output rows m_range (its start)"
+        ),
+        probe!(
+            im2col(x3.view(), (2, 2), 1, 0..3, 2),
+            Error::BadSize { value: 3, .. },
+            "output rows m_range (its end)"
+        ),
+        probe!(
             col2im(
                 Array2::zeros((1, 3)).view(),
                 dx.view_mut(),

@@ -69,7 +69,7 @@ const PUBLIC_API: &[&str] = &[
     "conv::network::Net::loss",
     "conv::network::Net::predict",
     "conv::network::Net::loss_and_grad",
-    "conv::network::Net::sgd_step",
+    "conv::train::Net::sgd_step",
     "conv::pooling::max_pool_forward",
     "conv::pooling::max_pool_backward",
     "conv::pooling::pool_margin",
