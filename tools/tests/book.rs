@@ -60,6 +60,7 @@ fn mdbook_builds_without_warnings() {
         .arg("build")
         .arg("-d")
         .arg(&out_dir)
+        .env("BOOK_MEASURED_LENIENT", "1")
         .current_dir(root())
         .output()
         .expect("run mdbook");
@@ -271,4 +272,28 @@ fn catches_a_heading_with_math_and_no_explicit_id() {
         chapters::label_sections(&fs::read_to_string(s.0.join("src/one.md")).unwrap()),
         vec![("one.x".to_string(), "with-beta".to_string())]
     );
+}
+
+#[test]
+fn catches_a_measured_number_typed_by_hand() {
+    let s = Scratch::new("typed-numbers");
+    assert_eq!(s.problems(), Vec::<String>::new());
+    for typed in [
+        "the worst error is 1.05e-10.",
+        "the worst error is $1.05 \\times 10^{-10}$.",
+        "ICM restores 96.1% of the pixels.",
+        "checked on 512 machines.",
+    ] {
+        s.write(
+            "src/one.md",
+            &format!("# One\n\n$$\nx = 1 \\tag{{one.x}}\n$$\n\nWe find that {typed}\n"),
+        );
+        assert_caught(&s.problems(), "looks measured");
+    }
+    // the same numbers in code, in a comment, or quoted from the tests are fine
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\nThe tolerance `1e-7`, <!-- 96.1% --> and {{#measured one.x:worst}}.\n",
+    );
+    assert_eq!(s.problems(), Vec::<String>::new());
 }
