@@ -45,10 +45,7 @@ pub enum Error {
     },
     /// A size computed from the arguments (a product of dimensions, a shift)
     /// does not fit in a `usize`.
-    Overflow {
-        what: String,
-        operands: Vec<usize>,
-    },
+    Overflow { what: String, operands: Vec<usize> },
     /// A size is representable but beyond a documented limit: the memory a
     /// result would take ([`MAX_ELEMENTS`]), or the configurations an exact
     /// enumeration would visit.

@@ -208,11 +208,14 @@ impl Graph {
     /// as `(i, j, flow from i to j)` in the order of [`Graph::add_edge`], and
     /// for every node the flows `(s -> i, i -> t)` on its terminal arcs.
     ///
-    /// A node keeps one signed terminal residual `tr_cap`; the common part
-    /// m = min(source, sink) went s -> i -> t at once, and the rest,
-    /// aug = (source - sink) - tr_cap, was pushed in from s (aug > 0) or out
-    /// to t (aug < 0) by the augmentations, so the flows are m + max(aug, 0)
-    /// and m + max(-aug, 0).
+    /// A node keeps one signed terminal residual `tr_cap`: positive, the
+    /// residual capacity of s -> i (and i -> t is saturated); negative, minus
+    /// the residual capacity of i -> t (and s -> i is saturated). Every push,
+    /// whether the common part that [`Graph::add_terminal`] sends
+    /// s -> i -> t at once or an augmentation, only lowers these residuals,
+    /// so the flow on each terminal arc is its capacity as added minus its
+    /// residual: source - max(tr_cap, 0) and sink - max(-tr_cap, 0). This
+    /// holds however capacities and solves were interleaved.
     pub fn flows(&self) -> (Vec<EdgeFlow>, Vec<TerminalFlow>) {
         let arcs = (0..self.head.len())
             .step_by(2)
@@ -220,9 +223,11 @@ impl Graph {
             .collect();
         let terminal = (0..self.nodes())
             .map(|i| {
-                let common = self.source_cap[i].min(self.sink_cap[i]);
-                let aug = (self.source_cap[i] - self.sink_cap[i]) - self.tr_cap[i];
-                (common + aug.max(0.0), common + (-aug).max(0.0))
+                let residual = self.tr_cap[i];
+                (
+                    self.source_cap[i] - residual.max(0.0),
+                    self.sink_cap[i] - (-residual).max(0.0),
+                )
             })
             .collect();
         (arcs, terminal)

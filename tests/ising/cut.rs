@@ -462,3 +462,162 @@ fn graph_cut_finds_the_exhaustive_minimum_with_real_parameters() {
         cases
     );
 }
+
+/// After a solve, more terminal capacity and a second solve: the flows
+/// reported must still be a flow. s -> 0 -> 1 -> t carries 4; then 0 -> t of
+/// capacity 5 is added, and the maximum flow stays 4, all of it on s -> 0.
+#[test]
+fn flows_after_an_incremental_solve_respect_the_capacities() {
+    let mut g = Graph::new(2);
+    g.add_terminal(0, 4.0, 0.0).unwrap();
+    g.add_edge(0, 1, 4.0, 0.0).unwrap();
+    g.add_terminal(1, 0.0, 4.0).unwrap();
+    assert_eq!(g.max_flow(), 4.0);
+    g.add_terminal(0, 0.0, 5.0).unwrap();
+    assert_eq!(g.max_flow(), 4.0);
+    let (arcs, terminal) = g.flows();
+    // s -> 0 carries its capacity 4 (not 8), 0 -> t nothing or all of 4
+    let from_s = terminal[0].0;
+    assert_eq!(from_s, 4.0, "s -> 0 carries {from_s}, its capacity is 4");
+    let caps = Caps {
+        terminal: vec![(4.0, 5.0), (0.0, 4.0)],
+        edges: vec![(4.0, 0.0)],
+    };
+    assert_eq!(arcs.len(), 1);
+    assert_eq!(infeasibility(&g, &caps, 4.0), 0.0);
+}
+
+/// Capacities recorded by the test as it adds them, summed per node and kept
+/// per edge with its ends, so that the checks below use none of the graph's
+/// own bookkeeping.
+#[derive(Default, Clone)]
+struct Recorded {
+    /// (source, sink) of every node, summed over every call.
+    terminal: Vec<(f64, f64)>,
+    /// (i, j, i -> j, j -> i) of every edge, in the order added.
+    edges: Vec<(usize, usize, f64, f64)>,
+}
+
+impl Recorded {
+    /// The capacity of the cut with `side[i]` true on the source side.
+    fn cut(&self, side: &[bool]) -> f64 {
+        let mut total = 0.0;
+        for (&(s, t), &source) in self.terminal.iter().zip(side) {
+            total += if source { t } else { s };
+        }
+        for &(i, j, a, b) in &self.edges {
+            if side[i] && !side[j] {
+                total += a;
+            }
+            if side[j] && !side[i] {
+                total += b;
+            }
+        }
+        total
+    }
+
+    /// The least capacity over all 2^n cuts.
+    fn minimum_cut(&self) -> f64 {
+        let n = self.terminal.len();
+        (0..(1usize << n))
+            .map(|mask| self.cut(&(0..n).map(|i| mask >> i & 1 == 1).collect::<Vec<_>>()))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// The largest violation, by the flows `g` reports, of a capacity, of
+    /// conservation at a node, or of the value `flow` out of s and into t.
+    fn violation(&self, g: &Graph, flow: f64) -> f64 {
+        let (arcs, terminal) = g.flows();
+        assert_eq!(arcs.len(), self.edges.len());
+        assert_eq!(terminal.len(), self.terminal.len());
+        let over = |value: f64, lo: f64, hi: f64| (lo - value).max(value - hi).max(0.0);
+        let mut worst = 0.0f64;
+        let mut balance = vec![0.0; terminal.len()];
+        for (i, (&(from_s, to_t), &(s, t))) in terminal.iter().zip(&self.terminal).enumerate() {
+            worst = worst.max(over(from_s, 0.0, s)).max(over(to_t, 0.0, t));
+            balance[i] += from_s - to_t;
+        }
+        for (&(fi, fj, f), &(i, j, a, b)) in arcs.iter().zip(&self.edges) {
+            assert_eq!(
+                (fi, fj),
+                (i, j),
+                "the flows list the edges in the order added"
+            );
+            worst = worst.max(over(f, -b, a));
+            balance[i] -= f;
+            balance[j] += f;
+        }
+        for b in balance {
+            worst = worst.max(b.abs());
+        }
+        let out_of_s: f64 = terminal.iter().map(|t| t.0).sum();
+        let into_t: f64 = terminal.iter().map(|t| t.1).sum();
+        worst
+            .max((out_of_s - flow).abs())
+            .max((into_t - flow).abs())
+    }
+}
+
+/// Solves interleaved with new capacities: 3000 seeded sequences of two to
+/// four rounds, each round adding terminal capacity to random nodes (to both
+/// arcs, to one, or none) and a few edges (parallel ones included), then
+/// solving. After every solve the reported flows must be a flow of the value
+/// returned, and that value the brute-force minimum cut of everything added so far.
+#[test]
+fn incremental_solves_give_a_feasible_maximum_flow() {
+    let mut rng = seeded(4111);
+    let (mut worst, mut solves) = (0.0f64, 0);
+    for sequence in 0..3000 {
+        let n = 1 + sequence % 8;
+        let mut g = Graph::new(n);
+        let mut rec = Recorded {
+            terminal: vec![(0.0, 0.0); n],
+            edges: Vec::new(),
+        };
+        for _round in 0..rng.random_range(2..=4) {
+            for i in 0..n {
+                if rng.random_bool(0.5) {
+                    let s = if rng.random_bool(0.6) {
+                        random_quarter(&mut rng, 0, 20)
+                    } else {
+                        0.0
+                    };
+                    let t = if rng.random_bool(0.6) {
+                        random_quarter(&mut rng, 0, 20)
+                    } else {
+                        0.0
+                    };
+                    g.add_terminal(i, s, t).unwrap();
+                    rec.terminal[i].0 += s;
+                    rec.terminal[i].1 += t;
+                }
+            }
+            if n > 1 {
+                for _ in 0..rng.random_range(0..=n) {
+                    let i = rng.random_range(0..n);
+                    let j = (i + rng.random_range(1..n)) % n;
+                    let (a, b) = (
+                        random_quarter(&mut rng, 0, 16),
+                        random_quarter(&mut rng, 0, 16),
+                    );
+                    g.add_edge(i, j, a, b).unwrap();
+                    rec.edges.push((i, j, a, b));
+                }
+            }
+            let flow = g.max_flow();
+            worst = worst
+                .max((flow - rec.minimum_cut()).abs())
+                .max(rec.violation(&g, flow));
+            let side: Vec<bool> = (0..n).map(|i| g.in_source_set(i).unwrap()).collect();
+            worst = worst.max((rec.cut(&side) - flow).abs());
+            solves += 1;
+        }
+    }
+    verified_dl::verify!(
+        "ising.maxflow",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        worst,
+        solves
+    );
+}
