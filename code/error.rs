@@ -11,55 +11,86 @@ use std::fmt;
 pub enum Error {
     /// Two shapes that must agree do not.
     ShapeMismatch {
+        /// The argument (or part of it) the error is about.
         what: String,
+        /// The shape it must have.
         expected: Vec<usize>,
+        /// The shape it has.
         found: Vec<usize>,
     },
     /// A size parameter (kernel, window, stride, ...) is outside its allowed range.
     BadSize {
+        /// The argument (or part of it) the error is about.
         what: String,
+        /// The size given.
         value: usize,
+        /// The rule it breaks.
         constraint: String,
     },
     /// An input contains NaN or an infinity.
     NonFinite {
+        /// The argument (or part of it) the error is about.
         what: String,
+        /// Where in the array (empty for a scalar).
         index: Vec<usize>,
+        /// The offending value.
         value: f64,
     },
     /// A value lies outside the set it must belong to (a state other than 0/1 or -1/+1, say).
     BadValue {
+        /// The argument (or part of it) the error is about.
         what: String,
+        /// Where in the array (empty for a scalar).
         index: Vec<usize>,
+        /// The offending value.
         value: f64,
+        /// The values it may take.
         allowed: String,
     },
     /// A graph has a directed cycle; the nodes are listed in cycle order.
-    Cycle { nodes: Vec<usize> },
+    Cycle {
+        /// The nodes of the cycle, in order.
+        nodes: Vec<usize>,
+    },
     /// A probability table row does not sum to one, or has a negative entry.
     NotNormalized {
+        /// The argument (or part of it) the error is about.
         what: String,
+        /// The row (the parents' values).
         row: Vec<usize>,
+        /// What the row sums to.
         sum: f64,
+        /// The tolerance of the check.
         tolerance: f64,
     },
     /// A size computed from the arguments (a product of dimensions, a shift)
     /// does not fit in a `usize`.
-    Overflow { what: String, operands: Vec<usize> },
+    Overflow {
+        /// The argument (or part of it) the error is about.
+        what: String,
+        /// The numbers whose product or power overflows.
+        operands: Vec<usize>,
+    },
     /// A size is representable but beyond a documented limit: the memory a
     /// result would take ([`MAX_ELEMENTS`]), or the configurations an exact
     /// enumeration would visit.
     TooLarge {
+        /// The argument (or part of it) the error is about.
         what: String,
+        /// The size asked for.
         value: u128,
+        /// The largest size allowed.
         limit: u128,
     },
     /// A scalar argument is finite but outside the documented range of the
     /// function (a negative learning rate, a coupling so large that the energy
     /// overflows).
     OutOfRange {
+        /// The argument (or part of it) the error is about.
         what: String,
+        /// The offending value.
         value: f64,
+        /// The documented range.
         range: String,
     },
     /// Anything else that is invalid, with a message that names the value.

@@ -10,7 +10,9 @@
 //! | [`bayesnet`] | Problem 2: why a directed graphical model is normalized |
 //! | [`rbm`] | Problem 3: the conditionals of a restricted Boltzmann machine |
 //! | [`ising`] | Problem 4: denoising a binary image with an Ising model |
+//! | [`prelude`] | the error type and the imports every listing of the book assumes |
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod bayesnet;
 pub mod check;
@@ -18,6 +20,7 @@ pub mod conv;
 pub mod error;
 pub mod ising;
 pub mod numerics;
+pub mod prelude;
 pub mod rbm;
 
 pub use error::{Error, Result};

@@ -8,6 +8,7 @@
 //! | [`lint`] | the structural rules of the book, as one function that lists every breach |
 //! | [`ledger`] | the ledger appendix, from the records the checks leave |
 //! | [`errata`] | the errata appendix, from the chapters' erratum blocks |
+//! | [`listings`] | the book's listings as mdBook renders them, what each uses, the prelude |
 //! | [`figures`] | every figure of the book, drawn from the crate's experiments |
 //!
 //! The binary `book` (`cargo run -p book-tools -- <command>`) runs them.
@@ -18,6 +19,7 @@ pub mod errata;
 pub mod figures;
 pub mod ledger;
 pub mod lint;
+pub mod listings;
 
 use std::path::{Path, PathBuf};
 

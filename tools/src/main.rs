@@ -5,12 +5,14 @@
 //!   checks left in `dir/ledger/` (default `target/tmp`, where `verify!`
 //!   writes); fails, naming them, if any labelled equation has no record;
 //! * `errata`: write `src/appendix/errata.md` from the chapters' erratum blocks;
+//! * `prelude`: write `src/prelude.rs`, the file a reader downloads to compile
+//!   copied listings, from `code/error.rs` and `code/prelude.rs`;
 //! * `lint`: list every breach of the book's structural rules (see `book_tools::lint`).
 
 use std::path::Path;
 use std::process::exit;
 
-use book_tools::{chapters, errata, figures, ledger, lint};
+use book_tools::{chapters, errata, figures, ledger, lint, listings};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -67,6 +69,16 @@ fn main() {
                 exit(1);
             }
         },
+        Some("prelude") => match listings::prelude(root) {
+            Ok(text) => {
+                std::fs::write(root.join("src/prelude.rs"), text).expect("write prelude");
+                println!("wrote src/prelude.rs");
+            }
+            Err(e) => {
+                eprintln!("cannot read code/error.rs or code/prelude.rs: {e}");
+                exit(1);
+            }
+        },
         Some("lint") => {
             let problems = lint::lint(root);
             for p in &problems {
@@ -78,7 +90,9 @@ fn main() {
             println!("the book's structure is sound");
         }
         _ => {
-            eprintln!("usage: book figures | book ledger [dir] | book errata | book lint");
+            eprintln!(
+                "usage: book figures | book ledger [dir] | book errata | book prelude | book lint"
+            );
             exit(2);
         }
     }
