@@ -26,10 +26,10 @@ fn benches(c: &mut Criterion) {
         )
     });
     group.bench_function("build the cut graph", |b| {
-        b.iter(|| black_box(cut_graph(field(y.view(), &p).view(), p.beta).unwrap()))
+        b.iter(|| black_box(cut_graph(field(y.view(), &p).view(), p.beta()).unwrap()))
     });
     group.bench_function("max-flow only (Boykov-Kolmogorov)", |b| {
-        let (g, _) = cut_graph(field(y.view(), &p).view(), p.beta).unwrap();
+        let (g, _) = cut_graph(field(y.view(), &p).view(), p.beta()).unwrap();
         b.iter_batched_ref(
             || g.clone(),
             |g| black_box(g.max_flow()),

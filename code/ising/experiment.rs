@@ -55,7 +55,7 @@ pub fn figure_8_30() -> Denoising {
     let y = add_noise(x.view(), 0.1, &mut seeded(NOISE_SEED)).expect("valid image");
     let p = Params::bishop();
     let by_icm = icm(y.view(), &p, 1000).expect("ICM converges").x;
-    let cut = map_graph_cut(y.view(), &p).expect("valid image");
+    let cut = map_graph_cut(y.view(), &p).expect("valid image").x;
     let m = marginals(
         y.view(),
         y.view(),
@@ -95,7 +95,7 @@ pub fn accuracy_against_beta(d: &Denoising) -> [Vec<(f64, f64)>; 3] {
         ));
         a_cut.push((
             beta,
-            d.restored(&map_graph_cut(d.y.view(), &p).expect("valid image")),
+            d.restored(&map_graph_cut(d.y.view(), &p).expect("valid image").x),
         ));
         if k % 2 == 0 {
             let (burn_in, samples) = SWEEP_GIBBS;

@@ -1,12 +1,11 @@
 //! Posterior marginals p(x_m = +1 | y) by Gibbs sampling, and the estimate
 //! that maximises each marginal (the maximum posterior marginal, MPM).
 
-use super::model::{ensure_pair, ensure_params, ensure_pixel, local_diff, neighbour_sum, Params};
-use crate::check::Rng;
+use super::model::{ensure_pair, ensure_pixel, local_diff, neighbour_sum, Params};
 use crate::error::{Error, Result};
 use crate::numerics::sigmoid;
 use ndarray::{Array2, ArrayView2};
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
 // ANCHOR: conditional
 /// p(x_m = +1 | all other pixels, y) = sigma(-d), with d = E(x_m = +1) - E(x_m = -1):
@@ -31,17 +30,17 @@ pub struct Table([[f64; 2]; 9]);
 
 impl Table {
     /// The 18 conditionals of `params`.
-    pub fn new(params: &Params) -> Result<Table> {
-        ensure_params(params)?;
+    pub fn new(params: &Params) -> Table {
         let mut t = [[0.0; 2]; 9];
         for (k, row) in t.iter_mut().enumerate() {
             for (yi, entry) in row.iter_mut().enumerate() {
                 let s = k as f64 - 4.0;
                 let y = 2.0 * yi as f64 - 1.0;
-                *entry = sigmoid(-(2.0 * params.h - 2.0 * params.beta * s - 2.0 * params.eta * y));
+                *entry =
+                    sigmoid(-(2.0 * params.h() - 2.0 * params.beta() * s - 2.0 * params.eta() * y));
             }
         }
-        Ok(Table(t))
+        Table(t)
     }
 
     /// p(x_m = +1 | rest) at pixel `(r, c)`, inputs checked.
@@ -62,11 +61,11 @@ impl Table {
 // ANCHOR: gibbs_sweep
 /// One systematic-scan Gibbs sweep in raster order: each pixel drawn from its
 /// conditional given the current values of all the others.
-pub fn gibbs_sweep(
+pub fn gibbs_sweep<R: Rng + ?Sized>(
     x: &mut Array2<i8>,
     y: ArrayView2<i8>,
     table: &Table,
-    rng: &mut Rng,
+    rng: &mut R,
 ) -> Result<()> {
     ensure_pair(x.view(), y)?;
     let (rows, cols) = x.dim();
@@ -87,16 +86,15 @@ pub fn gibbs_sweep(
 /// the moment the pixel is visited rather than the 0/1 draw; under the
 /// stationary distribution both have mean p(x_m = +1 | y), the first a
 /// smaller variance.)
-pub fn marginals(
+pub fn marginals<R: Rng + ?Sized>(
     x0: ArrayView2<i8>,
     y: ArrayView2<i8>,
     params: &Params,
     burn_in: usize,
     samples: usize,
-    rng: &mut Rng,
+    rng: &mut R,
 ) -> Result<Array2<f64>> {
     ensure_pair(x0, y)?;
-    ensure_params(params)?;
     if samples == 0 {
         return Err(Error::BadSize {
             what: "the number of Gibbs samples".to_string(),
@@ -104,7 +102,7 @@ pub fn marginals(
             constraint: "at least one sample".to_string(),
         });
     }
-    let table = Table::new(params)?;
+    let table = Table::new(params);
     let mut x = x0.to_owned();
     for _ in 0..burn_in {
         gibbs_sweep(&mut x, y, &table, rng)?;
@@ -114,12 +112,12 @@ pub fn marginals(
 
 /// Runs `samples` Gibbs sweeps from the state `x` (left at the chain's last
 /// state) and returns the Rao-Blackwellised average of p(x_m = +1 | rest).
-pub fn average(
+pub fn average<R: Rng + ?Sized>(
     x: &mut Array2<i8>,
     y: ArrayView2<i8>,
     table: &Table,
     samples: usize,
-    rng: &mut Rng,
+    rng: &mut R,
 ) -> Result<Array2<f64>> {
     ensure_pair(x.view(), y)?;
     let (rows, cols) = x.dim();

@@ -2,7 +2,7 @@
 //! Seheult, 1989).
 
 use super::maxflow::Graph;
-use super::model::{ensure_params, ensure_spins, Params};
+use super::model::{energy_unchecked, ensure_spins, Params};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 
@@ -10,7 +10,7 @@ use ndarray::{Array2, ArrayView2};
 /// The field c_i = h - eta y_i of each pixel: the energy is
 /// E(x) = sum_i c_i x_i - beta sum_{(i,j)} x_i x_j.
 pub fn field(y: ArrayView2<i8>, params: &Params) -> Array2<f64> {
-    y.mapv(|yi| params.h - params.eta * f64::from(yi))
+    y.mapv(|yi| params.h() - params.eta() * f64::from(yi))
 }
 // ANCHOR_END: field
 
@@ -73,24 +73,32 @@ pub fn checkerboard(r: usize, c: usize) -> i8 {
 // ANCHOR_END: checkerboard
 
 // ANCHOR: map_graph_cut
+/// The exact MAP estimate: the configuration of least energy and that energy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapEstimate {
+    /// The configuration of least energy E(x, y) given y.
+    pub x: Array2<i8>,
+    /// Its energy E(x, y), computed from x (not from the cut).
+    pub energy: f64,
+}
+
 /// The configuration of least energy E(x, y) (the MAP estimate of x given y),
-/// exactly, by one maximum flow.
+/// exactly, by one maximum flow, with its energy.
 ///
 /// For `beta >= 0` the energy is submodular and [`cut_graph`] represents it.
 /// For `beta < 0` it is not, but on the grid the substitution
 /// x_i = sigma_i x'_i ([`checkerboard`]) turns it into the energy of x' with
 /// field sigma_i c_i and coupling -beta > 0, whose minimum the cut finds.
-pub fn map_graph_cut(y: ArrayView2<i8>, params: &Params) -> Result<Array2<i8>> {
+pub fn map_graph_cut(y: ArrayView2<i8>, params: &Params) -> Result<MapEstimate> {
     ensure_spins("y", y)?;
-    ensure_params(params)?;
     let mut c = field(y, params);
-    let flip = params.beta < 0.0;
+    let flip = params.beta() < 0.0;
     if flip {
         for ((r, col), ci) in c.indexed_iter_mut() {
             *ci *= f64::from(checkerboard(r, col));
         }
     }
-    let (mut graph, _) = cut_graph(c.view(), params.beta.abs())?;
+    let (mut graph, _) = cut_graph(c.view(), params.beta().abs())?;
     graph.max_flow();
     let cols = y.ncols();
     let mut x = Array2::<i8>::zeros(y.dim());
@@ -107,6 +115,7 @@ pub fn map_graph_cut(y: ArrayView2<i8>, params: &Params) -> Result<Array2<i8>> {
             side
         };
     }
-    Ok(x)
+    let energy = energy_unchecked(x.view(), y, params);
+    Ok(MapEstimate { x, energy })
 }
 // ANCHOR_END: map_graph_cut

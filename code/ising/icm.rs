@@ -2,9 +2,7 @@
 //! section 8.3.3: start from x = y, visit the pixels one at a time, and set
 //! each to whichever of its two states has the lower energy, the others fixed.
 
-use super::model::{
-    energy_unchecked, ensure_pair, ensure_params, ensure_pixel, local_diff_unchecked, Params,
-};
+use super::model::{energy_unchecked, ensure_pair, ensure_pixel, local_diff_unchecked, Params};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 
@@ -38,7 +36,6 @@ pub fn icm_update(
     (r, c): (usize, usize),
 ) -> Result<bool> {
     ensure_pair(x.view(), y)?;
-    ensure_params(params)?;
     ensure_pixel(x.dim(), r, c)?;
     Ok(update(x, y, params, r, c))
 }
@@ -48,7 +45,6 @@ pub fn icm_update(
 /// order, the order of the pixels in memory). Returns the number of pixels changed.
 pub fn icm_sweep(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<usize> {
     ensure_pair(x.view(), y)?;
-    ensure_params(params)?;
     let (rows, cols) = x.dim();
     let mut changed = 0;
     for r in 0..rows {
@@ -81,7 +77,6 @@ pub fn icm_from(
     max_sweeps: usize,
 ) -> Result<Icm> {
     ensure_pair(x0, y)?;
-    ensure_params(params)?;
     let mut x = x0.to_owned();
     let mut energies = vec![energy_unchecked(x.view(), y, params)];
     for sweep in 1..=max_sweeps {

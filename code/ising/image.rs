@@ -1,9 +1,8 @@
 //! The test image of the chapter, drawn by code, and its noisy copy.
 
-use crate::check::Rng;
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
 /// The distance from point `p` to the segment `a`-`b` (all in the unit square).
 fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -83,7 +82,11 @@ pub fn test_image(rows: usize, cols: usize) -> Array2<i8> {
 // ANCHOR: add_noise
 /// A copy of `x` with exactly round(`fraction` * number of pixels) distinct
 /// pixels flipped, chosen uniformly by a partial Fisher-Yates shuffle.
-pub fn add_noise(x: ArrayView2<i8>, fraction: f64, rng: &mut Rng) -> Result<Array2<i8>> {
+pub fn add_noise<R: Rng + ?Sized>(
+    x: ArrayView2<i8>,
+    fraction: f64,
+    rng: &mut R,
+) -> Result<Array2<i8>> {
     if !(0.0..=1.0).contains(&fraction) {
         return Err(Error::BadValue {
             what: "the fraction of flipped pixels".to_string(),

@@ -9,14 +9,14 @@ use ndarray::{Array2, ArrayView2};
 
 /// The three parameters of the energy: `h` (bias), `beta` (coupling of
 /// neighbours) and `eta` (coupling of each pixel to its observation).
+///
+/// The fields are private: [`Params::new`] checks them once, and every
+/// function that takes a `&Params` can rely on them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
-    /// Weight of `sum_i x_i`; `h > 0` favours `x_i = -1`.
-    pub h: f64,
-    /// Weight of `sum_{i,j} x_i x_j` over neighbour pairs; `beta > 0` favours agreement.
-    pub beta: f64,
-    /// Weight of `sum_i x_i y_i`; `eta > 0` favours `x_i = y_i`.
-    pub eta: f64,
+    h: f64,
+    beta: f64,
+    eta: f64,
 }
 
 impl Params {
@@ -25,7 +25,7 @@ impl Params {
         for (what, value) in [("h", h), ("beta", beta), ("eta", eta)] {
             if !value.is_finite() {
                 return Err(Error::NonFinite {
-                    what: format!("the Ising parameter {what}"),
+                    what: what.to_string(),
                     index: vec![],
                     value,
                 });
@@ -42,10 +42,25 @@ impl Params {
             eta: 2.1,
         }
     }
+
+    /// The weight of `sum_i x_i`; `h > 0` favours `x_i = -1`.
+    pub fn h(&self) -> f64 {
+        self.h
+    }
+
+    /// The weight of `sum_{i,j} x_i x_j` over neighbour pairs; `beta > 0` favours agreement.
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+
+    /// The weight of `sum_i x_i y_i`; `eta > 0` favours `x_i = y_i`.
+    pub fn eta(&self) -> f64 {
+        self.eta
+    }
 }
 
 /// Checks that every entry of `x` is -1 or +1, naming `what` and the index otherwise.
-pub fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
+pub(crate) fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
     if x.is_empty() {
         return Err(Error::BadSize {
             what: format!("the number of pixels of {what}"),
@@ -69,15 +84,10 @@ pub fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
 }
 
 /// Checks `x` and `y` are spin images of the same shape.
-pub fn ensure_pair(x: ArrayView2<i8>, y: ArrayView2<i8>) -> Result<()> {
+pub(crate) fn ensure_pair(x: ArrayView2<i8>, y: ArrayView2<i8>) -> Result<()> {
     ensure_spins("x", x)?;
     ensure_spins("y", y)?;
     ensure_shape("x (against the shape of y)", y.shape(), x.shape())
-}
-
-/// Checks that `params` are finite (a caller may build `Params` by hand).
-pub fn ensure_params(params: &Params) -> Result<()> {
-    Params::new(params.h, params.beta, params.eta).map(|_| ())
 }
 
 // ANCHOR: pairs
@@ -108,7 +118,6 @@ pub fn pairs(rows: usize, cols: usize) -> Vec<((usize, usize), (usize, usize))> 
 /// the middle sum over the 4-neighbour pairs of the grid, each pair once.
 pub fn energy(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<f64> {
     ensure_pair(x, y)?;
-    ensure_params(params)?;
     Ok(energy_unchecked(x, y, params))
 }
 
@@ -129,7 +138,7 @@ pub(crate) fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Pa
             }
         }
     }
-    params.h * field as f64 - params.beta * coupling as f64 - params.eta * data as f64
+    params.h() * field as f64 - params.beta() * coupling as f64 - params.eta() * data as f64
 }
 // ANCHOR_END: energy
 
@@ -170,9 +179,9 @@ pub(crate) fn local_diff_unchecked(
     r: usize,
     c: usize,
 ) -> f64 {
-    2.0 * params.h
-        - 2.0 * params.beta * f64::from(neighbour_sum(x, r, c))
-        - 2.0 * params.eta * f64::from(y[(r, c)])
+    2.0 * params.h()
+        - 2.0 * params.beta() * f64::from(neighbour_sum(x, r, c))
+        - 2.0 * params.eta() * f64::from(y[(r, c)])
 }
 // ANCHOR_END: local_diff
 
@@ -184,7 +193,6 @@ pub fn local_diff(
     (r, c): (usize, usize),
 ) -> Result<f64> {
     ensure_pair(x, y)?;
-    ensure_params(params)?;
     ensure_pixel(x.dim(), r, c)?;
     Ok(local_diff_unchecked(x, y, params, r, c))
 }
@@ -203,7 +211,7 @@ pub fn flip_diff(
 // ANCHOR_END: flip_diff
 
 /// Checks that pixel `(r, c)` lies in a grid of shape `dim`.
-pub fn ensure_pixel(dim: (usize, usize), r: usize, c: usize) -> Result<()> {
+pub(crate) fn ensure_pixel(dim: (usize, usize), r: usize, c: usize) -> Result<()> {
     if r >= dim.0 {
         return Err(Error::BadSize {
             what: "the pixel row r".to_string(),

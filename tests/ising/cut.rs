@@ -135,7 +135,7 @@ fn max_flow_is_certified_by_its_cut_on_large_images() {
         let y = add_noise(x.view(), 0.1, &mut seeded(seed)).unwrap();
         let p = Params::new(h, beta, eta).unwrap();
         let c = field(y.view(), &p);
-        let (mut g, _) = cut_graph(c.view(), p.beta).unwrap();
+        let (mut g, _) = cut_graph(c.view(), p.beta()).unwrap();
         // the capacities of the construction, written out again
         let mut caps = Caps::default();
         for &ci in c.iter() {
@@ -213,7 +213,7 @@ fn every_cut_costs_the_energy_minus_a_constant() {
             random_quarter(&mut rng, -8, 8),
         )
         .unwrap();
-        let (g, k) = cut_graph(field(y.view(), &p).view(), p.beta).unwrap();
+        let (g, k) = cut_graph(field(y.view(), &p).view(), p.beta()).unwrap();
         for n in 0..(1usize << (rows * cols)) {
             let x = configuration(rows, cols, n);
             let side: Vec<bool> = x.iter().map(|&v| v == 1).collect();
@@ -273,8 +273,9 @@ fn graph_cut_finds_the_exhaustive_minimum_for_every_submodular_sign() {
             signed(&mut rng, se),
         )
         .unwrap();
-        let x = map_graph_cut(y.view(), &p).unwrap();
-        let e = energy(x.view(), y.view(), &p).unwrap();
+        let map = map_graph_cut(y.view(), &p).unwrap();
+        let e = energy(map.x.view(), y.view(), &p).unwrap();
+        assert_eq!(map.energy, e, "the energy returned is the energy of x");
         worst = worst.max((e - exhaustive_minimum(&y, &p)).abs());
         cases += 1;
     }
@@ -303,7 +304,7 @@ fn checkerboard_substitution_reverses_the_sign_of_beta() {
         let sigma = Array2::from_shape_fn((rows, cols), |(r, c)| checkerboard(r, c));
         // E(x) with field c and coupling beta equals the energy of x' = sigma x with field sigma c and coupling -beta
         let c = field(y.view(), &p);
-        let (g, k) = cut_graph((&c * &sigma.mapv(f64::from)).view(), -p.beta).unwrap();
+        let (g, k) = cut_graph((&c * &sigma.mapv(f64::from)).view(), -p.beta()).unwrap();
         if trial < 100 {
             for n in 0..(1usize << (rows * cols)) {
                 let x = configuration(rows, cols, n);
@@ -313,9 +314,9 @@ fn checkerboard_substitution_reverses_the_sign_of_beta() {
             }
         }
         // and so the MAP for beta < 0 comes from one cut as well
-        let x = map_graph_cut(y.view(), &p).unwrap();
-        worst_map = worst_map
-            .max((energy(x.view(), y.view(), &p).unwrap() - exhaustive_minimum(&y, &p)).abs());
+        let map = map_graph_cut(y.view(), &p).unwrap();
+        assert_eq!(map.energy, energy(map.x.view(), y.view(), &p).unwrap());
+        worst_map = worst_map.max((map.energy - exhaustive_minimum(&y, &p)).abs());
         cases += 1;
     }
     verified_dl::verify!(
@@ -343,7 +344,7 @@ fn graph_cut_is_never_above_icm_on_large_images() {
             let p = Params::new(h, beta, eta).unwrap();
             let y = add_noise(x.view(), 0.1, &mut rng).unwrap();
             let e_icm = energy(icm(y.view(), &p, 1000).unwrap().x.view(), y.view(), &p).unwrap();
-            let e_cut = energy(map_graph_cut(y.view(), &p).unwrap().view(), y.view(), &p).unwrap();
+            let e_cut = map_graph_cut(y.view(), &p).unwrap().energy;
             assert!(
                 e_cut <= e_icm,
                 "{rows}x{cols} {p:?}: cut {e_cut} > ICM {e_icm}"
@@ -369,7 +370,7 @@ fn figure_8_30_restores_as_bishop_reports() {
     // exactly 4000 of the 40000 pixels are flipped
     assert_eq!(x.iter().zip(y.iter()).filter(|(a, b)| a != b).count(), 4000);
     let by_icm = agreement(x.view(), icm(y.view(), &p, 1000).unwrap().x.view()).unwrap();
-    let by_cut = agreement(x.view(), map_graph_cut(y.view(), &p).unwrap().view()).unwrap();
+    let by_cut = agreement(x.view(), map_graph_cut(y.view(), &p).unwrap().x.view()).unwrap();
     // Bishop's percentages are rounded to the nearest per cent
     assert!((0.955..0.965).contains(&by_icm), "ICM restores {by_icm}");
     assert!(
@@ -421,13 +422,17 @@ fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
     .unwrap();
     for beta in [0.0, 0.25, 0.5] {
         assert_eq!(
-            map_graph_cut(y.view(), &Params::new(0.0, beta, 2.1).unwrap()).unwrap(),
+            map_graph_cut(y.view(), &Params::new(0.0, beta, 2.1).unwrap())
+                .unwrap()
+                .x,
             y
         );
         cases += 1;
     }
     assert_ne!(
-        map_graph_cut(y.view(), &Params::new(0.0, 0.75, 2.1).unwrap()).unwrap(),
+        map_graph_cut(y.view(), &Params::new(0.0, 0.75, 2.1).unwrap())
+            .unwrap()
+            .x,
         y
     );
     verified_dl::verify!("ising.map-is-y", Method::Exhaustive, DYADIC_TOL, 0.0, cases);
@@ -449,8 +454,9 @@ fn graph_cut_finds_the_exhaustive_minimum_with_real_parameters() {
             rng.random_range(-3.0..3.0),
         )
         .unwrap();
-        let x = map_graph_cut(y.view(), &p).unwrap();
-        let e = energy(x.view(), y.view(), &p).unwrap();
+        let map = map_graph_cut(y.view(), &p).unwrap();
+        let e = energy(map.x.view(), y.view(), &p).unwrap();
+        assert_eq!(map.energy, e, "the energy returned is the energy of x");
         worst = worst.max(verified_dl::check::rel_err(e, exhaustive_minimum(&y, &p)));
         cases += 1;
     }
