@@ -12,7 +12,7 @@ use verified_dl::ising::{map_graph_cut, Params};
 const SIDE: usize = 512;
 
 fn benches(c: &mut Criterion) {
-    let x = test_image(SIDE, SIDE);
+    let x = test_image(SIDE, SIDE).unwrap();
     let y = add_noise(x.view(), 0.1, &mut seeded(830)).unwrap();
     let p = Params::bishop();
 

@@ -1,8 +1,8 @@
 //! Posterior marginals p(x_m = +1 | y) by Gibbs sampling, and the estimate
 //! that maximises each marginal (the maximum posterior marginal, MPM).
 
-use super::model::{ensure_pair, ensure_pixel, local_diff, neighbour_sum, Params};
-use crate::error::{Error, Result};
+use super::model::{ensure_pair, ensure_pixel, ensure_spins, local_diff, neighbour_sum, Params};
+use crate::error::{ensure_finite, ensure_shape, Error, Result};
 use crate::numerics::sigmoid;
 use ndarray::{Array2, ArrayView2};
 use rand::{Rng, RngExt};
@@ -95,13 +95,7 @@ pub fn marginals<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<Array2<f64>> {
     ensure_pair(x0, y)?;
-    if samples == 0 {
-        return Err(Error::BadSize {
-            what: "the number of Gibbs samples".to_string(),
-            value: 0,
-            constraint: "at least one sample".to_string(),
-        });
-    }
+    ensure_samples(samples)?;
     let table = Table::new(params);
     let mut x = x0.to_owned();
     for _ in 0..burn_in {
@@ -120,6 +114,7 @@ pub fn average<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<Array2<f64>> {
     ensure_pair(x.view(), y)?;
+    ensure_samples(samples)?;
     let (rows, cols) = x.dim();
     let mut sum = Array2::<f64>::zeros((rows, cols));
     for _ in 0..samples {
@@ -131,20 +126,41 @@ pub fn average<R: Rng + ?Sized>(
             }
         }
     }
-    Ok(sum / samples.max(1) as f64)
+    Ok(sum / samples as f64)
 }
 // ANCHOR_END: marginals
 
+/// Checks that at least one Gibbs sample is averaged.
+fn ensure_samples(samples: usize) -> Result<()> {
+    if samples == 0 {
+        return Err(Error::BadSize {
+            what: "samples".to_string(),
+            value: 0,
+            constraint: "at least one sample".to_string(),
+        });
+    }
+    Ok(())
+}
+
 // ANCHOR: mpm
 /// The maximum posterior marginal estimate: x_m = +1 where p(x_m = +1 | y) > 1/2,
-/// -1 where it is below, and the observation y_m on an exact tie.
+/// -1 where it is below, and the observation y_m on an exact tie. An error
+/// names `marginals` if an entry is not a probability (NaN, or outside [0, 1]).
 pub fn mpm(marginals: ArrayView2<f64>, y: ArrayView2<i8>) -> Result<Array2<i8>> {
-    super::model::ensure_spins("y", y)?;
-    crate::error::ensure_shape(
-        "the marginals (against the shape of y)",
-        y.shape(),
-        marginals.shape(),
-    )?;
+    ensure_spins("y", y)?;
+    ensure_shape("marginals", y.shape(), marginals.shape())?;
+    ensure_finite("marginals", &marginals)?;
+    if let Some(((r, c), &p)) = marginals
+        .indexed_iter()
+        .find(|(_, p)| !(0.0..=1.0).contains(*p))
+    {
+        return Err(Error::BadValue {
+            what: "marginals".to_string(),
+            index: vec![r, c],
+            value: p,
+            allowed: "a probability in [0, 1]".to_string(),
+        });
+    }
     Ok(Array2::from_shape_fn(marginals.dim(), |(r, c)| {
         let p = marginals[(r, c)];
         if p > 0.5 {

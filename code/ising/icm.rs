@@ -90,9 +90,11 @@ pub fn icm_from(
             });
         }
     }
-    Err(Error::Invalid(format!(
-        "ICM did not converge within max_sweeps = {max_sweeps} sweeps"
-    )))
+    Err(Error::BadSize {
+        what: "max_sweeps".to_string(),
+        value: max_sweeps,
+        constraint: "too few: ICM was still changing pixels in the last sweep allowed".to_string(),
+    })
 }
 
 /// ICM started, as Bishop does, from the observation: x = y.

@@ -14,7 +14,7 @@
 //! implementation: there `tr_cap` is our `terminal_residual`, `r_cap` our
 //! `residual`, `ts` our `timestamp`, `TIME` our `clock`, `a0_min` our `best_arc`.
 
-use crate::error::{Error, Result};
+use crate::error::{ensure_allocatable, Error, Result, MAX_ELEMENTS};
 use std::collections::VecDeque;
 
 /// The end of a node's list of arcs; as a parent, a *free* node (in no tree).
@@ -75,32 +75,50 @@ pub struct Graph {
     solved: bool,
 }
 
-/// Checks that a capacity is finite and non-negative.
+/// The largest capacity of one arc, and of the total added to one terminal
+/// arc: 1e290. A graph has at most [`MAX_ELEMENTS`] nodes and arcs, so the
+/// sum of all its capacities, which bounds the flow and every residual, is
+/// below 3 * 2^28 * 1e290 < 1e299 and cannot overflow.
+pub const MAX_CAPACITY: f64 = 1e290;
+
+/// Checks that a capacity is finite, non-negative and at most what is left
+/// below [`MAX_CAPACITY`] once `added` is counted.
 #[inline]
-fn ensure_capacity(what: &str, index: &[usize], value: f64) -> Result<()> {
-    if value.is_finite() && value >= 0.0 {
+fn ensure_capacity(what: &str, value: f64, added: f64) -> Result<()> {
+    if value.is_finite() && value >= 0.0 && value <= MAX_CAPACITY - added {
         return Ok(()); // the common case: no allocation
     }
-    let index = index.to_vec();
     if !value.is_finite() {
         return Err(Error::NonFinite {
             what: what.to_string(),
-            index,
+            index: vec![],
             value,
         });
     }
-    Err(Error::BadValue {
+    if value < 0.0 {
+        return Err(Error::BadValue {
+            what: what.to_string(),
+            index: vec![],
+            value,
+            allowed: "a capacity >= 0".to_string(),
+        });
+    }
+    Err(Error::OutOfRange {
         what: what.to_string(),
-        index,
         value,
-        allowed: "a capacity >= 0".to_string(),
+        range: format!(
+            "[0, {:e}] (MAX_CAPACITY = {MAX_CAPACITY:e}, {added:e} of it added already)",
+            MAX_CAPACITY - added
+        ),
     })
 }
 
 impl Graph {
-    /// A graph with `n` nodes, no arcs and no terminal capacities.
-    pub fn new(n: usize) -> Graph {
-        Graph {
+    /// A graph with `n` nodes, no arcs and no terminal capacities (an error
+    /// beyond [`MAX_ELEMENTS`] nodes).
+    pub fn new(n: usize) -> Result<Graph> {
+        ensure_allocatable("n", &[n])?;
+        Ok(Graph {
             first_arc: vec![NO_ARC; n],
             terminal_residual: vec![0.0; n],
             source_capacity: vec![0.0; n],
@@ -119,17 +137,19 @@ impl Graph {
             clock: 0,
             flow: 0.0,
             solved: false,
-        }
+        })
     }
 
-    /// A graph with `n` nodes and room for `edges` edges (2 `edges` arcs).
-    pub fn with_capacity(n: usize, edges: usize) -> Graph {
-        let mut g = Graph::new(n);
-        g.head.reserve(2 * edges);
-        g.next_arc.reserve(2 * edges);
-        g.residual.reserve(2 * edges);
-        g.capacity.reserve(2 * edges);
-        g
+    /// A graph with `n` nodes and room for `edges` edges (2 `edges` arcs, at
+    /// most [`MAX_ELEMENTS`]).
+    pub fn with_capacity(n: usize, edges: usize) -> Result<Graph> {
+        let arcs = ensure_allocatable("edges", &[2, edges])?;
+        let mut g = Graph::new(n)?;
+        g.head.reserve(arcs);
+        g.next_arc.reserve(arcs);
+        g.residual.reserve(arcs);
+        g.capacity.reserve(arcs);
+        Ok(g)
     }
 
     /// The number of non-terminal nodes.
@@ -159,9 +179,9 @@ impl Graph {
     /// through at once (s -> i -> t) and added to the flow.
     #[inline]
     pub fn add_terminal(&mut self, i: usize, source: f64, sink: f64) -> Result<()> {
-        self.ensure_node("the node i of a terminal arc", i)?;
-        ensure_capacity("the source capacity", &[i], source)?;
-        ensure_capacity("the sink capacity", &[i], sink)?;
+        self.ensure_node("i", i)?;
+        ensure_capacity("source", source, self.source_capacity[i])?;
+        ensure_capacity("sink", sink, self.sink_capacity[i])?;
         self.source_capacity[i] += source;
         self.sink_capacity[i] += sink;
         // the residuals of s -> i and i -> t, at most one of them positive before
@@ -179,14 +199,25 @@ impl Graph {
     /// Adds the arc i -> j with capacity `cap` and the arc j -> i with capacity `rev_cap`.
     #[inline]
     pub fn add_edge(&mut self, i: usize, j: usize, cap: f64, rev_cap: f64) -> Result<()> {
-        self.ensure_node("the node i of an edge", i)?;
-        self.ensure_node("the node j of an edge", j)?;
+        self.ensure_node("i", i)?;
+        self.ensure_node("j", j)?;
         if i == j {
-            return Err(Error::Invalid(format!("an edge from node {i} to itself")));
+            return Err(Error::BadSize {
+                what: "j".to_string(),
+                value: j,
+                constraint: format!("j != i = {i} (no edge from a node to itself)"),
+            });
         }
-        ensure_capacity("the edge capacity i -> j", &[i, j], cap)?;
-        ensure_capacity("the edge capacity j -> i", &[j, i], rev_cap)?;
+        ensure_capacity("cap", cap, 0.0)?;
+        ensure_capacity("rev_cap", rev_cap, 0.0)?;
         let a = self.head.len();
+        if a + 2 > MAX_ELEMENTS {
+            return Err(Error::TooLarge {
+                what: "the number of arcs after add_edge".to_string(),
+                value: (a + 2) as u128,
+                limit: MAX_ELEMENTS as u128,
+            });
+        }
         self.head.push(j);
         self.head.push(i);
         self.next_arc.push(self.first_arc[i]);
@@ -205,11 +236,7 @@ impl Graph {
     /// the source side and the others on the sink side, from the capacities
     /// as they were added.
     pub fn cut_value(&self, source_side: &[bool]) -> Result<f64> {
-        crate::error::ensure_shape(
-            "the source side of a cut",
-            &[self.nodes()],
-            &[source_side.len()],
-        )?;
+        crate::error::ensure_shape("source_side", &[self.nodes()], &[source_side.len()])?;
         let mut total = 0.0;
         for (i, &source) in source_side.iter().enumerate() {
             // a source-side node cuts its arc to the sink, a sink-side node its arc from the source
@@ -267,7 +294,7 @@ impl Graph {
     /// [`Graph::max_flow`] (a node reachable from neither terminal in the
     /// residual graph goes to the sink side; either side gives a minimum cut).
     pub fn in_source_set(&self, i: usize) -> Result<bool> {
-        self.ensure_node("the node i of in_source_set", i)?;
+        self.ensure_node("i", i)?;
         Ok(self.parent[i] != NO_ARC && !self.in_sink_tree[i])
     }
 

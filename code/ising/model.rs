@@ -4,8 +4,19 @@
 //! A configuration is an `Array2<i8>` whose entries are `-1` or `+1`; `x` is
 //! the clean image we infer, `y` the noisy image we observe.
 
-use crate::error::{ensure_shape, Error, Result};
+use crate::error::{ensure_allocatable, ensure_shape, Error, Result, MAX_ELEMENTS};
 use ndarray::{Array2, ArrayView2};
+
+/// The largest magnitude of a parameter: `|h|, |beta|, |eta| <= 1e100`.
+///
+/// Within it every number the chapter computes from the parameters stays
+/// finite, for any image that fits in memory (fewer than 2^64 pixels): an
+/// energy is at most (|h| + 2 |beta| + |eta|) times the number of pixels,
+/// below 4e100 * 2^64 < 1e121; a local difference at most
+/// 2 |h| + 8 |beta| + 2 |eta| <= 1.2e101; a capacity of the cut graph at most
+/// 2 (|h| + |eta|) <= 4e100, far below [`MAX_CAPACITY`](super::maxflow::MAX_CAPACITY).
+/// Useful parameters are of order one (Bishop's are 0, 1 and 2.1).
+pub const MAX_PARAM: f64 = 1e100;
 
 /// The three parameters of the energy: `h` (bias), `beta` (coupling of
 /// neighbours) and `eta` (coupling of each pixel to its observation).
@@ -20,7 +31,9 @@ pub struct Params {
 }
 
 impl Params {
-    /// The parameters, or an error naming the first one that is not finite.
+    /// The parameters, or an error naming the first one that is not finite
+    /// ([`Error::NonFinite`]) or outside [-[`MAX_PARAM`], [`MAX_PARAM`]]
+    /// ([`Error::OutOfRange`]).
     pub fn new(h: f64, beta: f64, eta: f64) -> Result<Params> {
         for (what, value) in [("h", h), ("beta", beta), ("eta", eta)] {
             if !value.is_finite() {
@@ -28,6 +41,15 @@ impl Params {
                     what: what.to_string(),
                     index: vec![],
                     value,
+                });
+            }
+            if value.abs() > MAX_PARAM {
+                return Err(Error::OutOfRange {
+                    what: what.to_string(),
+                    value,
+                    range: format!(
+                        "[-{MAX_PARAM:e}, {MAX_PARAM:e}] (MAX_PARAM: beyond it energies may overflow)"
+                    ),
                 });
             }
         }
@@ -63,7 +85,7 @@ impl Params {
 pub(crate) fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
     if x.is_empty() {
         return Err(Error::BadSize {
-            what: format!("the number of pixels of {what}"),
+            what: what.to_string(),
             value: 0,
             constraint: "an image needs at least one pixel".to_string(),
         });
@@ -87,14 +109,26 @@ pub(crate) fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
 pub(crate) fn ensure_pair(x: ArrayView2<i8>, y: ArrayView2<i8>) -> Result<()> {
     ensure_spins("x", x)?;
     ensure_spins("y", y)?;
-    ensure_shape("x (against the shape of y)", y.shape(), x.shape())
+    ensure_shape("x", y.shape(), x.shape())
 }
 
 // ANCHOR: pairs
+/// A pixel `(r, c)`: its row and column, 0-based.
+pub type Pixel = (usize, usize);
+
 /// The neighbour pairs of a `rows` x `cols` grid, each unordered pair once:
 /// `((r, c), (r, c + 1))` across and `((r, c), (r + 1, c))` down, in
 /// row-major order. There are `rows (cols - 1) + (rows - 1) cols` of them.
-pub fn pairs(rows: usize, cols: usize) -> Vec<((usize, usize), (usize, usize))> {
+/// An error if the grid has more than [`MAX_ELEMENTS`] / 2 pixels.
+pub fn pairs(rows: usize, cols: usize) -> Result<Vec<(Pixel, Pixel)>> {
+    let n = ensure_allocatable("rows * cols", &[rows, cols])?;
+    if n > MAX_ELEMENTS / 2 {
+        return Err(Error::TooLarge {
+            what: "rows * cols".to_string(),
+            value: n as u128,
+            limit: (MAX_ELEMENTS / 2) as u128,
+        });
+    }
     let mut out = Vec::with_capacity(2 * rows * cols);
     for r in 0..rows {
         for c in 0..cols {
@@ -106,7 +140,7 @@ pub fn pairs(rows: usize, cols: usize) -> Vec<((usize, usize), (usize, usize))> 
             }
         }
     }
-    out
+    Ok(out)
 }
 // ANCHOR_END: pairs
 
@@ -214,14 +248,14 @@ pub fn flip_diff(
 pub(crate) fn ensure_pixel(dim: (usize, usize), r: usize, c: usize) -> Result<()> {
     if r >= dim.0 {
         return Err(Error::BadSize {
-            what: "the pixel row r".to_string(),
+            what: "r".to_string(),
             value: r,
             constraint: format!("r < rows = {}", dim.0),
         });
     }
     if c >= dim.1 {
         return Err(Error::BadSize {
-            what: "the pixel column c".to_string(),
+            what: "c".to_string(),
             value: c,
             constraint: format!("c < cols = {}", dim.1),
         });
