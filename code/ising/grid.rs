@@ -1,7 +1,7 @@
 //! Grids of spins for the checks: every configuration of a small grid, random
 //! grids, and parameters on a grid of quarters (so that energies are exact).
 
-use crate::error::{checked_product, ensure_allocatable, Error, Result};
+use crate::error::{checked_product, Error, Result};
 use ndarray::Array2;
 use rand::{Rng, RngExt};
 
@@ -51,7 +51,7 @@ pub fn configuration(rows: usize, cols: usize, n: usize) -> Result<Array2<i8>> {
 /// A grid of independent, uniformly random spins (an error beyond
 /// [`MAX_ELEMENTS`](crate::error::MAX_ELEMENTS) pixels).
 pub fn random_spins<R: Rng + ?Sized>(rng: &mut R, rows: usize, cols: usize) -> Result<Array2<i8>> {
-    ensure_allocatable("rows * cols", &[rows, cols])?;
+    super::model::ensure_grid(rows, cols)?;
     Ok(Array2::from_shape_simple_fn((rows, cols), || {
         if rng.random::<bool>() {
             1

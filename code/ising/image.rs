@@ -53,7 +53,7 @@ fn letters() -> Vec<Vec<(f64, f64)>> {
 /// defined in the unit square, so the picture is the same at every size.
 /// An error beyond [`MAX_ELEMENTS`](crate::error::MAX_ELEMENTS) pixels.
 pub fn test_image(rows: usize, cols: usize) -> Result<Array2<i8>> {
-    ensure_allocatable("rows * cols", &[rows, cols])?;
+    super::model::ensure_grid(rows, cols)?;
     let strokes = letters();
     let image = Array2::from_shape_fn((rows, cols), |(r, c)| {
         // the centre of pixel (r, c) in the unit square: u across, v down

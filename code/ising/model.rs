@@ -112,6 +112,23 @@ pub(crate) fn ensure_pair(x: ArrayView2<i8>, y: ArrayView2<i8>) -> Result<()> {
     ensure_shape("x", y.shape(), x.shape())
 }
 
+/// Checks that a `rows` x `cols` grid can be allocated: at most
+/// [`MAX_ELEMENTS`] pixels, and each side at most [`MAX_ELEMENTS`] (an empty
+/// grid with a side of `usize::MAX` is refused too: ndarray cannot shape it,
+/// and a loop over its rows would not end). Returns the number of pixels.
+pub(crate) fn ensure_grid(rows: usize, cols: usize) -> Result<usize> {
+    for (what, side) in [("rows", rows), ("cols", cols)] {
+        if side > MAX_ELEMENTS {
+            return Err(Error::TooLarge {
+                what: what.to_string(),
+                value: side as u128,
+                limit: MAX_ELEMENTS as u128,
+            });
+        }
+    }
+    ensure_allocatable("rows * cols", &[rows, cols])
+}
+
 // ANCHOR: pairs
 /// A pixel `(r, c)`: its row and column, 0-based.
 pub type Pixel = (usize, usize);
@@ -121,7 +138,7 @@ pub type Pixel = (usize, usize);
 /// row-major order. There are `rows (cols - 1) + (rows - 1) cols` of them.
 /// An error if the grid has more than [`MAX_ELEMENTS`] / 2 pixels.
 pub fn pairs(rows: usize, cols: usize) -> Result<Vec<(Pixel, Pixel)>> {
-    let n = ensure_allocatable("rows * cols", &[rows, cols])?;
+    let n = ensure_grid(rows, cols)?;
     if n > MAX_ELEMENTS / 2 {
         return Err(Error::TooLarge {
             what: "rows * cols".to_string(),

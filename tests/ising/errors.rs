@@ -100,8 +100,8 @@ fn every_probe_case_is_an_error_naming_its_argument() {
         (
             "test_image(usize::MAX, 3)",
             drop_ok(test_image(usize::MAX, 3)),
-            Kind::Overflow,
-            "rows * cols",
+            Kind::TooLarge,
+            "rows",
         ),
         (
             "random_spins(2^20, 2^20)",
@@ -112,14 +112,33 @@ fn every_probe_case_is_an_error_naming_its_argument() {
         (
             "pairs(usize::MAX, 2)",
             drop_ok(pairs(usize::MAX, 2)),
-            Kind::Overflow,
-            "rows * cols",
+            Kind::TooLarge,
+            "rows",
         ),
         (
             "pairs(2^20, 2^20)",
             drop_ok(pairs(1 << 20, 1 << 20)),
             Kind::TooLarge,
             "rows * cols",
+        ),
+        // an empty grid with an unshapeable side: ndarray panicked, pairs did not return
+        (
+            "test_image(0, usize::MAX)",
+            drop_ok(test_image(0, usize::MAX)),
+            Kind::TooLarge,
+            "cols",
+        ),
+        (
+            "random_spins(0, usize::MAX)",
+            drop_ok(random_spins(&mut seeded(1), 0, usize::MAX)),
+            Kind::TooLarge,
+            "cols",
+        ),
+        (
+            "pairs(usize::MAX, 0)",
+            drop_ok(pairs(usize::MAX, 0)),
+            Kind::TooLarge,
+            "rows",
         ),
         // index out of bounds, or a capacity overflow
         (

@@ -7,3 +7,4 @@ mod cut;
 mod errors;
 mod gibbs;
 mod model;
+mod props;
