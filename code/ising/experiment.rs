@@ -10,6 +10,7 @@ use crate::check::seeded;
 use crate::error::Result;
 use ndarray::Array2;
 
+// ANCHOR: ising_experiment
 /// Side of the test image, in pixels.
 pub const SIDE: usize = 200;
 /// Seed of the 10% of flipped pixels.
@@ -20,6 +21,10 @@ pub const GIBBS_SEED: u64 = 831;
 pub const BURN_IN: usize = 50;
 /// Gibbs sweeps averaged.
 pub const SAMPLES: usize = 200;
+/// The iterations ICM may take in the experiments; on the images of the
+/// chapter it stops after a few sweeps.
+pub const ICM_SWEEPS: usize = 1000;
+
 /// Sweeps of the cheaper Gibbs runs of the beta sweep: burn-in and samples.
 pub const SWEEP_GIBBS: (usize, usize) = (20, 50);
 
@@ -39,20 +44,9 @@ pub struct Denoising {
     /// The maximum posterior marginal estimate.
     pub mpm: Array2<i8>,
 }
+// ANCHOR_END: ising_experiment
 
-impl Denoising {
-    /// The fraction of pixels of `estimate` equal to the clean image (an
-    /// error if `estimate` is not a spin image of the clean image's shape).
-    pub fn restored(&self, estimate: &Array2<i8>) -> Result<f64> {
-        agreement(self.x.view(), estimate.view())
-    }
-}
-
-/// The iterations ICM may take in the experiments; on the images of the
-/// chapter it stops after a few sweeps.
-pub const ICM_SWEEPS: usize = 1000;
-
-// ANCHOR: figure_8_30
+// ANCHOR: ising_figure_8_30
 /// Bishop's figure 8.30: the test image, 10% of its pixels flipped, and the
 /// estimates of ICM, of the graph cut and (beyond Bishop) of the maximum
 /// posterior marginals, with beta = 1.0, eta = 2.1, h = 0.
@@ -82,7 +76,15 @@ pub fn figure_8_30() -> Denoising {
         mpm,
     }
 }
-// ANCHOR_END: figure_8_30
+// ANCHOR_END: ising_figure_8_30
+
+impl Denoising {
+    /// The fraction of pixels of `estimate` equal to the clean image (an
+    /// error if `estimate` is not a spin image of the clean image's shape).
+    pub fn restored(&self, estimate: &Array2<i8>) -> Result<f64> {
+        agreement(self.x.view(), estimate.view())
+    }
+}
 
 /// The values of beta of the accuracy plot: 0, 0.1, ..., 3.
 pub fn betas() -> Vec<f64> {

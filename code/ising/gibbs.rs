@@ -7,7 +7,7 @@ use crate::numerics::sigmoid;
 use ndarray::{Array2, ArrayView2};
 use rand::{Rng, RngExt};
 
-// ANCHOR: conditional
+// ANCHOR: ising_conditional
 /// p(x_m = +1 | all other pixels, y) = sigma(-d), with d = E(x_m = +1) - E(x_m = -1):
 /// the two states have probabilities proportional to exp(-E), so their odds are exp(-d).
 pub fn conditional_plus(
@@ -18,9 +18,9 @@ pub fn conditional_plus(
 ) -> Result<f64> {
     Ok(sigmoid(-local_diff(x, y, params, (r, c))?))
 }
-// ANCHOR_END: conditional
+// ANCHOR_END: ising_conditional
 
-// ANCHOR: table
+// ANCHOR: ising_table
 /// The conditional p(x_m = +1 | rest) takes only 18 values: the neighbour sum
 /// is one of -4, -2, ..., 4 (fewer at edges, the same set) and y_m is -1 or +1.
 /// `Table` holds them, indexed by (neighbour sum + 4, (y_m + 1) / 2), so a
@@ -56,9 +56,9 @@ impl Table {
         self.0[(s + 4) as usize][usize::from(y[(r, c)] == 1)]
     }
 }
-// ANCHOR_END: table
+// ANCHOR_END: ising_table
 
-// ANCHOR: gibbs_sweep
+// ANCHOR: ising_gibbs_sweep
 /// One systematic-scan Gibbs sweep in raster order: each pixel drawn from its
 /// conditional given the current values of all the others.
 pub fn gibbs_sweep<R: Rng + ?Sized>(
@@ -77,9 +77,21 @@ pub fn gibbs_sweep<R: Rng + ?Sized>(
     }
     Ok(())
 }
-// ANCHOR_END: gibbs_sweep
+// ANCHOR_END: ising_gibbs_sweep
 
-// ANCHOR: marginals
+// ANCHOR: ising_marginals
+/// Checks that at least one Gibbs sample is averaged.
+fn ensure_samples(samples: usize) -> Result<()> {
+    if samples == 0 {
+        return Err(Error::BadSize {
+            what: "samples".to_string(),
+            value: 0,
+            constraint: "at least one sample".to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Estimates p(x_m = +1 | y) for every pixel: `burn_in` sweeps from `x0`
 /// are discarded, then the average over `samples` sweeps is returned.
 /// (Rao-Blackwellised: each sweep adds the conditional probability of +1 at
@@ -128,21 +140,9 @@ pub fn average<R: Rng + ?Sized>(
     }
     Ok(sum / samples as f64)
 }
-// ANCHOR_END: marginals
+// ANCHOR_END: ising_marginals
 
-/// Checks that at least one Gibbs sample is averaged.
-fn ensure_samples(samples: usize) -> Result<()> {
-    if samples == 0 {
-        return Err(Error::BadSize {
-            what: "samples".to_string(),
-            value: 0,
-            constraint: "at least one sample".to_string(),
-        });
-    }
-    Ok(())
-}
-
-// ANCHOR: mpm
+// ANCHOR: ising_mpm
 /// The maximum posterior marginal estimate: x_m = +1 where p(x_m = +1 | y) > 1/2,
 /// -1 where it is below, and the observation y_m on an exact tie. An error
 /// names `marginals` if an entry is not a probability (NaN, or outside [0, 1]).
@@ -172,4 +172,4 @@ pub fn mpm(marginals: ArrayView2<f64>, y: ArrayView2<i8>) -> Result<Array2<i8>> 
         }
     }))
 }
-// ANCHOR_END: mpm
+// ANCHOR_END: ising_mpm

@@ -6,19 +6,19 @@ use super::model::{energy_unchecked, ensure_spins, Params, MAX_PARAM};
 use crate::error::{ensure_allocatable, ensure_finite, ensure_finite_scalar, Error, Result};
 use ndarray::{Array2, ArrayView2};
 
+// ANCHOR: ising_field
 /// The largest magnitude of a field c_i = h - eta y_i that [`cut_graph`]
 /// accepts: |h| + |eta| for parameters within [`MAX_PARAM`].
 pub const MAX_FIELD: f64 = 2.0 * MAX_PARAM;
 
-// ANCHOR: field
 /// The field c_i = h - eta y_i of each pixel: the energy is
 /// E(x) = sum_i c_i x_i - beta sum_{(i,j)} x_i x_j.
 pub fn field(y: ArrayView2<i8>, params: &Params) -> Array2<f64> {
     y.mapv(|yi| params.h() - params.eta() * f64::from(yi))
 }
-// ANCHOR_END: field
+// ANCHOR_END: ising_field
 
-// ANCHOR: cut_graph
+// ANCHOR: ising_cut_graph
 /// The graph whose s-t cuts are the configurations of the energy
 /// E(x) = sum_i c_i x_i - beta sum_{(i,j)} x_i x_j, with `beta >= 0`:
 /// pixel i is on the source side when x_i = +1, on the sink side when x_i = -1.
@@ -87,9 +87,9 @@ pub fn cut_graph(c: ArrayView2<f64>, beta: f64) -> Result<(Graph, f64)> {
     constant -= beta * n_pairs as f64;
     Ok((graph, constant))
 }
-// ANCHOR_END: cut_graph
+// ANCHOR_END: ising_cut_graph
 
-// ANCHOR: checkerboard
+// ANCHOR: ising_checkerboard
 /// sigma_i = (-1)^(r + c): +1 on the "white squares" of the grid, -1 on the others.
 /// Neighbours always have opposite signs, because the grid graph is bipartite.
 pub fn checkerboard(r: usize, c: usize) -> i8 {
@@ -99,9 +99,9 @@ pub fn checkerboard(r: usize, c: usize) -> i8 {
         -1
     }
 }
-// ANCHOR_END: checkerboard
+// ANCHOR_END: ising_checkerboard
 
-// ANCHOR: map_graph_cut
+// ANCHOR: ising_map_graph_cut
 /// The exact MAP estimate: the configuration of least energy and that energy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapEstimate {
@@ -149,4 +149,4 @@ pub fn map_graph_cut(y: ArrayView2<i8>, params: &Params) -> Result<MapEstimate> 
     let energy = energy_unchecked(x.view(), y, params);
     Ok(MapEstimate { x, energy })
 }
-// ANCHOR_END: map_graph_cut
+// ANCHOR_END: ising_map_graph_cut

@@ -6,7 +6,7 @@ use super::model::{energy_unchecked, ensure_pair, ensure_pixel, local_diff_unche
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 
-// ANCHOR: icm_update
+// ANCHOR: ising_icm_update
 /// Sets pixel `(r, c)` to its state of lower energy given all the others and
 /// returns true if it changed. With d = E(x_m = +1) - E(x_m = -1): x_m = -1
 /// if d > 0, x_m = +1 if d < 0, and unchanged on a tie d = 0, so that no
@@ -25,7 +25,6 @@ fn update(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params, r: usize, c: u
     x[(r, c)] = best;
     changed
 }
-// ANCHOR_END: icm_update
 
 /// One ICM update of pixel `(r, c)`, its inputs checked (which costs a pass
 /// over the image: to update many pixels, use [`icm_sweep`]).
@@ -39,8 +38,9 @@ pub fn icm_update(
     ensure_pixel(x.dim(), r, c)?;
     Ok(update(x, y, params, r, c))
 }
+// ANCHOR_END: ising_icm_update
 
-// ANCHOR: icm_sweep
+// ANCHOR: ising_icm_sweep
 /// One raster sweep: rows top to bottom, each row left to right (row-major
 /// order, the order of the pixels in memory). Returns the number of pixels changed.
 pub fn icm_sweep(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<usize> {
@@ -54,8 +54,9 @@ pub fn icm_sweep(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params) -> Resu
     }
     Ok(changed)
 }
-// ANCHOR_END: icm_sweep
+// ANCHOR_END: ising_icm_sweep
 
+// ANCHOR: ising_icm
 /// The outcome of ICM.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Icm {
@@ -67,7 +68,6 @@ pub struct Icm {
     pub energies: Vec<f64>,
 }
 
-// ANCHOR: icm
 /// ICM from `x0`: raster sweeps until a whole sweep changes no pixel, at most
 /// `max_sweeps` of them (an error if that is not enough).
 pub fn icm_from(
@@ -101,4 +101,4 @@ pub fn icm_from(
 pub fn icm(y: ArrayView2<i8>, params: &Params, max_sweeps: usize) -> Result<Icm> {
     icm_from(y, y, params, max_sweeps)
 }
-// ANCHOR_END: icm
+// ANCHOR_END: ising_icm

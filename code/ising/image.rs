@@ -1,9 +1,11 @@
 //! The test image of the chapter, drawn by code, and its noisy copy.
 
+use super::model::{ensure_grid, ensure_spins};
 use crate::error::{ensure_allocatable, ensure_finite_scalar, Error, Result};
 use ndarray::{Array2, ArrayView2};
 use rand::{Rng, RngExt};
 
+// ANCHOR: ising_test_image
 /// The distance from point `p` to the segment `a`-`b` (all in the unit square).
 fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -47,13 +49,12 @@ fn letters() -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-// ANCHOR: test_image
 /// A `rows` x `cols` binary image: +1 (ink) on a disk, a ring, a triangle, a
 /// thin bar and the letters PRML; -1 (paper) elsewhere. The shapes are
 /// defined in the unit square, so the picture is the same at every size.
 /// An error beyond [`MAX_ELEMENTS`](crate::error::MAX_ELEMENTS) pixels.
 pub fn test_image(rows: usize, cols: usize) -> Result<Array2<i8>> {
-    super::model::ensure_grid(rows, cols)?;
+    ensure_grid(rows, cols)?;
     let strokes = letters();
     let image = Array2::from_shape_fn((rows, cols), |(r, c)| {
         // the centre of pixel (r, c) in the unit square: u across, v down
@@ -80,9 +81,9 @@ pub fn test_image(rows: usize, cols: usize) -> Result<Array2<i8>> {
     });
     Ok(image)
 }
-// ANCHOR_END: test_image
+// ANCHOR_END: ising_test_image
 
-// ANCHOR: add_noise
+// ANCHOR: ising_add_noise
 /// A copy of `x` with exactly round(`fraction` * number of pixels) distinct
 /// pixels flipped, chosen uniformly by a partial Fisher-Yates shuffle.
 pub fn add_noise<R: Rng + ?Sized>(
@@ -99,7 +100,7 @@ pub fn add_noise<R: Rng + ?Sized>(
         });
     }
     let n = ensure_allocatable("x", x.shape())?;
-    super::model::ensure_spins("x", x)?;
+    ensure_spins("x", x)?;
     // at most n: fraction <= 1 (the min guards the rounding of n as f64)
     let flips = ((fraction * n as f64).round() as usize).min(n);
     let mut order: Vec<usize> = (0..n).collect();
@@ -114,4 +115,4 @@ pub fn add_noise<R: Rng + ?Sized>(
     }
     Ok(y)
 }
-// ANCHOR_END: add_noise
+// ANCHOR_END: ising_add_noise

@@ -14,9 +14,9 @@
 //! implementation: there `tr_cap` is our `terminal_residual`, `r_cap` our
 //! `residual`, `ts` our `timestamp`, `TIME` our `clock`, `a0_min` our `best_arc`.
 
-use crate::error::{ensure_allocatable, Error, Result, MAX_ELEMENTS};
-use std::collections::VecDeque;
+use crate::error::{ensure_allocatable, ensure_shape, Error, Result, MAX_ELEMENTS};
 
+// ANCHOR: ising_graph
 /// The end of a node's list of arcs; as a parent, a *free* node (in no tree).
 const NO_ARC: usize = usize::MAX;
 /// The parent of a node joined directly to its tree's terminal.
@@ -64,9 +64,9 @@ pub struct Graph {
     /// True while the node waits in `active_queue`.
     is_active: Vec<bool>,
     /// The active nodes: those at the frontier of a tree, which may still grow it.
-    active_queue: VecDeque<usize>,
+    active_queue: std::collections::VecDeque<usize>,
     /// The orphans waiting for a new parent.
-    orphans: VecDeque<usize>,
+    orphans: std::collections::VecDeque<usize>,
     /// The number of growth steps so far: the timestamp of this search.
     clock: usize,
     /// The value of the flow pushed so far.
@@ -74,7 +74,9 @@ pub struct Graph {
     /// True when nothing was added since the last [`Graph::max_flow`].
     solved: bool,
 }
+// ANCHOR_END: ising_graph
 
+// ANCHOR: ising_graph_new
 /// The largest capacity of one arc, and of the total added to one terminal
 /// arc: 1e290. A graph has at most [`MAX_ELEMENTS`] nodes and arcs, so the
 /// sum of all its capacities, which bounds the flow and every residual, is
@@ -132,8 +134,8 @@ impl Graph {
             timestamp: vec![0; n],
             distance: vec![0; n],
             is_active: vec![false; n],
-            active_queue: VecDeque::new(),
-            orphans: VecDeque::new(),
+            active_queue: std::collections::VecDeque::new(),
+            orphans: std::collections::VecDeque::new(),
             clock: 0,
             flow: 0.0,
             solved: false,
@@ -170,8 +172,11 @@ impl Graph {
             })
         }
     }
+}
+// ANCHOR_END: ising_graph_new
 
-    // ANCHOR: add_terminal
+// ANCHOR: ising_add_terminal
+impl Graph {
     /// Adds capacity `source` on the arc s -> i and `sink` on the arc i -> t.
     ///
     /// Only their difference matters to the search: the common part
@@ -194,8 +199,11 @@ impl Graph {
         self.solved = false;
         Ok(())
     }
-    // ANCHOR_END: add_terminal
+}
+// ANCHOR_END: ising_add_terminal
 
+// ANCHOR: ising_add_edge
+impl Graph {
     /// Adds the arc i -> j with capacity `cap` and the arc j -> i with capacity `rev_cap`.
     #[inline]
     pub fn add_edge(&mut self, i: usize, j: usize, cap: f64, rev_cap: f64) -> Result<()> {
@@ -231,12 +239,15 @@ impl Graph {
         self.solved = false;
         Ok(())
     }
+}
+// ANCHOR_END: ising_add_edge
 
+impl Graph {
     /// The capacity of the cut that puts the nodes with `source_side[i]` on
     /// the source side and the others on the sink side, from the capacities
     /// as they were added.
     pub fn cut_value(&self, source_side: &[bool]) -> Result<f64> {
-        crate::error::ensure_shape("source_side", &[self.nodes()], &[source_side.len()])?;
+        ensure_shape("source_side", &[self.nodes()], &[source_side.len()])?;
         let mut total = 0.0;
         for (i, &source) in source_side.iter().enumerate() {
             // a source-side node cuts its arc to the sink, a sink-side node its arc from the source
@@ -289,35 +300,10 @@ impl Graph {
             .collect();
         (arcs, terminal)
     }
+}
 
-    /// True when node `i` is on the source side of the minimum cut found by
-    /// [`Graph::max_flow`] (a node reachable from neither terminal in the
-    /// residual graph goes to the sink side; either side gives a minimum cut).
-    pub fn in_source_set(&self, i: usize) -> Result<bool> {
-        self.ensure_node("i", i)?;
-        Ok(self.parent[i] != NO_ARC && !self.in_sink_tree[i])
-    }
-
-    /// Puts node `i` at the back of the queue of active nodes, unless it waits there already.
-    fn set_active(&mut self, i: usize) {
-        if !self.is_active[i] {
-            self.is_active[i] = true;
-            self.active_queue.push_back(i);
-        }
-    }
-
-    /// The next active node still in a tree (nodes freed while they waited are skipped).
-    fn next_active(&mut self) -> Option<usize> {
-        while let Some(i) = self.active_queue.pop_front() {
-            self.is_active[i] = false;
-            if self.parent[i] != NO_ARC {
-                return Some(i);
-            }
-        }
-        None
-    }
-
-    // ANCHOR: max_flow
+// ANCHOR: ising_max_flow
+impl Graph {
     /// Computes the maximum flow from the source to the sink and returns its value.
     pub fn max_flow(&mut self) -> f64 {
         if self.solved {
@@ -351,7 +337,6 @@ impl Graph {
         self.solved = true;
         self.flow
     }
-    // ANCHOR_END: max_flow
 
     /// Starts the search: every node with a positive terminal residual is a
     /// child of the source (tree S), every node with a negative one a child of
@@ -380,7 +365,37 @@ impl Graph {
         }
     }
 
-    // ANCHOR: grow
+    /// The next active node still in a tree (nodes freed while they waited are skipped).
+    fn next_active(&mut self) -> Option<usize> {
+        while let Some(i) = self.active_queue.pop_front() {
+            self.is_active[i] = false;
+            if self.parent[i] != NO_ARC {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// True when node `i` is on the source side of the minimum cut found by
+    /// [`Graph::max_flow`] (a node reachable from neither terminal in the
+    /// residual graph goes to the sink side; either side gives a minimum cut).
+    pub fn in_source_set(&self, i: usize) -> Result<bool> {
+        self.ensure_node("i", i)?;
+        Ok(self.parent[i] != NO_ARC && !self.in_sink_tree[i])
+    }
+}
+// ANCHOR_END: ising_max_flow
+
+// ANCHOR: ising_grow
+impl Graph {
+    /// Puts node `i` at the back of the queue of active nodes, unless it waits there already.
+    fn set_active(&mut self, i: usize) {
+        if !self.is_active[i] {
+            self.is_active[i] = true;
+            self.active_queue.push_back(i);
+        }
+    }
+
     /// Grows the tree of `i`; returns an arc from the source tree to the sink tree if it meets one.
     fn grow(&mut self, i: usize) -> Option<usize> {
         let sink_tree = self.in_sink_tree[i];
@@ -415,21 +430,17 @@ impl Graph {
         }
         None
     }
-    // ANCHOR_END: grow
+}
+// ANCHOR_END: ising_grow
 
+// ANCHOR: ising_augment
+impl Graph {
     /// Makes `i` an orphan, processed before the orphans already waiting.
     fn set_orphan_front(&mut self, i: usize) {
         self.parent[i] = ORPHAN;
         self.orphans.push_front(i);
     }
 
-    /// Makes `i` an orphan, processed after the orphans already waiting.
-    fn set_orphan_rear(&mut self, i: usize) {
-        self.parent[i] = ORPHAN;
-        self.orphans.push_back(i);
-    }
-
-    // ANCHOR: augment
     /// Pushes the bottleneck flow along source -> ... -> tail(middle) -> head(middle) -> ... -> sink.
     fn augment(&mut self, middle: usize) {
         // bottleneck
@@ -495,8 +506,11 @@ impl Graph {
         }
         self.flow += bottleneck;
     }
-    // ANCHOR_END: augment
+}
+// ANCHOR_END: ising_augment
 
+// ANCHOR: ising_adopt
+impl Graph {
     /// Processes orphans until none is left (processing one may make others).
     fn adopt_orphans(&mut self) {
         while let Some(i) = self.orphans.pop_front() {
@@ -504,7 +518,6 @@ impl Graph {
         }
     }
 
-    // ANCHOR: adopt
     /// Finds a new parent for orphan `i` in its own tree, one whose path to
     /// the terminal is valid; if there is none, `i` becomes free and its
     /// children become orphans.
@@ -587,5 +600,11 @@ impl Graph {
             arc = self.next_arc[arc];
         }
     }
-    // ANCHOR_END: adopt
+
+    /// Makes `i` an orphan, processed after the orphans already waiting.
+    fn set_orphan_rear(&mut self, i: usize) {
+        self.parent[i] = ORPHAN;
+        self.orphans.push_back(i);
+    }
 }
+// ANCHOR_END: ising_adopt

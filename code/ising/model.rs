@@ -7,6 +7,7 @@
 use crate::error::{ensure_allocatable, ensure_shape, Error, Result, MAX_ELEMENTS};
 use ndarray::{Array2, ArrayView2};
 
+// ANCHOR: ising_params
 /// The largest magnitude of a parameter: `|h|, |beta|, |eta| <= 1e100`.
 ///
 /// Within it every number the chapter computes from the parameters stays
@@ -80,7 +81,9 @@ impl Params {
         self.eta
     }
 }
+// ANCHOR_END: ising_params
 
+// ANCHOR: ising_spins
 /// Checks that every entry of `x` is -1 or +1, naming `what` and the index otherwise.
 pub(crate) fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
     if x.is_empty() {
@@ -112,6 +115,27 @@ pub(crate) fn ensure_pair(x: ArrayView2<i8>, y: ArrayView2<i8>) -> Result<()> {
     ensure_shape("x", y.shape(), x.shape())
 }
 
+/// Checks that pixel `(r, c)` lies in a grid of shape `dim`.
+pub(crate) fn ensure_pixel(dim: (usize, usize), r: usize, c: usize) -> Result<()> {
+    if r >= dim.0 {
+        return Err(Error::BadSize {
+            what: "r".to_string(),
+            value: r,
+            constraint: format!("r < rows = {}", dim.0),
+        });
+    }
+    if c >= dim.1 {
+        return Err(Error::BadSize {
+            what: "c".to_string(),
+            value: c,
+            constraint: format!("c < cols = {}", dim.1),
+        });
+    }
+    Ok(())
+}
+// ANCHOR_END: ising_spins
+
+// ANCHOR: ising_pairs
 /// Checks that a `rows` x `cols` grid can be allocated: at most
 /// [`MAX_ELEMENTS`] pixels, and each side at most [`MAX_ELEMENTS`] (an empty
 /// grid with a side of `usize::MAX` is refused too: ndarray cannot shape it,
@@ -129,7 +153,6 @@ pub(crate) fn ensure_grid(rows: usize, cols: usize) -> Result<usize> {
     ensure_allocatable("rows * cols", &[rows, cols])
 }
 
-// ANCHOR: pairs
 /// A pixel `(r, c)`: its row and column, 0-based.
 pub type Pixel = (usize, usize);
 
@@ -159,9 +182,9 @@ pub fn pairs(rows: usize, cols: usize) -> Result<Vec<(Pixel, Pixel)>> {
     }
     Ok(out)
 }
-// ANCHOR_END: pairs
+// ANCHOR_END: ising_pairs
 
-// ANCHOR: energy
+// ANCHOR: ising_energy
 /// The energy (8.42) of Bishop's PRML,
 ///
 /// E(x, y) = h sum_i x_i - beta sum_{(i,j)} x_i x_j - eta sum_i x_i y_i,
@@ -191,9 +214,9 @@ pub(crate) fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Pa
     }
     params.h() * field as f64 - params.beta() * coupling as f64 - params.eta() * data as f64
 }
-// ANCHOR_END: energy
+// ANCHOR_END: ising_energy
 
-// ANCHOR: neighbour_sum
+// ANCHOR: ising_neighbour_sum
 /// The sum of the (up to four) neighbours of pixel `(r, c)`: fewer at edges
 /// (three) and corners (two). The caller ensures `(r, c)` lies in the grid.
 #[inline]
@@ -214,9 +237,9 @@ pub(crate) fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
     }
     s
 }
-// ANCHOR_END: neighbour_sum
+// ANCHOR_END: ising_neighbour_sum
 
-// ANCHOR: local_diff
+// ANCHOR: ising_local_diff
 /// The local energy difference at pixel m = `(r, c)`,
 ///
 /// E(x_m = +1, rest) - E(x_m = -1, rest) = 2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m,
@@ -234,7 +257,6 @@ pub(crate) fn local_diff_unchecked(
         - 2.0 * params.beta() * f64::from(neighbour_sum(x, r, c))
         - 2.0 * params.eta() * f64::from(y[(r, c)])
 }
-// ANCHOR_END: local_diff
 
 /// [`local_diff_unchecked`] with its inputs checked (pixel inside the grid).
 pub fn local_diff(
@@ -247,8 +269,9 @@ pub fn local_diff(
     ensure_pixel(x.dim(), r, c)?;
     Ok(local_diff_unchecked(x, y, params, r, c))
 }
+// ANCHOR_END: ising_local_diff
 
-// ANCHOR: flip_diff
+// ANCHOR: ising_flip_diff
 /// The change of energy when pixel m flips: E(x with x_m negated) - E(x) = -x_m * local_diff.
 pub fn flip_diff(
     x: ArrayView2<i8>,
@@ -259,26 +282,7 @@ pub fn flip_diff(
     let d = local_diff(x, y, params, (r, c))?; // checks the pixel before it is read
     Ok(-f64::from(x[(r, c)]) * d)
 }
-// ANCHOR_END: flip_diff
-
-/// Checks that pixel `(r, c)` lies in a grid of shape `dim`.
-pub(crate) fn ensure_pixel(dim: (usize, usize), r: usize, c: usize) -> Result<()> {
-    if r >= dim.0 {
-        return Err(Error::BadSize {
-            what: "r".to_string(),
-            value: r,
-            constraint: format!("r < rows = {}", dim.0),
-        });
-    }
-    if c >= dim.1 {
-        return Err(Error::BadSize {
-            what: "c".to_string(),
-            value: c,
-            constraint: format!("c < cols = {}", dim.1),
-        });
-    }
-    Ok(())
-}
+// ANCHOR_END: ising_flip_diff
 
 /// The fraction of pixels where `a` and `b` agree (same shapes required).
 pub fn agreement(a: ArrayView2<i8>, b: ArrayView2<i8>) -> Result<f64> {
