@@ -93,17 +93,10 @@ pub fn betas() -> Vec<f64> {
 
 /// The restoration accuracy of ICM, the graph cut and the MPM estimate
 /// against beta (eta = 2.1, h = 0), on the noisy image of figure 8.30; the
-/// MPM at every other beta only, to keep the sampling cheap.
-///
-/// The curves are empty if `d` (whose fields a caller may have changed) does
-/// not hold a clean and a noisy spin image of one shape: there is no
-/// accuracy to report then. [`try_accuracy_against_beta`] says why.
-pub fn accuracy_against_beta(d: &Denoising) -> [Vec<(f64, f64)>; 3] {
-    try_accuracy_against_beta(d).unwrap_or_default()
-}
-
-/// [`accuracy_against_beta`], or the error that `d` causes.
-pub fn try_accuracy_against_beta(d: &Denoising) -> Result<[Vec<(f64, f64)>; 3]> {
+/// MPM at every other beta only, to keep the sampling cheap. An error if `d`
+/// (whose fields a caller may have changed) does not hold a clean and a noisy
+/// spin image of one shape.
+pub fn accuracy_against_beta(d: &Denoising) -> Result<[Vec<(f64, f64)>; 3]> {
     let (mut a_icm, mut a_cut, mut a_mpm) = (Vec::new(), Vec::new(), Vec::new());
     for (k, beta) in betas().into_iter().enumerate() {
         let p = Params::new(0.0, beta, 2.1)?;
