@@ -56,7 +56,6 @@ pub fn pool_size(d: usize, k: usize, s: usize, p: usize) -> Result<f64> {
     Ok(conv_size_dy(d, k, s)? - p as f64 + 1.0)
 }
 
-// ANCHOR: source_dw
 /// The source's filter gradient, dL/dW^c_{p,q} = sum_{m,n=1}^{(d-k+1)/s} dL/dY^c_{m,n}
 /// X_{(m-1)s+p,(n-1)s+q}, its upper limit read as the largest integer not
 /// above (d-k+1)/s (a sum runs over whole indices). Errors unless `x` is
@@ -99,9 +98,7 @@ pub fn dw(x: ArrayView2<f64>, dy: ArrayView3<f64>, k: usize, s: usize) -> Result
     )?;
     Ok(dw)
 }
-// ANCHOR_END: source_dw
 
-// ANCHOR: source_pool_grad
 /// The source's pooling gradient for one map (stride 1), as written:
 ///
 /// dL/dY_{m,n} = sum_{i,j=1}^{p} dL/dP_{m+i-1,n+j-1} 1((i,j) = argmax_{i,j} Y_{m+i-1,n+j-1}),
@@ -147,7 +144,6 @@ pub fn pool_grad(y: ArrayView2<f64>, dp: ArrayView2<f64>, p: usize) -> Result<Ar
         sum
     }))
 }
-// ANCHOR_END: source_pool_grad
 
 // ANCHOR: source_flatten
 /// Errors unless 1 <= `value` (a 1-based index or a size of at least one).
@@ -205,7 +201,6 @@ pub fn map_to_flat(map: usize, m: usize, n: usize, q: usize) -> Result<usize> {
 }
 // ANCHOR_END: source_flatten
 
-// ANCHOR: source_forward
 /// The source's convolution as written, Y_{m,n} = sum_{n=1}^{k} sum_{q=1}^{k}
 /// X_{(m-1)s+p,(n-1)s+q} W_{p,q}: the outer sum runs over the name of the
 /// output column, so the result cannot depend on that column, and the row
@@ -253,4 +248,3 @@ pub fn conv_forward_as_written(
     finite_sum("input X", &x, sum.is_finite())?;
     Ok(sum)
 }
-// ANCHOR_END: source_forward

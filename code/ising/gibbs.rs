@@ -7,7 +7,6 @@ use crate::numerics::sigmoid;
 use ndarray::{Array2, ArrayView2};
 use rand::{Rng, RngExt};
 
-// ANCHOR: ising_conditional
 /// p(x_m = +1 | all other pixels, y) = sigma(-d), with d = E(x_m = +1) - E(x_m = -1):
 /// the two states have probabilities proportional to exp(-E), so their odds are exp(-d).
 pub fn conditional_plus(
@@ -18,7 +17,6 @@ pub fn conditional_plus(
 ) -> Result<f64> {
     Ok(sigmoid(-local_diff(x, y, params, (r, c))?))
 }
-// ANCHOR_END: ising_conditional
 
 // ANCHOR: ising_table
 /// The conditional p(x_m = +1 | rest) takes only 18 values: the neighbour sum

@@ -271,7 +271,6 @@ pub fn local_diff(
 }
 // ANCHOR_END: ising_local_diff
 
-// ANCHOR: ising_flip_diff
 /// The change of energy when pixel m flips: E(x with x_m negated) - E(x) = -x_m * local_diff.
 pub fn flip_diff(
     x: ArrayView2<i8>,
@@ -282,7 +281,6 @@ pub fn flip_diff(
     let d = local_diff(x, y, params, (r, c))?; // checks the pixel before it is read
     Ok(-f64::from(x[(r, c)]) * d)
 }
-// ANCHOR_END: ising_flip_diff
 
 /// The fraction of pixels where `a` and `b` agree (same shapes required).
 pub fn agreement(a: ArrayView2<i8>, b: ArrayView2<i8>) -> Result<f64> {

@@ -78,6 +78,8 @@ pub fn lint(root: &Path) -> Vec<String> {
         }
     };
 
+    problems.extend(unshown_anchors(root, &chapters));
+
     // Measured numbers come from the tests, never from the keyboard.
     for chapter in &chapters {
         let pending = PENDING_CONVERSION.iter().any(|p| {
