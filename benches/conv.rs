@@ -12,12 +12,12 @@ use verified_dl::conv::size::conv_out_size;
 
 fn bench(c: &mut Criterion) {
     let mut rng = seeded(1);
-    let x = uniform(&mut rng, (1, 1, 64, 64), -1.0, 1.0);
-    let w = uniform(&mut rng, (16, 1, 5, 5), -1.0, 1.0);
-    let b = uniform(&mut rng, 16, -1.0, 1.0);
+    let x = uniform(&mut rng, (1, 1, 64, 64), -1.0, 1.0).unwrap();
+    let w = uniform(&mut rng, (16, 1, 5, 5), -1.0, 1.0).unwrap();
+    let b = uniform(&mut rng, 16, -1.0, 1.0).unwrap();
     for s in [1, 2] {
         let m = conv_out_size(64, 5, s).unwrap();
-        let dy = uniform(&mut rng, (1, 16, m, m), -1.0, 1.0);
+        let dy = uniform(&mut rng, (1, 16, m, m), -1.0, 1.0).unwrap();
         let mut group = c.benchmark_group(format!("conv 1x64x64, 16 filters 5x5, stride {s}"));
         group.bench_function("forward, loops", |bench| {
             bench.iter(|| conv2d_forward(black_box(x.view()), w.view(), b.view(), s).unwrap())

@@ -13,9 +13,9 @@ use verified_dl::rbm::Rbm;
 fn machine(n_v: usize, n_h: usize) -> Rbm {
     let mut rng = seeded(1);
     Rbm::new(
-        uniform(&mut rng, (n_v, n_h), -1.0, 1.0),
-        uniform(&mut rng, n_h, -1.0, 1.0),
-        uniform(&mut rng, n_v, -1.0, 1.0),
+        uniform(&mut rng, (n_v, n_h), -1.0, 1.0).unwrap(),
+        uniform(&mut rng, n_h, -1.0, 1.0).unwrap(),
+        uniform(&mut rng, n_v, -1.0, 1.0).unwrap(),
     )
     .unwrap()
 }

@@ -235,6 +235,9 @@ pub const MAX_ELEMENTS: usize = 1 << 28;
 /// The product of `dims`, checked: [`Error::Overflow`] if it does not fit in
 /// a `usize`.
 pub fn checked_product(what: &str, dims: &[usize]) -> Result<usize> {
+    if dims.contains(&0) {
+        return Ok(0); // an empty array, however large its other sides
+    }
     dims.iter()
         .try_fold(1usize, |acc, &d| acc.checked_mul(d))
         .ok_or_else(|| Error::Overflow {

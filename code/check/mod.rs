@@ -15,6 +15,8 @@ pub mod ledger;
 pub mod study;
 
 use ndarray::{Array, Array2, ArrayViewD, Dimension, IntoDimension};
+
+use crate::error::{Error, Result};
 use rand::{RngExt, SeedableRng};
 
 // ANCHOR: tolerances
@@ -45,6 +47,9 @@ pub const EXACT_TOL: f64 = 1e-12;
 pub fn rel_err(a: f64, b: f64) -> f64 {
     if a == b {
         return 0.0; // covers equal infinities
+    }
+    if (a.is_infinite() || b.is_infinite()) && !a.is_nan() && !b.is_nan() {
+        return f64::INFINITY; // a finite number and an infinity, or two opposite ones
     }
     (a - b).abs() / 1f64.max(a.abs()).max(b.abs())
 }
@@ -102,9 +107,19 @@ impl std::fmt::Display for Report {
 // ANCHOR: compare
 /// Compares `actual` with `expected` entry by entry and reports the worst one.
 ///
-/// Panics if the shapes differ: a checking tool must not compare the wrong things.
+/// Arrays of different shapes are never close: the report then has an
+/// infinite error, no index, and counts no entries, so `within` fails for
+/// every tolerance (a checking tool must not compare the wrong things).
 pub fn compare(expected: ArrayViewD<f64>, actual: ArrayViewD<f64>) -> Report {
-    assert_eq!(expected.shape(), actual.shape(), "compare: shapes differ");
+    if expected.shape() != actual.shape() {
+        return Report {
+            worst: f64::INFINITY,
+            index: Vec::new(),
+            expected: f64::NAN,
+            actual: f64::NAN,
+            count: 0,
+        };
+    }
     let mut report = Report {
         worst: 0.0,
         index: vec![0; expected.ndim()],
@@ -141,52 +156,100 @@ pub fn compare_arrays<D: Dimension>(expected: &Array<f64, D>, actual: &Array<f64
 ///
 /// The truncation error is h^2 f'''/6 and the round-off error about eps |f| / h;
 /// the chapter *How this book checks its claims* derives the best h from them.
-pub fn gradient<D, F>(mut f: F, x: &Array<f64, D>, h: f64) -> Array<f64, D>
+/// An error if the step `h` is not a positive finite number.
+pub fn gradient<D, F>(mut f: F, x: &Array<f64, D>, h: f64) -> Result<Array<f64, D>>
 where
     D: Dimension,
     F: FnMut(&Array<f64, D>) -> f64,
 {
+    ensure_step(h)?;
     let mut probe = x.as_standard_layout().into_owned();
     let mut grad = Vec::with_capacity(x.len());
     for i in 0..x.len() {
-        let xi = probe.as_slice().expect("standard layout")[i];
-        probe.as_slice_mut().expect("standard layout")[i] = xi + h;
+        let xi = nudge(&mut probe, i, h)?;
         let up = f(&probe);
-        probe.as_slice_mut().expect("standard layout")[i] = xi - h;
+        set(&mut probe, i, xi - h)?;
         let down = f(&probe);
-        probe.as_slice_mut().expect("standard layout")[i] = xi;
+        set(&mut probe, i, xi)?;
         grad.push((up - down) / (2.0 * h));
     }
-    Array::from_shape_vec(x.raw_dim(), grad).expect("one entry per input")
+    Array::from_shape_vec(x.raw_dim(), grad)
+        .map_err(|e| Error::Invalid(format!("the gradient's shape: {e}")))
 }
 // ANCHOR_END: gradient
+
+/// Checks that a finite-difference step is a positive finite number.
+fn ensure_step(h: f64) -> Result<()> {
+    if h > 0.0 && h.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::OutOfRange {
+            what: "finite-difference step h".to_string(),
+            value: h,
+            range: "(0, inf)".to_string(),
+        })
+    }
+}
+
+/// Adds `by` to entry `i` (row-major) of a standard-layout array and returns
+/// the entry's old value.
+fn nudge<D: Dimension>(a: &mut Array<f64, D>, i: usize, by: f64) -> Result<f64> {
+    let old = a
+        .as_slice()
+        .and_then(|s| s.get(i).copied())
+        .ok_or_else(|| probe_error(i, a.shape()))?;
+    set(a, i, old + by)?;
+    Ok(old)
+}
+
+/// Sets entry `i` (row-major) of a standard-layout array.
+fn set<D: Dimension>(a: &mut Array<f64, D>, i: usize, v: f64) -> Result<()> {
+    let shape = a.shape().to_vec();
+    let slot = a
+        .as_slice_mut()
+        .and_then(|s| s.get_mut(i))
+        .ok_or_else(|| probe_error(i, &shape))?;
+    *slot = v;
+    Ok(())
+}
+
+/// The probe is an owned standard-layout copy of the input, so every entry
+/// below its length is in its slice; this error names the impossible case.
+fn probe_error(i: usize, shape: &[usize]) -> Error {
+    Error::Invalid(format!("entry {i} of a probe of shape {shape:?}"))
+}
 
 /// The Jacobian of a vector function by central differences.
 ///
 /// Row `r` holds the derivatives of output `r` (outputs in row-major order),
 /// column `c` those with respect to input `c` (inputs in row-major order).
-pub fn jacobian<D, E, F>(mut f: F, x: &Array<f64, D>, h: f64) -> Array2<f64>
+/// An error if `h` is not a positive finite number, or if `f` returns
+/// outputs of different lengths.
+pub fn jacobian<D, E, F>(mut f: F, x: &Array<f64, D>, h: f64) -> Result<Array2<f64>>
 where
     D: Dimension,
     E: Dimension,
     F: FnMut(&Array<f64, D>) -> Array<f64, E>,
 {
+    ensure_step(h)?;
     let mut probe = x.as_standard_layout().into_owned();
     let n_in = x.len();
     let n_out = f(x).len();
+    crate::error::ensure_allocatable("the Jacobian", &[n_out, n_in])?;
     let mut jac = Array2::zeros((n_out, n_in));
     for c in 0..n_in {
-        let xc = probe.as_slice().expect("standard layout")[c];
-        probe.as_slice_mut().expect("standard layout")[c] = xc + h;
+        let xc = nudge(&mut probe, c, h)?;
         let up = f(&probe);
-        probe.as_slice_mut().expect("standard layout")[c] = xc - h;
+        set(&mut probe, c, xc - h)?;
         let down = f(&probe);
-        probe.as_slice_mut().expect("standard layout")[c] = xc;
-        for (r, (u, d)) in up.iter().zip(down.iter()).enumerate() {
-            jac[(r, c)] = (u - d) / (2.0 * h);
+        set(&mut probe, c, xc)?;
+        crate::error::ensure_shape("an output of f", &[n_out], &[up.len()])?;
+        crate::error::ensure_shape("an output of f", &[n_out], &[down.len()])?;
+        for (slot, (u, d)) in jac.column_mut(c).iter_mut().zip(up.iter().zip(down.iter())) {
+            *slot = (u - d) / (2.0 * h);
         }
     }
-    jac
+    Ok(jac)
 }
 
 // ANCHOR: seeded
@@ -205,18 +268,26 @@ pub fn seeded(seed: u64) -> SeededRng {
 /// take any `rand::Rng`; this alias remains for code written against it.
 pub type Rng = SeededRng;
 
-/// An array of the given shape with entries drawn uniformly from [lo, hi).
+/// An array of the given shape with entries drawn uniformly from [lo, hi),
+/// from any generator.
 ///
 /// An empty range, `lo >= hi`, gives every entry the value `lo` (a noise level
-/// of zero, say), rather than a panic.
-pub fn uniform<Sh: ndarray::ShapeBuilder>(
-    rng: &mut Rng,
-    shape: Sh,
-    lo: f64,
-    hi: f64,
-) -> Array<f64, Sh::Dim> {
+/// of zero, say). An error if a bound is not finite, if `hi - lo` overflows,
+/// or if the shape is too large to allocate ([`MAX_ELEMENTS`](crate::error::MAX_ELEMENTS)).
+pub fn uniform<R, Sh>(rng: &mut R, shape: Sh, lo: f64, hi: f64) -> Result<Array<f64, Sh::Dim>>
+where
+    R: rand::Rng + ?Sized,
+    Sh: ndarray::ShapeBuilder,
+{
+    crate::error::ensure_finite_scalar("lower bound lo", lo)?;
+    crate::error::ensure_finite_scalar("upper bound hi", hi)?;
+    let shape = shape.into_shape_with_order();
+    crate::error::ensure_allocatable("the shape", shape.raw_dim().slice())?;
     if lo >= hi {
-        return Array::from_elem(shape, lo);
+        return Ok(Array::from_elem(shape, lo));
     }
-    Array::from_shape_simple_fn(shape, || rng.random_range(lo..hi))
+    crate::error::ensure_finite_scalar("the width hi - lo", hi - lo)?;
+    Ok(Array::from_shape_simple_fn(shape, || {
+        rng.random_range(lo..hi)
+    }))
 }

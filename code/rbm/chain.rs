@@ -19,13 +19,15 @@ pub const GIBBS_BURN_IN: usize = 1_000;
 /// states), weights uniform in [-2, 2), biases uniform in [-1, 1).
 pub fn gibbs_demo_rbm() -> Rbm {
     let mut rng = seeded(GIBBS_MACHINE_SEED);
-    Rbm::new(
-        uniform(&mut rng, (3, 2), -2.0, 2.0),
-        uniform(&mut rng, 2, -1.0, 1.0),
-        uniform(&mut rng, 3, -1.0, 1.0),
-    )
-    // cannot fail: the shapes match and uniform draws lie in [-2, 2).
-    .expect("finite parameters of matching shapes")
+    let mut draw = || -> crate::Result<Rbm> {
+        Rbm::new(
+            uniform(&mut rng, (3, 2), -2.0, 2.0)?,
+            uniform(&mut rng, 2, -1.0, 1.0)?,
+            uniform(&mut rng, 3, -1.0, 1.0)?,
+        )
+    };
+    // cannot fail: finite bounds, small shapes that match, draws in [-2, 2).
+    draw().expect("finite parameters of matching shapes")
 }
 
 // ANCHOR: chain_total_variation

@@ -132,7 +132,7 @@ fn each_conditional_integrates_to_one_on_a_fixed_axis() {
     let mut cases = 0usize;
     let mut rng = verified_dl::check::seeded(30);
     for _ in 0..200 {
-        let x = verified_dl::check::uniform(&mut rng, 3, -2.0, 2.0);
+        let x = verified_dl::check::uniform(&mut rng, 3, -2.0, 2.0).unwrap();
         let x: Vec<f64> = x
             .iter()
             .zip(&mean)

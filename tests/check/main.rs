@@ -4,5 +4,6 @@
 //! `cargo test` links five binaries rather than one per file.
 
 mod numerics;
+mod props;
 mod reference;
 mod toolkit;

@@ -146,15 +146,16 @@ fn erratum_conv_output_size() {
 /// The source's dW formula against finite differences of L = sum G * Y.
 fn source_dw_error(d: usize, k: usize, s: usize, seed: u64) -> f64 {
     let mut rng = seeded(seed);
-    let x = uniform(&mut rng, (d, d), -1.0, 1.0);
-    let w = uniform(&mut rng, (2, k, k), -1.0, 1.0);
+    let x = uniform(&mut rng, (d, d), -1.0, 1.0).unwrap();
+    let w = uniform(&mut rng, (2, k, k), -1.0, 1.0).unwrap();
     let m = conv_out_size(d, k, s).unwrap();
-    let g = uniform(&mut rng, (2, m, m), -1.0, 1.0);
+    let g = uniform(&mut rng, (2, m, m), -1.0, 1.0).unwrap();
     let fd = gradient(
         |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), cv(w.dim().1, s)).unwrap()).sum(),
         &w,
         FD_STEP,
-    );
+    )
+    .unwrap();
     compare_arrays(&fd, &source::dw(x.view(), g.view(), k, s).unwrap()).worst
 }
 
@@ -196,8 +197,8 @@ fn erratum_conv_index() {
     // is n (the output column) while the X index uses p. The derivative with
     // respect to W_{n,q} is X_{(m-1)s+n,(n-1)s+q}; at m = n = q = 1, p = 2:
     let (d, k, s) = (4, 2, 1);
-    let x = uniform(&mut seeded(11), (d, d), -1.0, 1.0);
-    let w = uniform(&mut seeded(12), (1, k, k), -1.0, 1.0);
+    let x = uniform(&mut seeded(11), (d, d), -1.0, 1.0).unwrap();
+    let w = uniform(&mut seeded(12), (1, k, k), -1.0, 1.0).unwrap();
     let (m, n, q, p) = (1, 1, 1, 2);
     let fd = gradient(
         |w: &Array3<f64>| {
@@ -205,7 +206,8 @@ fn erratum_conv_index() {
         },
         &w,
         FD_STEP,
-    );
+    )
+    .unwrap();
     let derivative = fd[[0, n - 1, q - 1]];
     assert!((derivative - x[[(m - 1) * s + n - 1, (n - 1) * s + q - 1]]).abs() < FD_TOL);
     let stated = x[[(m - 1) * s + p - 1, (n - 1) * s + q - 1]];
@@ -228,8 +230,8 @@ fn erratum_conv_forward_sum() {
     // random image of this test they are three different numbers; the source's
     // sum as written gives one number for all three, whichever row offset p it is read with
     let (d, k, s) = (4, 2, 1);
-    let x = uniform(&mut seeded(13), (d, d), -1.0, 1.0);
-    let w = uniform(&mut seeded(14), (1, k, k), -1.0, 1.0);
+    let x = uniform(&mut seeded(13), (d, d), -1.0, 1.0).unwrap();
+    let w = uniform(&mut seeded(14), (1, k, k), -1.0, 1.0).unwrap();
     let y = conv_forward(x.view(), w.view(), cv(w.dim().1, s)).unwrap();
     let row: Vec<f64> = (0..3).map(|n| y[[0, 0, n]]).collect();
     assert!(
@@ -255,7 +257,7 @@ fn source_pool_forward_is_right() {
     let mut rng = seeded(21);
     for m_size in 1..=7 {
         for p in 1..=m_size {
-            let y = uniform(&mut rng, (2, m_size, m_size), -1.0, 1.0);
+            let y = uniform(&mut rng, (2, m_size, m_size), -1.0, 1.0).unwrap();
             let pooled = max_pool_forward(y.view(), pl(p, 1)).unwrap();
             let q = m_size - p + 1; // the source's pooled size, with the true map size
             assert_eq!(pooled.dim(), (2, q, q));
@@ -289,7 +291,8 @@ fn erratum_conv_pool_grad() {
         |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
         &y,
         FD_STEP,
-    );
+    )
+    .unwrap();
     let ours = max_pool_backward(y.view(), g.view(), pl(p, 1)).unwrap();
     assert!(compare_arrays(&fd, &ours).within(FD_TOL));
     assert!((ours[[0, 1, 1]] - 10.0).abs() < 1e-12); // 1 + 2 + 3 + 4
@@ -357,17 +360,18 @@ fn corrected_source_pool_grad_matches_finite_differences() {
     for m_size in 1..=8 {
         for p in 1..=m_size {
             for _ in 0..5 {
-                let y = uniform(&mut rng, (1, m_size, m_size), -1.0, 1.0);
+                let y = uniform(&mut rng, (1, m_size, m_size), -1.0, 1.0).unwrap();
                 if pool_margin(y.view(), pl(p, 1)).unwrap() < 1e-4 {
                     continue;
                 }
                 let q = m_size - p + 1;
-                let g = uniform(&mut rng, (1, q, q), -1.0, 1.0);
+                let g = uniform(&mut rng, (1, q, q), -1.0, 1.0).unwrap();
                 let fd = gradient(
                     |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
                     &y,
                     FD_STEP,
-                );
+                )
+                .unwrap();
                 let y2 = y.index_axis(ndarray::Axis(0), 0).to_owned();
                 let g2 = g.index_axis(ndarray::Axis(0), 0).to_owned();
                 let corrected = corrected_pool_grad(&y2, &g2, p);
@@ -397,17 +401,18 @@ fn source_pool_grad_is_right_only_for_p_1() {
     for m_size in 1..=8 {
         for p in 1..=m_size {
             for _ in 0..10 {
-                let y = uniform(&mut rng, (1, m_size, m_size), -1.0, 1.0);
+                let y = uniform(&mut rng, (1, m_size, m_size), -1.0, 1.0).unwrap();
                 if pool_margin(y.view(), pl(p, 1)).unwrap() < 1e-4 {
                     continue;
                 }
                 let q = m_size - p + 1;
-                let g = uniform(&mut rng, (1, q, q), -1.0, 1.0);
+                let g = uniform(&mut rng, (1, q, q), -1.0, 1.0).unwrap();
                 let fd = gradient(
                     |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
                     &y,
                     FD_STEP,
-                );
+                )
+                .unwrap();
                 let stated = source::pool_grad(
                     y.index_axis(ndarray::Axis(0), 0),
                     g.index_axis(ndarray::Axis(0), 0),
@@ -499,13 +504,14 @@ fn flatten_backward_is_unflatten() {
     let mut rng = seeded(31);
     for maps in 1..=3 {
         for q in 1..=4 {
-            let pooled = uniform(&mut rng, (maps, q, q), -1.0, 1.0);
-            let g = uniform(&mut rng, maps * q * q, -1.0, 1.0);
+            let pooled = uniform(&mut rng, (maps, q, q), -1.0, 1.0).unwrap();
+            let g = uniform(&mut rng, maps * q * q, -1.0, 1.0).unwrap();
             let fd = gradient(
                 |p: &Array3<f64>| g.dot(&flatten(p.view()).unwrap()),
                 &pooled,
                 FD_STEP,
-            );
+            )
+            .unwrap();
             let back = unflatten(g.view(), (maps, q, q)).unwrap();
             worst = worst.max(compare_arrays(&fd, &back).worst);
             for c in 1..=maps {
@@ -572,7 +578,7 @@ fn pool_ties_go_to_the_first_maximum() {
     let y = Array3::from_elem((1, 2, 2), 0.5);
     let g = Array3::from_elem((1, 1, 1), 1.0);
     let f = |y: &Array3<f64>| max_pool_forward(y.view(), pl(2, 1)).unwrap()[[0, 0, 0]];
-    let fd = gradient(f, &y, FD_STEP);
+    let fd = gradient(f, &y, FD_STEP).unwrap();
     for &v in fd.iter() {
         assert!((v - 0.5).abs() < FD_TOL, "central difference at a tie: {v}");
     }

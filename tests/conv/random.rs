@@ -139,7 +139,7 @@ impl Edges {
 fn net_and_image(sh: Sh, rng: &mut Rng) -> (Net, Array2<f64>) {
     loop {
         let net = Net::new(sh.shape(), rng).unwrap();
-        let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0);
+        let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0).unwrap();
         let y = conv_forward(x.view(), net.w.view(), sh.conv()).unwrap();
         if pool_margin(y.view(), sh.pool()).unwrap() >= MIN_MARGIN {
             return (net, x);
@@ -167,7 +167,8 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.w,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let fd_v = gradient(
             |v: &Array2<f64>| {
                 Net::from_weights(net.shape(), net.w.clone(), v.clone(), net.b.clone())
@@ -177,7 +178,8 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.v,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let fd_b = gradient(
             |b: &Array1<f64>| {
                 Net::from_weights(net.shape(), net.w.clone(), net.v.clone(), b.clone())
@@ -187,12 +189,14 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.b,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let fd_x = gradient(
             |x: &Array2<f64>| net.loss(x.view(), label).unwrap(),
             &x,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let r = compare_arrays(&fd_w, &g.w)
             .max(compare_arrays(&fd_v, &g.v))
             .max(compare_arrays(&fd_b, &g.b))
@@ -219,10 +223,10 @@ fn network_gradient_matches_finite_differences() {
 /// checked loss is L = sum G * Y, whose gradient with respect to Y is G.
 fn conv_case(rng: &mut Rng) -> (Sh, Array2<f64>, Array3<f64>, Array3<f64>) {
     let sh = random_shape(rng);
-    let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0);
-    let w = uniform(rng, (sh.filters, sh.k, sh.k), -1.0, 1.0);
+    let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0).unwrap();
+    let w = uniform(rng, (sh.filters, sh.k, sh.k), -1.0, 1.0).unwrap();
     let m = sh.conv_side().unwrap();
-    let g = uniform(rng, (sh.filters, m, m), -1.0, 1.0);
+    let g = uniform(rng, (sh.filters, m, m), -1.0, 1.0).unwrap();
     (sh, x, w, g)
 }
 
@@ -237,7 +241,8 @@ fn conv_dw_matches_finite_differences() {
             |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), sh.conv()).unwrap()).sum(),
             &w,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let r = compare_arrays(&fd, &dw);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
@@ -257,7 +262,8 @@ fn conv_dx_matches_finite_differences() {
             |x: &Array2<f64>| (&g * &conv_forward(x.view(), w.view(), sh.conv()).unwrap()).sum(),
             &x,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let r = compare_arrays(&fd, &dx);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
@@ -302,19 +308,20 @@ fn pool_gradient_matches_finite_differences() {
         let sh = random_shape(&mut rng);
         let m = sh.conv_side().unwrap();
         let y = loop {
-            let y = uniform(&mut rng, (sh.filters, m, m), -1.0, 1.0);
+            let y = uniform(&mut rng, (sh.filters, m, m), -1.0, 1.0).unwrap();
             if pool_margin(y.view(), sh.pool()).unwrap() >= MIN_MARGIN {
                 break y;
             }
         };
         let q = sh.pool().out_size(m).unwrap();
-        let g = uniform(&mut rng, (sh.filters, q, q), -1.0, 1.0);
+        let g = uniform(&mut rng, (sh.filters, q, q), -1.0, 1.0).unwrap();
         let dy = max_pool_backward(y.view(), g.view(), sh.pool()).unwrap();
         let fd = gradient(
             |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), sh.pool()).unwrap()).sum(),
             &y,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let r = compare_arrays(&fd, &dy);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
@@ -334,21 +341,21 @@ fn fc_gradient_matches_finite_differences() {
     let mut worst = 0.0f64;
     for _ in 0..CASES {
         let (n_out, n_in) = (rng.random_range(1..=5), rng.random_range(1..=12));
-        let v = uniform(&mut rng, (n_out, n_in), -1.0, 1.0);
-        let b = uniform(&mut rng, n_out, -1.0, 1.0);
-        let f = uniform(&mut rng, n_in, -1.0, 1.0);
-        let g = uniform(&mut rng, n_out, -1.0, 1.0);
+        let v = uniform(&mut rng, (n_out, n_in), -1.0, 1.0).unwrap();
+        let b = uniform(&mut rng, n_out, -1.0, 1.0).unwrap();
+        let f = uniform(&mut rng, n_in, -1.0, 1.0).unwrap();
+        let g = uniform(&mut rng, n_out, -1.0, 1.0).unwrap();
         let loss = |v: &Array2<f64>, b: &Array1<f64>, f: &Array1<f64>| {
             g.dot(&fc_forward(v.view(), b.view(), f.view()).unwrap())
         };
         let (dv, db, df) = fc_backward(v.view(), f.view(), g.view()).unwrap();
-        let r = compare_arrays(&gradient(|v| loss(v, &b, &f), &v, FD_STEP), &dv)
+        let r = compare_arrays(&gradient(|v| loss(v, &b, &f), &v, FD_STEP).unwrap(), &dv)
             .max(compare_arrays(
-                &gradient(|b| loss(&v, b, &f), &b, FD_STEP),
+                &gradient(|b| loss(&v, b, &f), &b, FD_STEP).unwrap(),
                 &db,
             ))
             .max(compare_arrays(
-                &gradient(|f| loss(&v, &b, f), &f, FD_STEP),
+                &gradient(|f| loss(&v, &b, f), &f, FD_STEP).unwrap(),
                 &df,
             ));
         assert!(r.within(FD_TOL), "{r}");
@@ -363,13 +370,14 @@ fn softmax_jacobian_matches_finite_differences() {
     let mut worst = 0.0f64;
     for _ in 0..CASES {
         let n = rng.random_range(1..=6);
-        let z = uniform(&mut rng, n, -5.0, 5.0);
-        let g = uniform(&mut rng, n, -1.0, 1.0);
+        let z = uniform(&mut rng, n, -5.0, 5.0).unwrap();
+        let g = uniform(&mut rng, n, -1.0, 1.0).unwrap();
         let fd = jacobian(
             |z: &Array1<f64>| verified_dl::numerics::softmax(z.view()),
             &z,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let jac = softmax_jacobian(z.view()).unwrap();
         // the backward pass is g^T J, computed without J
         let back = softmax_backward(z.view(), g.view()).unwrap();
@@ -392,12 +400,12 @@ fn softmax_xent_gradient_matches_finite_differences() {
     let mut worst = 0.0f64;
     for case in 0..CASES {
         let n = rng.random_range(1..=6);
-        let z = uniform(&mut rng, n, -5.0, 5.0);
+        let z = uniform(&mut rng, n, -5.0, 5.0).unwrap();
         // half the cases a one-hot target, half a random distribution
         let target = if case % 2 == 0 {
             one_hot(rng.random_range(0..n), n).unwrap()
         } else {
-            let t = uniform(&mut rng, n, 0.0, 1.0);
+            let t = uniform(&mut rng, n, 0.0, 1.0).unwrap();
             let sum = t.sum();
             t / sum
         };
@@ -406,7 +414,8 @@ fn softmax_xent_gradient_matches_finite_differences() {
             |z: &Array1<f64>| cross_entropy(z.view(), target.view()).unwrap(),
             &z,
             FD_STEP,
-        );
+        )
+        .unwrap();
         let r = compare_arrays(&fd, &grad);
         assert!(r.within(FD_TOL), "{r}");
         worst = worst.max(r.worst);
@@ -432,14 +441,14 @@ fn general_case(rng: &mut Rng) -> (usize, Array4<f64>, Array4<f64>, Array1<f64>,
     let (rows, cols) = (rng.random_range(1..=8), rng.random_range(1..=8));
     let (kh, kw) = (rng.random_range(1..=rows), rng.random_range(1..=cols));
     let s = rng.random_range(1..=4);
-    let x = uniform(rng, (batch, channels, rows, cols), -1.0, 1.0);
-    let w = uniform(rng, (filters, channels, kh, kw), -1.0, 1.0);
-    let b = uniform(rng, filters, -1.0, 1.0);
+    let x = uniform(rng, (batch, channels, rows, cols), -1.0, 1.0).unwrap();
+    let w = uniform(rng, (filters, channels, kh, kw), -1.0, 1.0).unwrap();
+    let b = uniform(rng, filters, -1.0, 1.0).unwrap();
     let out = (
         conv_out_size(rows, kh, s).unwrap(),
         conv_out_size(cols, kw, s).unwrap(),
     );
-    let g = uniform(rng, (batch, filters, out.0, out.1), -1.0, 1.0);
+    let g = uniform(rng, (batch, filters, out.0, out.1), -1.0, 1.0).unwrap();
     (s, x, w, b, g)
 }
 
@@ -453,15 +462,18 @@ fn general_conv_gradients_match_finite_differences() {
             (&g * &conv2d_forward(x.view(), w.view(), b.view(), s).unwrap()).sum()
         };
         let grads = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
-        let r = compare_arrays(&gradient(|x| loss(x, &w, &b), &x, FD_STEP), &grads.x)
-            .max(compare_arrays(
-                &gradient(|w| loss(&x, w, &b), &w, FD_STEP),
-                &grads.w,
-            ))
-            .max(compare_arrays(
-                &gradient(|b| loss(&x, &w, b), &b, FD_STEP),
-                &grads.b,
-            ));
+        let r = compare_arrays(
+            &gradient(|x| loss(x, &w, &b), &x, FD_STEP).unwrap(),
+            &grads.x,
+        )
+        .max(compare_arrays(
+            &gradient(|w| loss(&x, w, &b), &w, FD_STEP).unwrap(),
+            &grads.w,
+        ))
+        .max(compare_arrays(
+            &gradient(|b| loss(&x, &w, b), &b, FD_STEP).unwrap(),
+            &grads.b,
+        ));
         assert!(r.within(FD_TOL), "{r}");
         worst = worst.max(r.worst);
     }
@@ -553,14 +565,14 @@ fn fast_path_equals_loops_across_blocks() {
         (2, 2, 3, 50, 30, 3, 3, 3), // stride 3, several images
     ];
     for &(batch, channels, filters, rows, cols, kh, kw, s) in &cases {
-        let x = uniform(&mut rng, (batch, channels, rows, cols), -1.0, 1.0);
-        let w = uniform(&mut rng, (filters, channels, kh, kw), -1.0, 1.0);
-        let b = uniform(&mut rng, filters, -1.0, 1.0);
+        let x = uniform(&mut rng, (batch, channels, rows, cols), -1.0, 1.0).unwrap();
+        let w = uniform(&mut rng, (filters, channels, kh, kw), -1.0, 1.0).unwrap();
+        let b = uniform(&mut rng, filters, -1.0, 1.0).unwrap();
         let out = (
             conv_out_size(rows, kh, s).unwrap(),
             conv_out_size(cols, kw, s).unwrap(),
         );
-        let g = uniform(&mut rng, (batch, filters, out.0, out.1), -1.0, 1.0);
+        let g = uniform(&mut rng, (batch, filters, out.0, out.1), -1.0, 1.0).unwrap();
         let y = conv2d_forward(x.view(), w.view(), b.view(), s).unwrap();
         let y_fast = conv2d_forward_fast(x.view(), w.view(), b.view(), s).unwrap();
         let loops = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
@@ -592,7 +604,7 @@ fn network_im2col_path_equals_loops() {
         let net = Net::new(sh.shape(), &mut rng).unwrap();
         let fast = net.clone().with_conv_path(ConvPath::Im2col);
         assert_eq!(fast.conv_path(), ConvPath::Im2col);
-        let x = uniform(&mut rng, (sh.d, sh.d), -1.0, 1.0);
+        let x = uniform(&mut rng, (sh.d, sh.d), -1.0, 1.0).unwrap();
         let label = rng.random_range(0..sh.classes);
         let (loss, g) = net.loss_and_grad(x.view(), label).unwrap();
         let (loss_fast, g_fast) = fast.loss_and_grad(x.view(), label).unwrap();

@@ -18,9 +18,9 @@ const SCALES: [f64; 4] = [0.1, 1.0, 10.0, 100.0];
 
 fn random_rbm(rng: &mut SeededRng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
     Rbm::new(
-        uniform(rng, (n_v, n_h), -scale, scale),
-        uniform(rng, n_h, -scale, scale),
-        uniform(rng, n_v, -scale, scale),
+        uniform(rng, (n_v, n_h), -scale, scale).unwrap(),
+        uniform(rng, n_h, -scale, scale).unwrap(),
+        uniform(rng, n_v, -scale, scale).unwrap(),
     )
     .unwrap()
 }

@@ -18,9 +18,9 @@ fn gradient_matches_finite_differences_of_the_exact_log_likelihood() {
     shapes.extend([(16, 3), (3, 9), (5, 5)]);
     let (mut worst_w, mut worst_a, mut worst_b, mut cases) = (0.0f64, 0.0f64, 0.0f64, 0);
     for &(n_v, n_h) in &shapes {
-        let w = uniform(&mut rng, (n_v, n_h), -1.0, 1.0);
-        let a = uniform(&mut rng, n_h, -1.0, 1.0);
-        let b = uniform(&mut rng, n_v, -1.0, 1.0);
+        let w = uniform(&mut rng, (n_v, n_h), -1.0, 1.0).unwrap();
+        let a = uniform(&mut rng, n_h, -1.0, 1.0).unwrap();
+        let b = uniform(&mut rng, n_v, -1.0, 1.0).unwrap();
         let rows = rng.random_range(1..=6);
         let data =
             Array2::from_shape_simple_fn(
@@ -35,9 +35,9 @@ fn gradient_matches_finite_differences_of_the_exact_log_likelihood() {
                 .log_likelihood(data.view())
                 .unwrap()
         };
-        let fd_w = gradient(|w| ll(w, &a, &b), &w, FD_STEP);
-        let fd_a = gradient(|a| ll(&w, a, &b), &a, FD_STEP);
-        let fd_b = gradient(|b| ll(&w, &a, b), &b, FD_STEP);
+        let fd_w = gradient(|w| ll(w, &a, &b), &w, FD_STEP).unwrap();
+        let fd_a = gradient(|a| ll(&w, a, &b), &a, FD_STEP).unwrap();
+        let fd_b = gradient(|b| ll(&w, &a, b), &b, FD_STEP).unwrap();
         worst_w = worst_w.max(compare_arrays(&fd_w, &g.w().to_owned()).worst);
         worst_a = worst_a.max(compare_arrays(&fd_a, &g.hidden_bias().to_owned()).worst);
         worst_b = worst_b.max(compare_arrays(&fd_b, &g.visible_bias().to_owned()).worst);
@@ -70,9 +70,9 @@ fn gradient_matches_finite_differences_of_the_exact_log_likelihood() {
 fn a_gradient_without_the_model_term_fails_the_check() {
     // The data term alone is not the gradient: the check above would catch it.
     let mut rng = seeded(12);
-    let w = uniform(&mut rng, (4, 3), -1.0, 1.0);
-    let a = uniform(&mut rng, 3, -1.0, 1.0);
-    let b = uniform(&mut rng, 4, -1.0, 1.0);
+    let w = uniform(&mut rng, (4, 3), -1.0, 1.0).unwrap();
+    let a = uniform(&mut rng, 3, -1.0, 1.0).unwrap();
+    let b = uniform(&mut rng, 4, -1.0, 1.0).unwrap();
     let data =
         Array2::from_shape_vec((2, 4), vec![1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0]).unwrap();
     let rbm = Rbm::new(w.clone(), a.clone(), b.clone()).unwrap();
@@ -86,7 +86,8 @@ fn a_gradient_without_the_model_term_fails_the_check() {
         },
         &w,
         FD_STEP,
-    );
+    )
+    .unwrap();
     let error = compare_arrays(&fd_w, &data_term.vh().to_owned()).worst;
     assert!(
         error > 0.01,

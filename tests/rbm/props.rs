@@ -526,8 +526,8 @@ proptest! {
             return Ok(());
         };
         let mut rng = seeded(seed);
-        let v = verified_dl::check::uniform(&mut rng, lv, 0.0, 1.0);
-        let h = verified_dl::check::uniform(&mut rng, lh, -1e300, 1e300);
+        let v = verified_dl::check::uniform(&mut rng, lv, 0.0, 1.0).unwrap();
+        let h = verified_dl::check::uniform(&mut rng, lh, -1e300, 1e300).unwrap();
         let before = m.clone();
         let added = err_or_finite("Moments::add", m.add(v.view(), h.view(), weight))?;
         if added.is_none() {
