@@ -1,7 +1,7 @@
 //! Problem 4: denoising a binary image with an Ising model.
 //!
 //! * [`model`]: pixels, neighbour pairs, the energy (8.42) and its local differences;
-//! * [`icm`]: iterated conditional modes;
+//! * [`icm`](mod@icm): iterated conditional modes;
 //! * [`maxflow`]: maximum flow / minimum cut (Boykov and Kolmogorov);
 //! * [`graphcut`]: the exact MAP configuration as a minimum cut (Greig, Porteous and Seheult);
 //! * [`gibbs`]: posterior marginals by Gibbs sampling;

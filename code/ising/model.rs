@@ -258,7 +258,7 @@ pub(crate) fn local_diff_unchecked(
         - 2.0 * params.eta() * f64::from(y[(r, c)])
 }
 
-/// [`local_diff_unchecked`] with its inputs checked (pixel inside the grid).
+/// `local_diff_unchecked` with its inputs checked (pixel inside the grid).
 pub fn local_diff(
     x: ArrayView2<i8>,
     y: ArrayView2<i8>,

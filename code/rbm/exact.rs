@@ -121,10 +121,10 @@ impl Rbm {
         Ok(m)
     }
 
-    /// The model term of the gradient: E[v h^T], E[h] and E[v] under p(v, h), exactly,
+    /// The model term of the gradient: E\[v h^T\], E\[h\] and E\[v\] under p(v, h), exactly,
     /// by enumerating the smaller layer. Enumerating v uses
-    /// E[v h^T] = sum_v p(v) v sigma(W^T v + a)^T; enumerating h uses
-    /// E[v h^T] = sum_h p(h) sigma(W h + b) h^T.
+    /// E\[v h^T\] = sum_v p(v) v sigma(W^T v + a)^T; enumerating h uses
+    /// E\[v h^T\] = sum_h p(h) sigma(W h + b) h^T.
     pub fn model_moments(&self) -> Result<Moments> {
         let layer = EnumeratedLayer::new(self, self.smaller_layer())?;
         let minus_f = layer.minus_free_energies();

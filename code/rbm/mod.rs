@@ -4,7 +4,7 @@
 //!   energies;
 //! * [`exact`]: the exact partition function, log-likelihood and gradient, by
 //!   enumerating the smaller layer;
-//! * [`moments`]: the moments E[v h^T], E[h], E[v] and the gradient made of them;
+//! * [`moments`]: the moments E\[v h^T\], E\[h\], E\[v\] and the gradient made of them;
 //! * [`sampling`]: Bernoulli draws and block Gibbs sampling;
 //! * [`train`]: gradient ascent with the exact gradient, CD-k and PCD;
 //! * [`bars_stripes`]: the bars-and-stripes data set;

@@ -1,5 +1,5 @@
 //! The statistics the gradient of the log-likelihood is made of: the moments
-//! E[v h^T], E[h], E[v] of a distribution, and the gradient with respect to
+//! E\[v h^T\], E\[h\], E\[v\] of a distribution, and the gradient with respect to
 //! W, a and b as the difference of two such moments.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
@@ -10,7 +10,7 @@ use crate::error::{
 
 // ANCHOR: rbm_moments_type
 /// Expectations of the sufficient statistics v h^T, h and v under some
-/// distribution: E[v h^T] (n_v x n_h), E[h] (n_h) and E[v] (n_v).
+/// distribution: E\[v h^T\] (n_v x n_h), E\[h\] (n_h) and E\[v\] (n_v).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Moments {
     vh: Array2<f64>,
@@ -32,15 +32,15 @@ impl Moments {
         })
     }
 
-    /// E[v h^T], n_v x n_h.
+    /// E\[v h^T\], n_v x n_h.
     pub fn vh(&self) -> ArrayView2<'_, f64> {
         self.vh.view()
     }
-    /// E[h], one entry per hidden unit.
+    /// E\[h\], one entry per hidden unit.
     pub fn h(&self) -> ArrayView1<'_, f64> {
         self.h.view()
     }
-    /// E[v], one entry per visible unit.
+    /// E\[v\], one entry per visible unit.
     pub fn v(&self) -> ArrayView1<'_, f64> {
         self.v.view()
     }
@@ -120,7 +120,7 @@ pub struct Gradient {
 }
 
 impl Gradient {
-    /// A gradient from its parts, in the order of [`Rbm::new`]: d/dW
+    /// A gradient from its parts, in the order of [`Rbm::new`](crate::rbm::Rbm::new): d/dW
     /// (n_v x n_h), d/da (n_h), d/db (n_v). The shapes must fit one machine
     /// and every entry must be finite.
     pub fn new(
