@@ -178,6 +178,7 @@ where
 }
 // ANCHOR_END: gradient
 
+// ANCHOR: fd_helpers
 /// Checks that a finite-difference step is a positive finite number.
 fn ensure_step(h: f64) -> Result<()> {
     if h > 0.0 && h.is_finite() {
@@ -218,6 +219,7 @@ fn set<D: Dimension>(a: &mut Array<f64, D>, i: usize, v: f64) -> Result<()> {
 fn probe_error(i: usize, shape: &[usize]) -> Error {
     Error::Invalid(format!("entry {i} of a probe of shape {shape:?}"))
 }
+// ANCHOR_END: fd_helpers
 
 /// The Jacobian of a vector function by central differences.
 ///

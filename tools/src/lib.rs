@@ -11,6 +11,8 @@
 //! | [`errata`] | the errata appendix, from the chapters' erratum blocks |
 //! | [`listings`] | the book's listings as mdBook renders them, what each uses, the prelude |
 //! | [`measured`] | the numbers tests measured, quoted in the prose as `{{#measured name}}` |
+//! | [`items`] | the item a listing shows and its API page |
+//! | [`typed`] | the rule against measured numbers typed into the prose |
 //! | [`figures`] | every figure of the book, drawn from the crate's experiments |
 //!
 //! The binary `book` (`cargo run -p book-tools -- <command>`) runs them.
@@ -20,10 +22,12 @@ pub mod captions;
 pub mod chapters;
 pub mod errata;
 pub mod figures;
+pub mod items;
 pub mod ledger;
 pub mod lint;
 pub mod listings;
 pub mod measured;
+pub mod typed;
 
 use std::path::{Path, PathBuf};
 

@@ -16,7 +16,7 @@
 use std::path::Path;
 use std::process::exit;
 
-use book_tools::{captions, chapters, errata, figures, ledger, lint, listings, measured};
+use book_tools::{captions, chapters, errata, figures, ledger, lint, listings, measured, typed};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -116,7 +116,7 @@ fn main() {
                 if chapter.path.starts_with("appendix/ledger") {
                     continue;
                 }
-                for (line, text) in lint::unallowed_typed_numbers(&chapter.path, &chapter.text) {
+                for (line, text) in typed::unallowed_typed_numbers(&chapter.path, &chapter.text) {
                     println!("src/{}:{line}: {text}", chapter.path);
                     n += 1;
                 }
