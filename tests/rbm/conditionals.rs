@@ -215,6 +215,9 @@ fn h_given_v_every_line_matches_brute_force() {
         lines.free_energy,
         lines.cases
     );
+    verified_dl::record!("rbm.h-given-v.overflows", lines.overflows as f64);
+    verified_dl::record!("rbm.h-given-v.tiny", lines.tiny as f64);
+    verified_dl::record!("rbm.h-given-v.machines", MACHINES as f64);
 }
 
 #[test]
@@ -269,6 +272,7 @@ fn v_given_h_matches_brute_force() {
         }
     }
     assert!(overflows > 0, "no case overflowed a naive exp");
+    verified_dl::record!("rbm.v-given-h.overflows", overflows as f64);
     verified_dl::verify!(
         "rbm.v-given-h",
         Method::Exhaustive,
@@ -372,6 +376,8 @@ fn log_z_of_a_16_by_16_machine_is_the_same_through_either_layer() {
         rel_err(by_v, by_h),
         1
     );
+    verified_dl::record!("rbm.log-z-16.value", by_v);
+    verified_dl::record!("rbm.log-z-16.difference", rel_err(by_v, by_h));
 }
 
 #[test]
@@ -446,6 +452,9 @@ fn tiny_probabilities_match_brute_force_in_log_space() {
         "only {tiny} of {cases} probabilities are tiny"
     );
     assert!(worst <= EXACT_TOL, "worst log-probability error {worst:e}");
+    verified_dl::record!("rbm.tiny.cases", cases as f64);
+    verified_dl::record!("rbm.tiny.fraction", tiny as f64 / cases as f64);
+    verified_dl::record!("rbm.tiny.worst", worst);
 }
 
 #[test]
@@ -456,4 +465,6 @@ fn the_log_space_check_sees_errors_the_probability_check_misses() {
     assert!(rel_err(truth, wrong) < EXACT_TOL);
     assert!(log_err(truth.ln(), wrong.ln()) > EXACT_TOL);
     assert!(prob_err(truth.ln(), wrong) > EXACT_TOL);
+    verified_dl::record!("rbm.factor-two.rel-err", rel_err(truth, wrong));
+    verified_dl::record!("rbm.factor-two.log-err", log_err(truth.ln(), wrong.ln()));
 }

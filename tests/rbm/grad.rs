@@ -92,4 +92,5 @@ fn a_gradient_without_the_model_term_fails_the_check() {
         error > 0.01,
         "data term alone within {error:e} of the gradient"
     );
+    verified_dl::record!("rbm.grad.data-term-only", error);
 }
