@@ -25,7 +25,10 @@ const CLOSED_FORM_TOL: f64 = 1e-14;
 /// [`CLOSED_FORM_TOL`].
 fn closed_form(what: &str, got: f64, want: f64) -> f64 {
     let err = (got - want).abs() / want.abs().max(1.0);
-    assert!(err <= CLOSED_FORM_TOL, "{what}: {got} vs closed form {want}");
+    assert!(
+        err <= CLOSED_FORM_TOL,
+        "{what}: {got} vs closed form {want}"
+    );
     err
 }
 
@@ -71,7 +74,11 @@ fn erratum_rbm_denominator() {
     // sigma(-x_1) sigma(-x_2) = sigma(-1)^2, and the sum over h is
     // sigma(0.5) + sigma(2.5) + sigma(1.5) + sigma(3.5).
     worst = worst.max(closed_form("wrong at h = 0", wrong_at_zero, logistic(0.5)));
-    worst = worst.max(closed_form("truth at h = 0", truth[0], logistic(-1.0).powi(2)));
+    worst = worst.max(closed_form(
+        "truth at h = 0",
+        truth[0],
+        logistic(-1.0).powi(2),
+    ));
     let sum_by_hand = logistic(0.5) + logistic(2.5) + logistic(1.5) + logistic(3.5);
     worst = worst.max(closed_form("sum over h", total, sum_by_hand));
     // p(v, h) / p(h) is p(v | h): it is not even normalized over h.
@@ -109,7 +116,11 @@ fn erratum_rbm_sigmoid_argument() {
     // sigma(1)^2, so the sum is 1/4 + sigma(1) + sigma(1)^2.
     let s1 = logistic(1.0);
     let mut worst = closed_form("sum over h", total, 0.25 + s1 + s1 * s1);
-    worst = worst.max(closed_form("truth at h = 0", truth[0], logistic(-1.0).powi(2)));
+    worst = worst.max(closed_form(
+        "truth at h = 0",
+        truth[0],
+        logistic(-1.0).powi(2),
+    ));
     // The corrected factor sigma((2 h_j - 1) x_j) gives the truth.
     let corrected = rbm.prob_h_given_v(h.view(), v.view()).unwrap();
     worst = worst.max(closed_form("corrected factor", corrected, truth[0]));

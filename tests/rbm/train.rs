@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{rel_err, EXACT_TOL};
 use verified_dl::numerics::log_sum_exp;
-use verified_dl::rbm::Rbm;
 use verified_dl::rbm::bars_stripes::bars_and_stripes;
 use verified_dl::rbm::train::Estimator;
+use verified_dl::rbm::Rbm;
 use verified_dl::rbm::{bas_runs, mass_on, most_probable, BAS_EPOCHS};
 
 /// True when every row of the `side` x `side` image (row-major bits of `image`) is constant.
@@ -179,14 +179,25 @@ fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
         worst_crate = worst_crate
             .max(rel_err(1.0, total))
             .max(rel_err(ll_here, last))
-            .max(rel_err(ll_here, run.rbm.log_likelihood(data.view()).unwrap()))
+            .max(rel_err(
+                ll_here,
+                run.rbm.log_likelihood(data.view()).unwrap(),
+            ))
             .max(rel_err(mass_here, mass));
         let top30 = most_probable(&run.rbm, 30).unwrap();
         let mut order: Vec<usize> = (0..log_p.len()).collect();
         order.sort_by(|&k, &l| log_p[l].total_cmp(&log_p[k]).then(k.cmp(&l)));
         let hits = top30.iter().filter(|k| pattern_set.contains(k)).count();
-        let hits_here = order[..30].iter().filter(|k| pattern_set.contains(k)).count();
-        assert_eq!(hits, hits_here, "{}: the 30 most probable images", estimator.name());
+        let hits_here = order[..30]
+            .iter()
+            .filter(|k| pattern_set.contains(k))
+            .count();
+        assert_eq!(
+            hits,
+            hits_here,
+            "{}: the 30 most probable images",
+            estimator.name()
+        );
         // By the inequality of arithmetic and geometric means,
         // (1/N) sum_n p(v_n) >= exp((1/N) sum_n ln p(v_n)) = e^L.
         let bound = n * ll_here.exp();
@@ -213,16 +224,31 @@ fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
         worst_mass_bound <= 0.0,
         "AM-GM violated by {worst_mass_bound}"
     );
-    assert!(worst_crate <= EXACT_TOL, "crate against the sums here: {worst_crate:e}");
+    assert!(
+        worst_crate <= EXACT_TOL,
+        "crate against the sums here: {worst_crate:e}"
+    );
     // What the chapter says of the four runs (in BAS_ESTIMATORS order: exact,
     // CD-1, CD-10, PCD-1): the exact gradient ends highest, CD-1 lowest, CD-10
     // and PCD-1 above CD-1; PCD-1's curve falls in the most epochs; PCD-1 puts
     // nearly as much mass on the patterns as the exact gradient (within 1%),
     // but less evenly (a lower ratio of the AM-GM bound to the mass).
-    assert_eq!(runs.iter().map(|(e, _)| *e).collect::<Vec<_>>(), verified_dl::rbm::BAS_ESTIMATORS);
-    assert!(end[0] > end[2] && end[2] > end[3] && end[3] > end[1], "{end:?}");
-    assert!(falls_of[3] > falls_of[1] && falls_of[3] > falls_of[2], "{falls_of:?}");
-    assert!((mass_of[3] - mass_of[0]).abs() < 0.01 * mass_of[0], "{mass_of:?}");
+    assert_eq!(
+        runs.iter().map(|(e, _)| *e).collect::<Vec<_>>(),
+        verified_dl::rbm::BAS_ESTIMATORS
+    );
+    assert!(
+        end[0] > end[2] && end[2] > end[3] && end[3] > end[1],
+        "{end:?}"
+    );
+    assert!(
+        falls_of[3] > falls_of[1] && falls_of[3] > falls_of[2],
+        "{falls_of:?}"
+    );
+    assert!(
+        (mass_of[3] - mass_of[0]).abs() < 0.01 * mass_of[0],
+        "{mass_of:?}"
+    );
     assert!(bound_of[3] / mass_of[3] < bound_of[0] / mass_of[0]);
     verified_dl::record!("rbm.bas.start", runs[0].1.log_likelihood[0]);
     verified_dl::record!("rbm.bas.exact-gradient.evenness", bound_of[0] / mass_of[0]);
