@@ -198,6 +198,14 @@ fn training_raises_the_exact_log_likelihood_towards_minus_ln_30() {
             "{}: the 30 most probable images",
             estimator.name()
         );
+        // The figure of the most probable images: all 30 of the exact
+        // gradient's are patterns, some of every sampling estimator's are not.
+        assert_eq!(
+            hits == 30,
+            *estimator == Estimator::Exact,
+            "{}: {hits} patterns",
+            estimator.name()
+        );
         // By the inequality of arithmetic and geometric means,
         // (1/N) sum_n p(v_n) >= exp((1/N) sum_n ln p(v_n)) = e^L.
         let bound = n * ll_here.exp();
