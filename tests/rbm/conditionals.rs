@@ -14,9 +14,9 @@ use verified_dl::rbm::Rbm;
 const MACHINES: usize = 512;
 /// Weight scales of the random machines, used in turn: the largest makes
 /// |E(v, h)| reach thousands, far beyond the 709.78 at which e^x overflows.
-const SCALES: [f64; 4] = [0.1, 1.0, 10.0, 100.0];
+pub(crate) const SCALES: [f64; 4] = [0.1, 1.0, 10.0, 100.0];
 
-fn random_rbm(rng: &mut SeededRng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
+pub(crate) fn random_rbm(rng: &mut SeededRng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
     Rbm::new(
         uniform(rng, (n_v, n_h), -scale, scale).unwrap(),
         uniform(rng, n_h, -scale, scale).unwrap(),
@@ -25,14 +25,52 @@ fn random_rbm(rng: &mut SeededRng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
     .unwrap()
 }
 
-fn random_state(rng: &mut SeededRng, n: usize) -> Array1<f64> {
+/// A shape (n_v, n_h) with layers of 1 to `max` units, of case `m % 3`: the
+/// visible layer smaller, the hidden layer smaller, or a tie.
+pub(crate) fn layer_shape(rng: &mut SeededRng, m: usize, max: usize) -> (usize, usize) {
+    let small = rng.random_range(1..max);
+    let large = rng.random_range(small + 1..=max);
+    match m % 3 {
+        0 => (small, large),
+        1 => (large, small),
+        _ => (small, small),
+    }
+}
+
+/// Counts the shapes of each case (visible smaller, hidden smaller, tie),
+/// asserts each is at least a quarter of them, and records the counts as
+/// `<name>.visible-smaller`, `<name>.hidden-smaller` and `<name>.tie`.
+pub(crate) fn layer_coverage(name: &str, shapes: &[(usize, usize)]) -> [usize; 3] {
+    let mut counts = [0usize; 3];
+    for &(n_v, n_h) in shapes {
+        counts[match n_v.cmp(&n_h) {
+            std::cmp::Ordering::Less => 0,
+            std::cmp::Ordering::Greater => 1,
+            std::cmp::Ordering::Equal => 2,
+        }] += 1;
+    }
+    for (case, &count) in ["visible-smaller", "hidden-smaller", "tie"]
+        .iter()
+        .zip(&counts)
+    {
+        assert!(
+            4 * count >= shapes.len(),
+            "{name}: {count} of {} {case}",
+            shapes.len()
+        );
+        verified_dl::record!(format!("{name}.{case}"), count as f64);
+    }
+    counts
+}
+
+pub(crate) fn random_state(rng: &mut SeededRng, n: usize) -> Array1<f64> {
     Array1::from_shape_simple_fn(n, || if rng.random::<bool>() { 1.0 } else { 0.0 })
 }
 
 /// The error of a log-probability `got` against the brute-force `truth`:
 /// |got - truth| / max(1, |truth|). An absolute error in ln p is a relative
 /// error in p, so probabilities far below 1e-12 are checked too.
-fn log_err(truth: f64, got: f64) -> f64 {
+pub(crate) fn log_err(truth: f64, got: f64) -> f64 {
     rel_err(truth, got)
 }
 
@@ -62,6 +100,10 @@ struct Lines {
     overflows: usize,
     tiny: usize,
     cases: usize,
+    /// Unit factors of line 4 evaluated at h_j = 0 and at h_j = 1: the two
+    /// cases of sigma((2 h_j - 1) x_j), the first the one the source gets wrong.
+    factors_off: usize,
+    factors_on: usize,
 }
 
 /// A probability below which the old check, `rel_err` of the probabilities
@@ -106,6 +148,8 @@ fn check_lines(rbm: &Rbm, v: &Array1<f64>, lines: &mut Lines) {
             .max(log_err(truth[l], log_product))
             .max(prob_err(truth[l], product));
         lines.cases += 1;
+        lines.factors_on += l.count_ones() as usize;
+        lines.factors_off += n_h - l.count_ones() as usize;
     }
     // Line 6: p(h_j = 1 | v) = sum of p(h | v) over the h with h_j = 1, in the
     // log domain: ln sigma(x_j) = -softplus(-x_j).
@@ -215,6 +259,14 @@ fn h_given_v_every_line_matches_brute_force() {
         lines.free_energy,
         lines.cases
     );
+    // Both cases of the unit factor, each at least a quarter of the factors.
+    let factors = lines.factors_on + lines.factors_off;
+    assert!(4 * lines.factors_on >= factors && 4 * lines.factors_off >= factors);
+    verified_dl::record!("rbm.coverage.h-off", lines.factors_off as f64);
+    verified_dl::record!("rbm.coverage.h-on", lines.factors_on as f64);
+    verified_dl::record!("rbm.h-given-v.overflows", lines.overflows as f64);
+    verified_dl::record!("rbm.h-given-v.tiny", lines.tiny as f64);
+    verified_dl::record!("rbm.h-given-v.machines", MACHINES as f64);
 }
 
 #[test]
@@ -269,6 +321,7 @@ fn v_given_h_matches_brute_force() {
         }
     }
     assert!(overflows > 0, "no case overflowed a naive exp");
+    verified_dl::record!("rbm.v-given-h.overflows", overflows as f64);
     verified_dl::verify!(
         "rbm.v-given-h",
         Method::Exhaustive,
@@ -338,9 +391,9 @@ fn energy_defines_a_normalized_joint() {
 fn log_z_by_the_smaller_layer_matches_brute_force() {
     let mut rng = seeded(6);
     let (mut worst, mut cases) = (0.0f64, 0);
-    let mut shapes: Vec<(usize, usize)> = (0..200)
-        .map(|_| (rng.random_range(1..=7), rng.random_range(1..=7)))
-        .collect();
+    // Stratified by which layer is enumerated: the visible layer smaller, the
+    // hidden layer smaller, and a tie, in turn.
+    let mut shapes: Vec<(usize, usize)> = (0..200).map(|m| layer_shape(&mut rng, m, 7)).collect();
     // Lopsided machines: 16 units in one layer, 2 in the other.
     shapes.extend([(16, 2), (2, 16)]);
     for (m, &(n_v, n_h)) in shapes.iter().enumerate() {
@@ -355,6 +408,8 @@ fn log_z_by_the_smaller_layer_matches_brute_force() {
         }
         cases += 1;
     }
+    let coverage = layer_coverage("rbm.coverage.log-z", &shapes);
+    println!("log Z: (visible smaller, hidden smaller, tie) = {coverage:?}");
     verified_dl::verify!("rbm.log-z", Method::Exhaustive, EXACT_TOL, worst, cases);
 }
 
@@ -372,6 +427,8 @@ fn log_z_of_a_16_by_16_machine_is_the_same_through_either_layer() {
         rel_err(by_v, by_h),
         1
     );
+    verified_dl::record!("rbm.log-z-16.value", by_v);
+    verified_dl::record!("rbm.log-z-16.difference", rel_err(by_v, by_h));
 }
 
 #[test]
@@ -446,6 +503,9 @@ fn tiny_probabilities_match_brute_force_in_log_space() {
         "only {tiny} of {cases} probabilities are tiny"
     );
     assert!(worst <= EXACT_TOL, "worst log-probability error {worst:e}");
+    verified_dl::record!("rbm.tiny.cases", cases as f64);
+    verified_dl::record!("rbm.tiny.fraction", tiny as f64 / cases as f64);
+    verified_dl::record!("rbm.tiny.worst", worst);
 }
 
 #[test]
@@ -456,4 +516,6 @@ fn the_log_space_check_sees_errors_the_probability_check_misses() {
     assert!(rel_err(truth, wrong) < EXACT_TOL);
     assert!(log_err(truth.ln(), wrong.ln()) > EXACT_TOL);
     assert!(prob_err(truth.ln(), wrong) > EXACT_TOL);
+    verified_dl::record!("rbm.factor-two.rel-err", rel_err(truth, wrong));
+    verified_dl::record!("rbm.factor-two.log-err", log_err(truth.ln(), wrong.ln()));
 }

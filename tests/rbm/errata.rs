@@ -15,6 +15,28 @@ use verified_dl::rbm::Rbm;
 /// disagreement: far above round-off (1e-16), far below the gaps found (> 0.1).
 const GAP: f64 = 0.01;
 
+/// Tolerance of the comparison of a computed value with its closed form on the
+/// machine below: each side is a few `exp`, `sigmoid` and products of numbers of
+/// order 1, each within a few ulps (2.2e-16) of exact, so 1e-14 (about 45 ulps)
+/// is ample, and far below the gaps the errata show.
+const CLOSED_FORM_TOL: f64 = 1e-14;
+
+/// The relative error of `got` against the closed form `want`, asserted within
+/// [`CLOSED_FORM_TOL`].
+fn closed_form(what: &str, got: f64, want: f64) -> f64 {
+    let err = (got - want).abs() / want.abs().max(1.0);
+    assert!(
+        err <= CLOSED_FORM_TOL,
+        "{what}: {got} vs closed form {want}"
+    );
+    err
+}
+
+/// The logistic function written out, 1 / (1 + e^-x), independent of the crate's.
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
 fn machine() -> (Rbm, Array1<f64>) {
     let rbm = Rbm::new(array![[2.0, 1.0]], array![-1.0, 0.0], array![0.5]).unwrap();
     (rbm, array![1.0])
@@ -26,23 +48,51 @@ fn erratum_rbm_denominator() {
     let truth = brute::p_h_given_v(&rbm, v.view()).unwrap();
     let mut total = 0.0;
     let mut gap = 0.0f64;
+    let mut worst = 0.0f64;
+    let mut wrong_at_zero = f64::NAN;
     for (l, &truth_l) in truth.iter().enumerate() {
         let h = state(l, 2).unwrap();
         let wrong = source::joint_over_p_h(&rbm, v.view(), h.view()).unwrap();
         println!("h = {h}: p(v,h)/p(h) = {wrong:.4}, p(h|v) = {truth_l:.4}");
         gap = gap.max((wrong - truth_l).abs());
-        // What the line computes is the other conditional, p(v | h).
+        // What the line computes is the other conditional, p(v = 1 | h) =
+        // sigma(b + W h) = sigma(0.5 + 2 h_1 + h_2).
         let p_v_given_h = brute::p_v_given_h(&rbm, h.view()).unwrap()[1];
-        assert!(
-            (wrong - p_v_given_h).abs() < 1e-15,
-            "{wrong} vs {p_v_given_h}"
-        );
+        worst = worst.max(closed_form("p(v | h)", wrong, p_v_given_h));
+        worst = worst.max(closed_form(
+            "sigma(b + W h)",
+            wrong,
+            logistic(0.5 + 2.0 * h[0] + h[1]),
+        ));
+        if l == 0 {
+            wrong_at_zero = wrong;
+        }
         total += wrong;
     }
     println!("sum over h of p(v,h)/p(h) = {total:.4}");
+    // By hand: at h = (0, 0) the line gives sigma(0.5), the truth is
+    // sigma(-x_1) sigma(-x_2) = sigma(-1)^2, and the sum over h is
+    // sigma(0.5) + sigma(2.5) + sigma(1.5) + sigma(3.5).
+    worst = worst.max(closed_form("wrong at h = 0", wrong_at_zero, logistic(0.5)));
+    worst = worst.max(closed_form(
+        "truth at h = 0",
+        truth[0],
+        logistic(-1.0).powi(2),
+    ));
+    let sum_by_hand = logistic(0.5) + logistic(2.5) + logistic(1.5) + logistic(3.5);
+    worst = worst.max(closed_form("sum over h", total, sum_by_hand));
     // p(v, h) / p(h) is p(v | h): it is not even normalized over h.
     assert!(gap > GAP && (total - 1.0).abs() > GAP);
-    verified_dl::verify!("erratum.rbm-denominator", Method::Property, 0.0, 0.0, 4);
+    verified_dl::verify!(
+        "erratum.rbm-denominator",
+        Method::Property,
+        CLOSED_FORM_TOL,
+        worst,
+        4
+    );
+    verified_dl::record!("erratum.rbm-denominator.wrong", wrong_at_zero);
+    verified_dl::record!("erratum.rbm-denominator.truth", truth[0]);
+    verified_dl::record!("erratum.rbm-denominator.sum", total);
 }
 
 #[test]
@@ -62,16 +112,27 @@ fn erratum_rbm_sigmoid_argument() {
         .sum();
     println!("sum over h of prod sigma(h_j x_j) = {total:.4}");
     assert!((total - 1.0).abs() > GAP);
+    // By hand, with x = (1, 1): the four products are 1/4, sigma(1)/2 twice and
+    // sigma(1)^2, so the sum is 1/4 + sigma(1) + sigma(1)^2.
+    let s1 = logistic(1.0);
+    let mut worst = closed_form("sum over h", total, 0.25 + s1 + s1 * s1);
+    worst = worst.max(closed_form(
+        "truth at h = 0",
+        truth[0],
+        logistic(-1.0).powi(2),
+    ));
     // The corrected factor sigma((2 h_j - 1) x_j) gives the truth.
     let corrected = rbm.prob_h_given_v(h.view(), v.view()).unwrap();
-    assert!((corrected - truth[0]).abs() < 1e-15);
+    worst = worst.max(closed_form("corrected factor", corrected, truth[0]));
     verified_dl::verify!(
         "erratum.rbm-sigmoid-argument",
         Method::Property,
-        0.0,
-        0.0,
+        CLOSED_FORM_TOL,
+        worst,
         4
     );
+    verified_dl::record!("erratum.rbm-sigmoid-argument.wrong", wrong);
+    verified_dl::record!("erratum.rbm-sigmoid-argument.sum", total);
 }
 
 #[test]
@@ -85,9 +146,29 @@ fn erratum_rbm_unit_sum() {
         "sum_h sigma(h x) = {sum:.4}; chain gives p(h_1 = 1 | v) = {marginal:.4}, truth {truth:.4}"
     );
     assert!((sum - 1.0).abs() > GAP && (marginal - truth).abs() > GAP);
+    // By hand, with x = (1, 1): the sum is sigma(0) + sigma(1) = 1/2 + sigma(1),
+    // the chain sigma(1) (1/2 + sigma(1)), the truth sigma(1).
+    let s1 = logistic(1.0);
+    let mut worst = closed_form("x", x[0], 1.0).max(closed_form("x", x[1], 1.0));
+    worst = worst.max(closed_form("unit sum", sum, 0.5 + s1));
+    worst = worst.max(closed_form("chain", marginal, s1 * (0.5 + s1)));
+    worst = worst.max(closed_form("truth", truth, s1));
     // With the corrected factor the sum over h_i is sigma(-x_i) + sigma(x_i) = 1.
-    assert!((sigmoid(-x[1]) + sigmoid(x[1]) - 1.0).abs() < 1e-15);
-    verified_dl::verify!("erratum.rbm-unit-sum", Method::Property, 0.0, 0.0, 1);
+    worst = worst.max(closed_form(
+        "corrected sum",
+        sigmoid(-x[1]) + sigmoid(x[1]),
+        1.0,
+    ));
+    verified_dl::verify!(
+        "erratum.rbm-unit-sum",
+        Method::Property,
+        CLOSED_FORM_TOL,
+        worst,
+        1
+    );
+    verified_dl::record!("erratum.rbm-unit-sum.sum", sum);
+    verified_dl::record!("erratum.rbm-unit-sum.chain", marginal);
+    verified_dl::record!("erratum.rbm-unit-sum.truth", truth);
 }
 
 #[test]
@@ -95,18 +176,33 @@ fn erratum_rbm_stray_constant() {
     let (rbm, v) = machine();
     let truth = rbm.p_h_given_v(v.view()).unwrap();
     let mut gap = 0.0f64;
+    let mut worst = 0.0f64;
+    let wrong: Vec<f64> = (0..2)
+        .map(|j| source::stray_constant(&rbm, v.view(), j).unwrap())
+        .collect();
     for j in 0..2 {
-        let wrong = source::stray_constant(&rbm, v.view(), j).unwrap();
         println!(
-            "sigma((W^T v + 1)_{}) = {wrong:.4}, p(h_{} = 1 | v) = {:.4}",
+            "sigma((W^T v + 1)_{}) = {:.4}, p(h_{} = 1 | v) = {:.4}",
             j + 1,
+            wrong[j],
             j + 1,
             truth[j]
         );
-        gap = gap.max((wrong - truth[j]).abs());
+        gap = gap.max((wrong[j] - truth[j]).abs());
+        // By hand: W^T v + 1 = (3, 2), and x = W^T v + a = (1, 1).
+        worst = worst.max(closed_form("stray", wrong[j], logistic([3.0, 2.0][j])));
+        worst = worst.max(closed_form("truth", truth[j], logistic(1.0)));
     }
     assert!(gap > GAP);
-    verified_dl::verify!("erratum.rbm-stray-constant", Method::Property, 0.0, 0.0, 2);
+    verified_dl::verify!(
+        "erratum.rbm-stray-constant",
+        Method::Property,
+        CLOSED_FORM_TOL,
+        worst,
+        2
+    );
+    verified_dl::record!("erratum.rbm-stray-constant.wrong", wrong[0]);
+    verified_dl::record!("erratum.rbm-stray-constant.truth", truth[0]);
 }
 
 #[test]
@@ -118,6 +214,11 @@ fn erratum_rbm_joint_product() {
     let joint = table[(1, 3)].exp();
     println!("prod_j p(h_j | v) = {product:.4}, p(v, h) = {joint:.4}");
     assert!((product - joint).abs() > GAP);
+    // By hand: the product is sigma(1)^2; E(v = 1, h = (1, 1)) = -3 - 0.5 + 1 = -2.5,
+    // and Z = 2 (1 + e^-1) (v = 0: the hidden biases alone) + e^0.5 (1 + e)^2 (v = 1).
+    let z = 2.0 * (1.0 + (-1.0f64).exp()) + 0.5f64.exp() * (1.0 + 1f64.exp()).powi(2);
+    let mut worst = closed_form("product", product, logistic(1.0).powi(2));
+    worst = worst.max(closed_form("joint", joint, 2.5f64.exp() / z));
     // Summed over every (v, h) the product gives 2^{n_v} = 2: it is p(h | v), a
     // distribution over h for each v, not a joint distribution.
     let total: f64 = (0..2)
@@ -132,6 +233,15 @@ fn erratum_rbm_joint_product() {
         })
         .sum();
     println!("sum over (v, h) of prod_j p(h_j | v) = {total:.4}");
-    assert!((total - 2.0).abs() < 1e-14);
-    verified_dl::verify!("erratum.rbm-joint-product", Method::Property, 0.0, 0.0, 8);
+    worst = worst.max(closed_form("sum over (v, h)", total, 2.0));
+    verified_dl::verify!(
+        "erratum.rbm-joint-product",
+        Method::Property,
+        CLOSED_FORM_TOL,
+        worst,
+        8
+    );
+    verified_dl::record!("erratum.rbm-joint-product.sum", total);
+    verified_dl::record!("erratum.rbm-joint-product.product", product);
+    verified_dl::record!("erratum.rbm-joint-product.joint", joint);
 }

@@ -13,9 +13,10 @@ fn gradient_matches_finite_differences_of_the_exact_log_likelihood() {
     // Both orientations of the enumeration (n_v < n_h, n_v > n_h, a tie) and a
     // bars-and-stripes-sized machine with 16 visible units.
     let mut shapes: Vec<(usize, usize)> = (0..24)
-        .map(|_| (rng.random_range(1..=6), rng.random_range(1..=6)))
+        .map(|m| crate::conditionals::layer_shape(&mut rng, m, 6))
         .collect();
     shapes.extend([(16, 3), (3, 9), (5, 5)]);
+    crate::conditionals::layer_coverage("rbm.coverage.grad", &shapes);
     let (mut worst_w, mut worst_a, mut worst_b, mut cases) = (0.0f64, 0.0f64, 0.0f64, 0);
     for &(n_v, n_h) in &shapes {
         let w = uniform(&mut rng, (n_v, n_h), -1.0, 1.0).unwrap();
@@ -93,4 +94,5 @@ fn a_gradient_without_the_model_term_fails_the_check() {
         error > 0.01,
         "data term alone within {error:e} of the gradient"
     );
+    verified_dl::record!("rbm.grad.data-term-only", error);
 }

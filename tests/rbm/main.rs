@@ -8,5 +8,6 @@ mod errata;
 mod errors;
 mod gibbs;
 mod grad;
+mod mutants;
 mod props;
 mod train;
