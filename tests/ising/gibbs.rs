@@ -136,6 +136,8 @@ fn gibbs_marginals_match_enumeration() {
     }
     println!("worst error {worst:.2e}, largest standard error {worst_se:.2e}");
     verified_dl::verify!("ising.marginals", Method::Sampling, GIBBS_TOL, worst, cases);
+    verified_dl::record!("ising.marginals.largest-standard-error", worst_se);
+    verified_dl::record!("ising.marginals.sweeps", SWEEPS as f64);
 }
 
 #[test]
@@ -181,4 +183,29 @@ fn gibbs_rejects_bad_input() {
         mpm(m.view(), y.view()),
         Err(Error::ShapeMismatch { .. })
     ));
+}
+
+/// When eta > |h| + 4 |beta|, every conditional p(x_m = +1 | rest) lies on
+/// y_m's side of 1/2 whatever the neighbours (-Delta_m has the sign of y_m,
+/// |2h - 2 beta S| <= 2 |h| + 8 |beta| < 2 eta), so their average, the
+/// marginal the sampler returns, does too, and the MPM estimate is y after
+/// any chain from any start. Random grids, parameters and starts, up to 6 x 6.
+#[test]
+fn mpm_is_y_when_eta_exceeds_h_plus_four_beta() {
+    let mut rng = seeded(4204);
+    let mut cases = 0;
+    for trial in 0..200 {
+        let (rows, cols) = (1 + trial % 6, 1 + (trial / 6) % 6);
+        let (x0, y) = (
+            random_spins(&mut rng, rows, cols).unwrap(),
+            random_spins(&mut rng, rows, cols).unwrap(),
+        );
+        let (h, beta) = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
+        let eta = f64::abs(h) + 4.0 * f64::abs(beta) + rng.random_range(0.01..1.0);
+        let p = Params::new(h, beta, eta).unwrap();
+        let m = marginals(x0.view(), y.view(), &p, 2, 5, &mut rng).unwrap();
+        assert_eq!(mpm(m.view(), y.view()).unwrap(), y, "{p:?}");
+        cases += 1;
+    }
+    verified_dl::record!("ising.mpm-is-y.cases", cases as f64);
 }

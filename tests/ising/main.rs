@@ -5,6 +5,7 @@
 
 mod cut;
 mod errors;
+mod experiment;
 mod gibbs;
 mod model;
 mod props;

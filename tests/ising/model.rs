@@ -141,6 +141,9 @@ fn local_diff_equals_full_energy_difference() {
         worst_flip,
         cases
     );
+    verified_dl::record!("ising.coverage.corner", corners as f64);
+    verified_dl::record!("ising.coverage.edge", edges as f64);
+    verified_dl::record!("ising.coverage.interior", interior as f64);
 }
 
 /// The sum of the neighbours of (r, c), written out again for the tests.
@@ -206,6 +209,7 @@ fn double_counted_pairs_double_the_coupling_term() {
         once_formula_wrong > cases / 3,
         "{once_formula_wrong} of {cases}"
     );
+    verified_dl::record!("ising.double-count.once-wrong", once_formula_wrong as f64);
     verified_dl::verify!(
         "ising.double-count",
         Method::ExactArithmetic,
@@ -265,25 +269,88 @@ fn map_at_beta_and_h_zero_is_y_for_every_grid_up_to_4x4() {
     );
 }
 
+/// Remark ising-eta-sign: the source's "to minimise the energy, maximise
+/// sum_i x_i y_i" assumes eta > 0 (as Bishop does). Without it the step
+/// fails: with eta = -1 (beta = h = 0), x = y has the LARGEST energy, +4 on
+/// a 2 x 2 grid (-eta sum_i y_i^2 = 4), and -y the least, -4.
 #[test]
-fn erratum_ising_eta_sign() {
-    // The source: "to minimize the energy we need to maximize sum_i x_i y_i", so x = y.
-    // With eta = -1 (beta = h = 0), x = y has the LARGEST energy, and -y the smallest.
+fn remark_ising_eta_sign() {
     let y = Array2::from_shape_vec((2, 2), vec![1i8, -1, -1, 1]).unwrap();
     let p = Params::new(0.0, 0.0, -1.0).unwrap();
     let (best, argmin) = minimisers(&y, &p);
     let e_y = energy(y.view(), y.view(), &p).unwrap();
-    assert_eq!(e_y, 4.0); // -eta * sum y_i^2 = 4
+    // the largest energy over every configuration
+    let (rows, cols) = y.dim();
+    let largest = (0..(1usize << (rows * cols)))
+        .map(|n| energy(configuration(rows, cols, n).unwrap().view(), y.view(), &p).unwrap())
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(e_y, 4.0);
+    assert_eq!(largest, e_y);
     assert_eq!(best, -4.0);
     assert_eq!(argmin, vec![y.mapv(|v| -v)]);
-    assert!(e_y > best);
-    verified_dl::verify!(
-        "erratum.ising-eta-sign",
-        Method::Property,
-        DYADIC_TOL,
-        0.0,
-        1
-    );
+    // with eta = +1 the source's step holds: y is the unique minimiser
+    let (_, argmin) = minimisers(&y, &Params::new(0.0, 0.0, 1.0).unwrap());
+    assert_eq!(argmin, vec![y.clone()]);
+    verified_dl::record!("remark.ising-eta-sign.energy-y", e_y);
+    verified_dl::record!("remark.ising-eta-sign.least", best);
+}
+
+/// The neighbours of `(r, c)` in a grid of `dim`, written out again.
+fn neighbours((rows, cols): (usize, usize), (r, c): (usize, usize)) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if r > 0 {
+        out.push((r - 1, c));
+    }
+    if r + 1 < rows {
+        out.push((r + 1, c));
+    }
+    if c > 0 {
+        out.push((r, c - 1));
+    }
+    if c + 1 < cols {
+        out.push((r, c + 1));
+    }
+    out
+}
+
+/// At Bishop's beta = 1, eta = 2.1, h = 0, one ICM update sets pixel m to
+/// -y_m only if beta |S| > eta, i.e. |S| > 2.1 with S the neighbour sum: for
+/// an interior pixel (S even) all four neighbours equal to -y_m, for an edge
+/// pixel all three, for a corner never; otherwise to y_m (never a tie: S is
+/// an integer). Every neighbourhood: all 2^9 configurations of a 3 x 3 grid,
+/// at its centre, an edge pixel and a corner, each with both observations
+/// (so with the pixel's own value both equal to and unlike y_m).
+#[test]
+fn icm_at_bishops_parameters_goes_against_y_only_when_every_neighbour_does() {
+    let p = Params::bishop();
+    assert_eq!((p.h(), p.beta(), p.eta()), (0.0, 1.0, 2.1));
+    let mut cases = [0usize; 3];
+    let mut against = [0usize; 3];
+    for (kind, pixel) in [(1, 1), (0, 1), (0, 0)].into_iter().enumerate() {
+        let around = neighbours((3, 3), pixel);
+        assert_eq!(around.len(), 4 - kind);
+        for n in 0..(1usize << 9) {
+            let x0 = configuration(3, 3, n).unwrap();
+            for ym in [-1i8, 1] {
+                let y = with(&Array2::<i8>::ones((3, 3)), pixel, ym);
+                let mut x = x0.clone();
+                icm_update(&mut x, y.view(), &p, pixel).unwrap();
+                let unanimous = around.iter().all(|&q| x0[q] == -ym);
+                let expected = if unanimous && around.len() >= 3 { -ym } else { ym };
+                assert_eq!(x[pixel], expected, "pixel {pixel:?}, x = {x0}, y_m = {ym}");
+                assert_eq!(with(&x, pixel, x0[pixel]), x0, "only pixel {pixel:?} moves");
+                against[kind] += usize::from(x[pixel] == -ym);
+                cases[kind] += 1;
+            }
+        }
+    }
+    // against y_m: 2^(9 - 1 - neighbours) values of the other pixels, 2 of x_m, 2 of y_m
+    assert_eq!(against, [16 * 2 * 2, 32 * 2 * 2, 0]);
+    let total: usize = cases.iter().sum();
+    verified_dl::record!("ising.icm-bishop.cases", total as f64);
+    verified_dl::record!("ising.icm-bishop.against-interior", against[0] as f64);
+    verified_dl::record!("ising.icm-bishop.against-edge", against[1] as f64);
+    verified_dl::record!("ising.icm-bishop.against-corner", against[2] as f64);
 }
 
 #[test]
