@@ -121,6 +121,7 @@ fn max_flow_equals_the_brute_force_minimum_cut() {
         cases
     );
     verified_dl::record!("ising.maxflow.brute-force-graphs", cases as f64);
+    verified_dl::record!("ising.maxflow.brute-force-worst", worst);
 }
 
 /// On graphs far too large for brute force, max-flow/min-cut duality is the
@@ -216,7 +217,9 @@ fn max_flow_rejects_bad_capacities_and_nodes() {
 fn every_cut_costs_the_energy_minus_a_constant() {
     let mut rng = seeded(4103);
     let (mut worst, mut cases) = (0.0f64, 0);
+    let mut problems = 0;
     for trial in 0..60 {
+        problems += 1;
         let (rows, cols) = (1 + trial % 4, 1 + (trial / 4) % 4);
         let y = random_spins(&mut rng, rows, cols).unwrap();
         let p = Params::new(
@@ -235,6 +238,7 @@ fn every_cut_costs_the_energy_minus_a_constant() {
         }
     }
     verified_dl::verify!("ising.cut", Method::Exhaustive, DYADIC_TOL, worst, cases);
+    verified_dl::record!("ising.cut.problems", problems as f64);
 }
 
 /// The pair term's table E_ij(a, b), a, b = +1 or -1, as the crate computes
@@ -283,6 +287,7 @@ fn pair_term_is_submodular_exactly_when_beta_is_nonnegative() {
         cases += 1;
     }
     assert_eq!(refused, 8);
+    verified_dl::record!("ising.submodular.refused", refused as f64);
     verified_dl::verify!(
         "ising.submodular",
         Method::Exhaustive,
@@ -341,6 +346,7 @@ fn graph_cut_finds_the_exhaustive_minimum_for_every_submodular_sign() {
         cases
     );
     verified_dl::record!("ising.map-cut.exhaustive-problems", cases as f64);
+    verified_dl::record!("ising.map-cut.exhaustive-worst", worst);
 }
 
 #[test]
@@ -693,4 +699,5 @@ fn incremental_solves_give_a_feasible_maximum_flow() {
     );
     verified_dl::record!("ising.maxflow.incremental-sequences", sequences as f64);
     verified_dl::record!("ising.maxflow.incremental-solves", solves as f64);
+    verified_dl::record!("ising.maxflow.incremental-worst", worst);
 }

@@ -160,11 +160,11 @@ fn accuracy_against_beta_is_flat_then_steps_where_the_derivation_says() {
     assert!(last < plateau, "{last} {plateau}");
     assert!((1.1..=2.1).contains(&peak_beta), "{peak_beta}");
     verified_dl::record!("ising.beta.flat-points", flat as f64);
-    verified_dl::record!("ising.beta.icm-1.1", icm_at(1.1));
+    verified_dl::record!("ising.beta.icm-at-b11", icm_at(1.1));
     verified_dl::record!("ising.beta.cut-plateau-min", plateau);
     verified_dl::record!("ising.beta.cut-peak", peak);
     verified_dl::record!("ising.beta.cut-peak-beta", peak_beta);
-    verified_dl::record!("ising.beta.cut-3", last);
+    verified_dl::record!("ising.beta.cut-at-b30", last);
     verified_dl::record!("ising.beta.gibbs-burn-in", SWEEP_GIBBS.0 as f64);
     verified_dl::record!("ising.beta.gibbs-samples", SWEEP_GIBBS.1 as f64);
 }

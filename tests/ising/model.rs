@@ -317,40 +317,48 @@ fn neighbours((rows, cols): (usize, usize), (r, c): (usize, usize)) -> Vec<(usiz
 /// -y_m only if beta |S| > eta, i.e. |S| > 2.1 with S the neighbour sum: for
 /// an interior pixel (S even) all four neighbours equal to -y_m, for an edge
 /// pixel all three, for a corner never; otherwise to y_m (never a tie: S is
-/// an integer). Every neighbourhood: all 2^9 configurations of a 3 x 3 grid,
-/// at its centre, an edge pixel and a corner, each with both observations
-/// (so with the pixel's own value both equal to and unlike y_m).
+/// an integer). At beta = 1.1 (|S| > 1.9): three of four inside, all three on
+/// an edge, both at a corner. Every neighbourhood: all 2^9 configurations of
+/// a 3 x 3 grid, at its centre, an edge pixel and a corner, each with both
+/// observations (so with the pixel's own value both equal to and unlike y_m).
 #[test]
 fn icm_at_bishops_parameters_goes_against_y_only_when_every_neighbour_does() {
-    let p = Params::bishop();
-    assert_eq!((p.h(), p.beta(), p.eta()), (0.0, 1.0, 2.1));
-    let mut cases = [0usize; 3];
-    let mut against = [0usize; 3];
-    for (kind, pixel) in [(1, 1), (0, 1), (0, 0)].into_iter().enumerate() {
-        let around = neighbours((3, 3), pixel);
-        assert_eq!(around.len(), 4 - kind);
-        for n in 0..(1usize << 9) {
-            let x0 = configuration(3, 3, n).unwrap();
-            for ym in [-1i8, 1] {
-                let y = with(&Array2::<i8>::ones((3, 3)), pixel, ym);
-                let mut x = x0.clone();
-                icm_update(&mut x, y.view(), &p, pixel).unwrap();
-                let unanimous = around.iter().all(|&q| x0[q] == -ym);
-                let expected = if unanimous && around.len() >= 3 { -ym } else { ym };
-                assert_eq!(x[pixel], expected, "pixel {pixel:?}, x = {x0}, y_m = {ym}");
-                assert_eq!(with(&x, pixel, x0[pixel]), x0, "only pixel {pixel:?} moves");
-                against[kind] += usize::from(x[pixel] == -ym);
-                cases[kind] += 1;
+    assert_eq!(
+        Params::bishop(),
+        Params::new(0.0, 1.0, 2.1).unwrap(),
+        "Bishop's parameters"
+    );
+    let mut cases = 0usize;
+    let mut against = [[0usize; 3]; 2];
+    // the fewest opposing neighbours that move the pixel, by kind (interior, edge, corner)
+    for (b, (beta, fewest)) in [(1.0, [4, 3, 3]), (1.1, [3, 3, 2])].into_iter().enumerate() {
+        let p = Params::new(0.0, beta, 2.1).unwrap();
+        for (kind, pixel) in [(1, 1), (0, 1), (0, 0)].into_iter().enumerate() {
+            let around = neighbours((3, 3), pixel);
+            assert_eq!(around.len(), 4 - kind);
+            for n in 0..(1usize << 9) {
+                let x0 = configuration(3, 3, n).unwrap();
+                for ym in [-1i8, 1] {
+                    let y = with(&Array2::<i8>::ones((3, 3)), pixel, ym);
+                    let mut x = x0.clone();
+                    icm_update(&mut x, y.view(), &p, pixel).unwrap();
+                    let opposing = around.iter().filter(|&&q| x0[q] == -ym).count();
+                    let expected = if opposing >= fewest[kind] { -ym } else { ym };
+                    assert_eq!(x[pixel], expected, "beta {beta}, {pixel:?}, x = {x0}, y_m = {ym}");
+                    assert_eq!(with(&x, pixel, x0[pixel]), x0, "only pixel {pixel:?} moves");
+                    against[b][kind] += usize::from(x[pixel] == -ym);
+                    cases += 1;
+                }
             }
         }
     }
-    // against y_m: 2^(9 - 1 - neighbours) values of the other pixels, 2 of x_m, 2 of y_m
-    assert_eq!(against, [16 * 2 * 2, 32 * 2 * 2, 0]);
-    let total: usize = cases.iter().sum();
-    verified_dl::record!("ising.icm-bishop.cases", total as f64);
-    verified_dl::record!("ising.icm-bishop.against-interior", against[0] as f64);
-    verified_dl::record!("ising.icm-bishop.against-edge", against[1] as f64);
-    verified_dl::record!("ising.icm-bishop.against-corner", against[2] as f64);
+    // at beta = 1, against y_m: 2^(9 - 1 - neighbours) values of the other
+    // pixels with every neighbour opposing, 2 of x_m, 2 of y_m; never at a corner
+    assert_eq!(against[0], [16 * 2 * 2, 32 * 2 * 2, 0]);
+    // at beta = 1.1: inside, 5 of the 16 neighbourhoods have three or four
+    // opposing (2^4 values of the other pixels); at a corner 1 of 4 (2^6)
+    assert_eq!(against[1], [5 * 16 * 2 * 2, 32 * 2 * 2, 64 * 2 * 2]);
+    verified_dl::record!("ising.icm-bishop.cases", cases as f64);
 }
 
 #[test]
