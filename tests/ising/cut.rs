@@ -2,7 +2,7 @@
 //! brute force, the cut construction of Greig, Porteous and Seheult, the
 //! MAP against exhaustive minimisation, and the reproduction of Bishop's figure 8.30.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{seeded, Rng, EXACT_TOL};
@@ -213,11 +213,21 @@ fn max_flow_rejects_bad_capacities_and_nodes() {
     assert!(err.to_string().contains("submodular"), "{err}");
 }
 
-#[test]
-fn every_cut_costs_the_energy_minus_a_constant() {
+/// A cut construction: the graph of the field `c` and coupling `beta`, and
+/// the constant K with E(x) = cut(x) + K.
+pub(super) type Construction = fn(ArrayView2<f64>, f64) -> (Graph, f64);
+
+/// The crate's construction (ising.cut), as a [`Construction`].
+pub(super) fn crate_cut_graph(c: ArrayView2<f64>, beta: f64) -> (Graph, f64) {
+    cut_graph(c, beta).unwrap()
+}
+
+/// The check of (ising.cut): for 60 random problems of shapes up to 4 x 4,
+/// the cut of every configuration plus the constant against its energy.
+/// Returns the worst difference, the configurations and the problems.
+pub(super) fn check_cut(build: Construction) -> (f64, usize, usize) {
     let mut rng = seeded(4103);
-    let (mut worst, mut cases) = (0.0f64, 0);
-    let mut problems = 0;
+    let (mut worst, mut cases, mut problems) = (0.0f64, 0, 0);
     for trial in 0..60 {
         problems += 1;
         let (rows, cols) = (1 + trial % 4, 1 + (trial / 4) % 4);
@@ -228,7 +238,7 @@ fn every_cut_costs_the_energy_minus_a_constant() {
             random_quarter(&mut rng, -8, 8).unwrap(),
         )
         .unwrap();
-        let (g, k) = cut_graph(field(y.view(), &p).view(), p.beta()).unwrap();
+        let (g, k) = build(field(y.view(), &p).view(), p.beta());
         for n in 0..(1usize << (rows * cols)) {
             let x = configuration(rows, cols, n).unwrap();
             let side: Vec<bool> = x.iter().map(|&v| v == 1).collect();
@@ -237,6 +247,12 @@ fn every_cut_costs_the_energy_minus_a_constant() {
             cases += 1;
         }
     }
+    (worst, cases, problems)
+}
+
+#[test]
+fn every_cut_costs_the_energy_minus_a_constant() {
+    let (worst, cases, problems) = check_cut(crate_cut_graph);
     verified_dl::verify!("ising.cut", Method::Exhaustive, DYADIC_TOL, worst, cases);
     verified_dl::record!("ising.cut.problems", problems as f64);
 }

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use ndarray::Array2;
 use verified_dl::ising::experiment::{
-    accuracy_against_beta, betas, figure_8_30, Denoising, BURN_IN, GIBBS_SEED, NOISE_SEED,
-    SAMPLES, SIDE, SWEEP_GIBBS,
+    accuracy_against_beta, betas, figure_8_30, Denoising, BURN_IN, GIBBS_SEED, NOISE_SEED, SAMPLES,
+    SIDE, SWEEP_GIBBS,
 };
 use verified_dl::ising::icm;
 use verified_dl::ising::model::{energy, Params};
@@ -152,10 +152,11 @@ fn accuracy_against_beta_is_flat_then_steps_where_the_derivation_says() {
         .filter(|&&(beta, _)| (1.1..=2.1).contains(&beta))
         .map(|&(_, a)| a)
         .fold(f64::INFINITY, f64::min);
-    let (peak_beta, peak) = a_cut
-        .iter()
-        .copied()
-        .fold((0.0, 0.0), |best, p| if p.1 > best.1 { p } else { best });
+    let (peak_beta, peak) =
+        a_cut
+            .iter()
+            .copied()
+            .fold((0.0, 0.0), |best, p| if p.1 > best.1 { p } else { best });
     let last = cut_at(3.0);
     assert!(last < plateau, "{last} {plateau}");
     assert!((1.1..=2.1).contains(&peak_beta), "{peak_beta}");

@@ -8,4 +8,5 @@ mod errors;
 mod experiment;
 mod gibbs;
 mod model;
+mod mutants;
 mod props;
