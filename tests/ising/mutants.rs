@@ -247,7 +247,6 @@ fn every_mutant_kernel_fails_the_check_the_real_one_passes() {
             0.0,
         );
     }
-    drop(verdict);
     assert_eq!(caught, total, "{caught} of {total} mutants caught");
     verified_dl::record!("ising.mutants-caught", caught as f64);
     verified_dl::record!("ising.mutants", total as f64);
