@@ -466,15 +466,23 @@ fn icm_at_bishops_parameters_goes_against_y_only_when_every_neighbour_does() {
 #[test]
 fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
     let mut rng = seeded(4005);
-    let (mut updates, mut flips, mut cases) = (0usize, 0usize, 0usize);
+    let (mut updates, mut flips, mut ties, mut cases) = (0usize, 0usize, 0usize, 0usize);
     let mut worst_increase = 0.0f64;
     for trial in 0..200 {
         let (rows, cols) = (1 + trial % 8, 1 + (trial / 8) % 8);
-        let (x0, y, p) = (
+        let (x0, y) = (
             random_spins(&mut rng, rows, cols).unwrap(),
             random_spins(&mut rng, rows, cols).unwrap(),
-            random_params(&mut rng),
         );
+        // stratified: on half the problems h = 0 and eta = k beta (k = 0..=4),
+        // so that ties Delta_m = 0 (beta S = -eta y_m) occur often
+        let p = if trial % 2 == 0 {
+            let beta = random_quarter(&mut rng, -8, 8).unwrap();
+            let k = f64::from(rng.random_range(0..=4));
+            Params::new(0.0, beta, k * beta).unwrap()
+        } else {
+            random_params(&mut rng)
+        };
         // every single update, in ICM's raster order, checked against full energies
         let mut x = x0.clone();
         let mut e = energy(x.view(), y.view(), &p).unwrap();
@@ -482,6 +490,8 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
             let mut changed = 0;
             for r in 0..rows {
                 for c in 0..cols {
+                    // a tie: both states of the pixel have the same energy
+                    ties += usize::from(local_diff(x.view(), y.view(), &p, (r, c)).unwrap() == 0.0);
                     let moved = icm_update(&mut x, y.view(), &p, (r, c)).unwrap();
                     let e_new = energy(x.view(), y.view(), &p).unwrap();
                     worst_increase = worst_increase.max(e_new - e);
@@ -513,7 +523,13 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
         }
         cases += 1;
     }
-    assert!(flips > 0 && updates > flips);
+    assert!(
+        flips > 0 && updates > flips && ties > 0,
+        "{flips} {updates} {ties}"
+    );
+    verified_dl::record!("ising.coverage.icm-updates", updates as f64);
+    verified_dl::record!("ising.coverage.icm-flips", flips as f64);
+    verified_dl::record!("ising.coverage.icm-ties", ties as f64);
     verified_dl::verify!(
         "ising.icm",
         Method::Property,
