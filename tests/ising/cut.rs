@@ -2,7 +2,7 @@
 //! brute force, the cut construction of Greig, Porteous and Seheult, the
 //! MAP against exhaustive minimisation, and the reproduction of Bishop's figure 8.30.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{seeded, Rng, EXACT_TOL};
@@ -10,7 +10,7 @@ use verified_dl::ising::graphcut::{checkerboard, cut_graph, field};
 use verified_dl::ising::grid::{configuration, random_quarter, random_spins};
 use verified_dl::ising::image::{add_noise, test_image};
 use verified_dl::ising::maxflow::Graph;
-use verified_dl::ising::model::{agreement, energy, pairs, Params};
+use verified_dl::ising::model::{energy, pairs, Params};
 use verified_dl::ising::{icm, map_graph_cut};
 use verified_dl::Error;
 
@@ -120,6 +120,8 @@ fn max_flow_equals_the_brute_force_minimum_cut() {
         worst,
         cases
     );
+    verified_dl::record!("ising.maxflow.brute-force-graphs", cases as f64);
+    verified_dl::record!("ising.maxflow.brute-force-worst", worst);
 }
 
 /// On graphs far too large for brute force, max-flow/min-cut duality is the
@@ -164,6 +166,8 @@ fn max_flow_is_certified_by_its_cut_on_large_images() {
         worst,
         cases
     );
+    verified_dl::record!("ising.maxflow.large-worst", worst);
+    verified_dl::record!("ising.maxflow.large-images", cases as f64);
 }
 
 #[test]
@@ -209,11 +213,23 @@ fn max_flow_rejects_bad_capacities_and_nodes() {
     assert!(err.to_string().contains("submodular"), "{err}");
 }
 
-#[test]
-fn every_cut_costs_the_energy_minus_a_constant() {
+/// A cut construction: the graph of the field `c` and coupling `beta`, and
+/// the constant K with E(x) = cut(x) + K.
+pub(super) type Construction = fn(ArrayView2<f64>, f64) -> (Graph, f64);
+
+/// The crate's construction (ising.cut), as a [`Construction`].
+pub(super) fn crate_cut_graph(c: ArrayView2<f64>, beta: f64) -> (Graph, f64) {
+    cut_graph(c, beta).unwrap()
+}
+
+/// The check of (ising.cut): for 60 random problems of shapes up to 4 x 4,
+/// the cut of every configuration plus the constant against its energy.
+/// Returns the worst difference, the configurations and the problems.
+pub(super) fn check_cut(build: Construction) -> (f64, usize, usize) {
     let mut rng = seeded(4103);
-    let (mut worst, mut cases) = (0.0f64, 0);
+    let (mut worst, mut cases, mut problems) = (0.0f64, 0, 0);
     for trial in 0..60 {
+        problems += 1;
         let (rows, cols) = (1 + trial % 4, 1 + (trial / 4) % 4);
         let y = random_spins(&mut rng, rows, cols).unwrap();
         let p = Params::new(
@@ -222,7 +238,7 @@ fn every_cut_costs_the_energy_minus_a_constant() {
             random_quarter(&mut rng, -8, 8).unwrap(),
         )
         .unwrap();
-        let (g, k) = cut_graph(field(y.view(), &p).view(), p.beta()).unwrap();
+        let (g, k) = build(field(y.view(), &p).view(), p.beta());
         for n in 0..(1usize << (rows * cols)) {
             let x = configuration(rows, cols, n).unwrap();
             let side: Vec<bool> = x.iter().map(|&v| v == 1).collect();
@@ -231,20 +247,70 @@ fn every_cut_costs_the_energy_minus_a_constant() {
             cases += 1;
         }
     }
-    verified_dl::verify!("ising.cut", Method::Exhaustive, DYADIC_TOL, worst, cases);
+    (worst, cases, problems)
 }
 
 #[test]
+fn every_cut_costs_the_energy_minus_a_constant() {
+    let (worst, cases, problems) = check_cut(crate_cut_graph);
+    verified_dl::verify!("ising.cut", Method::Exhaustive, DYADIC_TOL, worst, cases);
+    verified_dl::record!("ising.cut.problems", problems as f64);
+}
+
+/// The pair term's table E_ij(a, b), a, b = +1 or -1, as the crate computes
+/// it: the energy of the 1 x 2 grid (a, b), one pair, with h = eta = 0; and,
+/// where the construction exists, the cost of the matching cut of
+/// [`cut_graph`] (the graph `map_graph_cut` solves) plus its constant. The
+/// table must be -beta a b, its submodularity margin
+/// E(+,-) + E(-,+) - E(+,+) - E(-,-) must be 4 beta, and `cut_graph` must
+/// exist exactly when the margin is not negative.
+#[test]
 fn pair_term_is_submodular_exactly_when_beta_is_nonnegative() {
-    let mut cases = 0;
+    let y = Array2::<i8>::ones((1, 2));
+    let (mut worst, mut cases, mut refused) = (0.0f64, 0, 0);
     for k in -8..=8 {
         let beta = f64::from(k) / 4.0;
-        let pair = |a: i8, b: i8| -beta * f64::from(a * b);
-        let submodular = pair(1, 1) + pair(-1, -1) <= pair(1, -1) + pair(-1, 1);
+        let p = Params::new(0.0, beta, 0.0).unwrap();
+        let spins = [(1i8, 1i8), (-1, -1), (1, -1), (-1, 1)];
+        let table: Vec<f64> = spins
+            .iter()
+            .map(|&(a, b)| {
+                let x = Array2::from_shape_vec((1, 2), vec![a, b]).unwrap();
+                energy(x.view(), y.view(), &p).unwrap()
+            })
+            .collect();
+        for (&(a, b), &e) in spins.iter().zip(&table) {
+            worst = worst.max((e - (-beta * f64::from(a * b))).abs());
+        }
+        let margin = table[2] + table[3] - table[0] - table[1];
+        worst = worst.max((margin - 4.0 * beta).abs());
+        let submodular = margin >= 0.0;
         assert_eq!(submodular, beta >= 0.0, "beta = {beta}");
+        match cut_graph(field(y.view(), &p).view(), p.beta()) {
+            Ok((g, constant)) => {
+                assert!(submodular, "a cut graph for beta = {beta}");
+                for (&(a, b), &e) in spins.iter().zip(&table) {
+                    let cut = g.cut_value(&[a == 1, b == 1]).unwrap() + constant;
+                    worst = worst.max((cut - e).abs());
+                }
+            }
+            Err(Error::BadValue { value, .. }) => {
+                assert!(!submodular && value == beta, "beta = {beta}");
+                refused += 1;
+            }
+            Err(e) => panic!("beta = {beta}: {e}"),
+        }
         cases += 1;
     }
-    verified_dl::verify!("ising.submodular", Method::Property, DYADIC_TOL, 0.0, cases);
+    assert_eq!(refused, 8);
+    verified_dl::record!("ising.submodular.refused", refused as f64);
+    verified_dl::verify!(
+        "ising.submodular",
+        Method::Exhaustive,
+        DYADIC_TOL,
+        worst,
+        cases
+    );
 }
 
 /// The least energy over every configuration.
@@ -295,12 +361,14 @@ fn graph_cut_finds_the_exhaustive_minimum_for_every_submodular_sign() {
         worst,
         cases
     );
+    verified_dl::record!("ising.map-cut.exhaustive-problems", cases as f64);
+    verified_dl::record!("ising.map-cut.exhaustive-worst", worst);
 }
 
 #[test]
 fn checkerboard_substitution_reverses_the_sign_of_beta() {
     let mut rng = seeded(4105);
-    let (mut worst, mut worst_map, mut cases) = (0.0f64, 0.0f64, 0);
+    let (mut worst, mut worst_map, mut cases, mut identity) = (0.0f64, 0.0f64, 0, 0);
     for trial in 0..400 {
         let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
         let y = random_spins(&mut rng, rows, cols).unwrap();
@@ -315,6 +383,7 @@ fn checkerboard_substitution_reverses_the_sign_of_beta() {
         let c = field(y.view(), &p);
         let (g, k) = cut_graph((&c * &sigma.mapv(f64::from)).view(), -p.beta()).unwrap();
         if trial < 100 {
+            identity += 1;
             for n in 0..(1usize << (rows * cols)) {
                 let x = configuration(rows, cols, n).unwrap();
                 let side: Vec<bool> = (&x * &sigma).iter().map(|&v| v == 1).collect();
@@ -335,6 +404,7 @@ fn checkerboard_substitution_reverses_the_sign_of_beta() {
         worst.max(worst_map),
         cases
     );
+    verified_dl::record!("ising.gauge.identity-problems", identity as f64);
 }
 
 #[test]
@@ -362,30 +432,7 @@ fn graph_cut_is_never_above_icm_on_large_images() {
         }
     }
     assert_eq!(cases, 15);
-}
-
-/// Bishop's figure 8.30: 10% of the pixels flipped, beta = 1.0, eta = 2.1, h = 0.
-/// He reports that ICM restores 96% of the pixels and the graph cut 99%.
-#[test]
-fn figure_8_30_restores_as_bishop_reports() {
-    let x = test_image(200, 200).unwrap();
-    let y = add_noise(
-        x.view(),
-        0.1,
-        &mut seeded(verified_dl::ising::experiment::NOISE_SEED),
-    )
-    .unwrap();
-    let p = Params::bishop();
-    // exactly 4000 of the 40000 pixels are flipped
-    assert_eq!(x.iter().zip(y.iter()).filter(|(a, b)| a != b).count(), 4000);
-    let by_icm = agreement(x.view(), icm(y.view(), &p, 1000).unwrap().x.view()).unwrap();
-    let by_cut = agreement(x.view(), map_graph_cut(y.view(), &p).unwrap().x.view()).unwrap();
-    // Bishop's percentages are rounded to the nearest per cent
-    assert!((0.955..0.965).contains(&by_icm), "ICM restores {by_icm}");
-    assert!(
-        (0.985..0.995).contains(&by_cut),
-        "the graph cut restores {by_cut}"
-    );
+    verified_dl::record!("ising.cut-vs-icm.images", cases as f64);
 }
 
 /// The unique minimisers of the energy over every configuration.
@@ -415,12 +462,40 @@ fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
         assert_eq!(exhaustive_argmin(&y, &p), vec![y.clone()], "{p:?}");
         cases += 1;
     }
-    // the bound is tight: a pixel unlike its four neighbours flips once 4 beta > eta (h = 0)
-    let mut y = Array2::<i8>::ones((3, 3));
-    y[(1, 1)] = -1;
-    let at = |beta: f64| exhaustive_argmin(&y, &Params::new(0.0, beta, 2.0).unwrap());
-    assert_eq!(at(0.25), vec![y.clone()]);
-    assert_eq!(at(0.75), vec![Array2::<i8>::ones((3, 3))]);
+    verified_dl::record!("ising.map-is-y.random", cases as f64);
+    // The bound is tight. On a 3 x 3 grid the centre's observation v is
+    // unlike its four neighbours (beta > 0) or like them (beta < 0), and h
+    // pushes it towards -v; flipping the centre changes the energy by
+    // 2 eta - 2 |h| - 8 |beta|. So at |beta| = (eta - |h|) / 4 the MAP is y
+    // just below, y and the flipped image tie at the bound, and just above
+    // only the flipped image is. beta is the bound plus or minus 2^-30, a
+    // dyadic rational of 31 bits: every energy is exact in f64.
+    let delta = 2f64.powi(-30);
+    assert!(delta < 1e-9);
+    let eta = 2.0;
+    let mut tight = 0;
+    for h in [0.0, 0.25, -0.25] {
+        for sign in [1.0, -1.0] {
+            let bound = (eta - f64::abs(h)) / 4.0;
+            let v: i8 = if h < 0.0 { -1 } else { 1 };
+            let w = if sign > 0.0 { -v } else { v };
+            let mut y = Array2::from_elem((3, 3), w);
+            y[(1, 1)] = v;
+            let mut flipped = y.clone();
+            flipped[(1, 1)] = -v;
+            let at = |beta: f64| exhaustive_argmin(&y, &Params::new(h, beta, eta).unwrap());
+            assert_eq!(at(sign * (bound - delta)), vec![y.clone()], "h = {h}");
+            let mut tie = at(sign * bound);
+            tie.sort_by_key(|x| x.iter().copied().collect::<Vec<i8>>());
+            let mut both = vec![y.clone(), flipped.clone()];
+            both.sort_by_key(|x| x.iter().copied().collect::<Vec<i8>>());
+            assert_eq!(tie, both, "h = {h}, beta = {}", sign * bound);
+            assert_eq!(at(sign * (bound + delta)), vec![flipped], "h = {h}");
+            tight += 3;
+        }
+    }
+    cases += tight;
+    verified_dl::record!("ising.map-is-y.tight", tight as f64);
     // and on the noisy image of figure 8.30 (eta = 2.1, h = 0): the MAP is y up to beta = 0.5 < 2.1 / 4, not at 0.75
     let x = test_image(200, 200).unwrap();
     let y = add_noise(
@@ -476,6 +551,8 @@ fn graph_cut_finds_the_exhaustive_minimum_with_real_parameters() {
         worst,
         cases
     );
+    verified_dl::record!("ising.map-cut.real-problems", cases as f64);
+    verified_dl::record!("ising.map-cut.real-worst", worst);
 }
 
 /// After a solve, more terminal capacity and a second solve: the flows
@@ -581,8 +658,9 @@ impl Recorded {
 #[test]
 fn incremental_solves_give_a_feasible_maximum_flow() {
     let mut rng = seeded(4111);
-    let (mut worst, mut solves) = (0.0f64, 0);
+    let (mut worst, mut solves, mut sequences) = (0.0f64, 0, 0);
     for sequence in 0..3000 {
+        sequences += 1;
         let n = 1 + sequence % 8;
         let mut g = Graph::new(n).unwrap();
         let mut rec = Recorded {
@@ -635,4 +713,7 @@ fn incremental_solves_give_a_feasible_maximum_flow() {
         worst,
         solves
     );
+    verified_dl::record!("ising.maxflow.incremental-sequences", sequences as f64);
+    verified_dl::record!("ising.maxflow.incremental-solves", solves as f64);
+    verified_dl::record!("ising.maxflow.incremental-worst", worst);
 }

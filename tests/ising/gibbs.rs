@@ -2,7 +2,7 @@
 //! one pixel, and the marginals estimated by Gibbs sampling, against
 //! enumeration of every configuration.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{rel_err, seeded, EXACT_TOL};
@@ -48,8 +48,29 @@ fn exact_marginals(y: &Array2<i8>, p: &Params) -> Array2<f64> {
     m
 }
 
-#[test]
-fn conditional_is_the_sigmoid_of_minus_the_local_difference() {
+/// A conditional kernel: p(x_m = +1 | the other pixels, y) at m = `(r, c)`.
+pub(super) type Conditional = fn(ArrayView2<i8>, ArrayView2<i8>, &Params, (usize, usize)) -> f64;
+
+/// The crate's (ising.conditional), computed from the local difference.
+pub(super) fn crate_conditional(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    p: &Params,
+    m: (usize, usize),
+) -> f64 {
+    conditional_plus(x, y, p, m).unwrap()
+}
+
+/// The crate's (ising.conditional), read from the sampler's table.
+fn crate_table(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params, m: (usize, usize)) -> f64 {
+    Table::new(p).at(x, y, m).unwrap()
+}
+
+/// The check of (ising.conditional): `k` against
+/// exp(-E+) / (exp(-E+) + exp(-E-)) from the two full energies, at every
+/// pixel of 300 random grids up to 5 x 5 with random real parameters.
+/// Returns the worst relative error and the pixels checked.
+pub(super) fn check_conditional(k: Conditional) -> (f64, usize) {
     let mut rng = seeded(4201);
     let (mut worst, mut cases) = (0.0f64, 0);
     for trial in 0..300 {
@@ -64,7 +85,6 @@ fn conditional_is_the_sigmoid_of_minus_the_local_difference() {
             rng.random_range(-2.0..2.0),
         )
         .unwrap();
-        let table = Table::new(&p);
         for r in 0..rows {
             for c in 0..cols {
                 let mut plus = x.clone();
@@ -77,20 +97,24 @@ fn conditional_is_the_sigmoid_of_minus_the_local_difference() {
                 );
                 // p(+1 | rest) = exp(-E+) / (exp(-E+) + exp(-E-)), from the two full energies
                 let truth = 1.0 / (1.0 + (ep - em).exp());
-                let formula = conditional_plus(x.view(), y.view(), &p, (r, c)).unwrap();
-                worst = worst.max(rel_err(truth, formula)).max(rel_err(
-                    truth,
-                    table.at(x.view(), y.view(), (r, c)).unwrap(),
-                ));
+                worst = worst.max(rel_err(truth, k(x.view(), y.view(), &p, (r, c))));
                 cases += 1;
             }
         }
     }
+    (worst, cases)
+}
+
+#[test]
+fn conditional_is_the_sigmoid_of_minus_the_local_difference() {
+    let (worst, cases) = check_conditional(crate_conditional);
+    let (worst_table, cases_table) = check_conditional(crate_table);
+    assert_eq!(cases, cases_table);
     verified_dl::verify!(
         "ising.conditional",
         Method::FloatingPoint,
         EXACT_TOL,
-        worst,
+        worst.max(worst_table),
         cases
     );
 }
@@ -136,6 +160,8 @@ fn gibbs_marginals_match_enumeration() {
     }
     println!("worst error {worst:.2e}, largest standard error {worst_se:.2e}");
     verified_dl::verify!("ising.marginals", Method::Sampling, GIBBS_TOL, worst, cases);
+    verified_dl::record!("ising.marginals.largest-standard-error", worst_se);
+    verified_dl::record!("ising.marginals.sweeps", SWEEPS as f64);
 }
 
 #[test]
@@ -181,4 +207,29 @@ fn gibbs_rejects_bad_input() {
         mpm(m.view(), y.view()),
         Err(Error::ShapeMismatch { .. })
     ));
+}
+
+/// When eta > |h| + 4 |beta|, every conditional p(x_m = +1 | rest) lies on
+/// y_m's side of 1/2 whatever the neighbours (-Delta_m has the sign of y_m,
+/// |2h - 2 beta S| <= 2 |h| + 8 |beta| < 2 eta), so their average, the
+/// marginal the sampler returns, does too, and the MPM estimate is y after
+/// any chain from any start. Random grids, parameters and starts, up to 6 x 6.
+#[test]
+fn mpm_is_y_when_eta_exceeds_h_plus_four_beta() {
+    let mut rng = seeded(4204);
+    let mut cases = 0;
+    for trial in 0..200 {
+        let (rows, cols) = (1 + trial % 6, 1 + (trial / 6) % 6);
+        let (x0, y) = (
+            random_spins(&mut rng, rows, cols).unwrap(),
+            random_spins(&mut rng, rows, cols).unwrap(),
+        );
+        let (h, beta) = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
+        let eta = f64::abs(h) + 4.0 * f64::abs(beta) + rng.random_range(0.01..1.0);
+        let p = Params::new(h, beta, eta).unwrap();
+        let m = marginals(x0.view(), y.view(), &p, 2, 5, &mut rng).unwrap();
+        assert_eq!(mpm(m.view(), y.view()).unwrap(), y, "{p:?}");
+        cases += 1;
+    }
+    verified_dl::record!("ising.mpm-is-y.cases", cases as f64);
 }

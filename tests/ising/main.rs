@@ -5,6 +5,8 @@
 
 mod cut;
 mod errors;
+mod experiment;
 mod gibbs;
 mod model;
+mod mutants;
 mod props;

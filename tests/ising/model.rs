@@ -18,7 +18,7 @@ use verified_dl::Error;
 const DYADIC_TOL: f64 = 0.0;
 
 /// Random dyadic parameters of any sign.
-fn random_params(rng: &mut Rng) -> Params {
+pub(super) fn random_params(rng: &mut Rng) -> Params {
     Params::new(
         random_quarter(rng, -8, 8).unwrap(),
         random_quarter(rng, -8, 8).unwrap(),
@@ -50,29 +50,49 @@ fn energy_by_pair_search(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> f64 {
     p.h() * field - p.beta() * coupling - p.eta() * data
 }
 
-#[test]
-fn energy_counts_each_pair_once() {
+/// An energy kernel: E(x, y).
+pub(super) type EnergyFn = fn(ArrayView2<i8>, ArrayView2<i8>, &Params) -> f64;
+
+/// The crate's (ising.energy), as an [`EnergyFn`].
+pub(super) fn crate_energy(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params) -> f64 {
+    energy(x, y, p).unwrap()
+}
+
+/// The check of (ising.energy): `e` against [`energy_by_pair_search`] on 20
+/// random grids of every shape from 1 x 1 to 6 x 6. Returns the worst
+/// difference and the grids checked.
+pub(super) fn check_energy(e: EnergyFn) -> (f64, usize) {
     let mut rng = seeded(4001);
     let mut worst = 0.0f64;
     let mut cases = 0;
     for rows in 1..=6 {
         for cols in 1..=6 {
-            assert_eq!(
-                pairs(rows, cols).unwrap().len(),
-                rows * (cols - 1) + (rows - 1) * cols
-            );
             for _ in 0..20 {
                 let (x, y, p) = (
                     random_spins(&mut rng, rows, cols).unwrap(),
                     random_spins(&mut rng, rows, cols).unwrap(),
                     random_params(&mut rng),
                 );
-                let e = energy(x.view(), y.view(), &p).unwrap();
-                worst = worst.max((e - energy_by_pair_search(&x, &y, &p)).abs());
+                worst = worst
+                    .max((e(x.view(), y.view(), &p) - energy_by_pair_search(&x, &y, &p)).abs());
                 cases += 1;
             }
         }
     }
+    (worst, cases)
+}
+
+#[test]
+fn energy_counts_each_pair_once() {
+    for rows in 1..=6 {
+        for cols in 1..=6 {
+            assert_eq!(
+                pairs(rows, cols).unwrap().len(),
+                rows * (cols - 1) + (rows - 1) * cols
+            );
+        }
+    }
+    let (worst, cases) = check_energy(crate_energy);
     verified_dl::verify!(
         "ising.energy",
         Method::ExactArithmetic,
@@ -83,50 +103,103 @@ fn energy_counts_each_pair_once() {
 }
 
 /// x with pixel (r, c) set to v.
-fn with(x: &Array2<i8>, (r, c): (usize, usize), v: i8) -> Array2<i8> {
+pub(super) fn with(x: &Array2<i8>, (r, c): (usize, usize), v: i8) -> Array2<i8> {
     let mut z = x.clone();
     z[(r, c)] = v;
     z
 }
 
-#[test]
-fn local_diff_equals_full_energy_difference() {
+/// A local kernel: the value at pixel `(r, c)` of `x` given `y`.
+pub(super) type Local = fn(ArrayView2<i8>, ArrayView2<i8>, &Params, (usize, usize)) -> f64;
+
+/// The crate's (ising.local-diff), as a [`Local`].
+pub(super) fn crate_local_diff(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    p: &Params,
+    m: (usize, usize),
+) -> f64 {
+    local_diff(x, y, p, m).unwrap()
+}
+
+/// The crate's (ising.flip-diff), as a [`Local`].
+pub(super) fn crate_flip_diff(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    p: &Params,
+    m: (usize, usize),
+) -> f64 {
+    flip_diff(x, y, p, m).unwrap()
+}
+
+/// The shapes of the local-difference check, stratified: every shape from
+/// 2 x 2 to 6 x 6 in turn, 24 times (a quarter of their pixels are corners,
+/// half are edge pixels, a quarter interior), then every strip 1 x n and
+/// n x 1 up to 7, four times (pixels with one neighbour or none).
+fn local_diff_shapes() -> Vec<(usize, usize)> {
+    let mut shapes: Vec<(usize, usize)> = (0..600).map(|t| (2 + t % 5, 2 + (t / 5) % 5)).collect();
+    for _ in 0..4 {
+        shapes.extend((1..=7).map(|n| (1, n)));
+        shapes.extend((2..=7).map(|n| (n, 1)));
+    }
+    shapes
+}
+
+/// The check of (ising.local-diff) and (ising.flip-diff): `local` and `flip`
+/// against differences of full energies at every pixel of random grids of
+/// [`local_diff_shapes`]. Returns the two worst differences, the pixels
+/// checked, and how many were corners, edge pixels, interior pixels and
+/// pixels of strips.
+pub(super) fn check_local_diff(local: Local, flip: Local) -> (f64, f64, usize, [usize; 4]) {
     let mut rng = seeded(4002);
-    let (mut worst, mut worst_flip) = (0.0f64, 0.0f64);
-    let (mut cases, mut corners, mut edges, mut interior) = (0, 0, 0, 0);
-    for trial in 0..600 {
-        let (rows, cols) = (1 + trial % 7, 1 + (trial / 7) % 7);
+    let (mut worst, mut worst_flip, mut cases) = (0.0f64, 0.0f64, 0usize);
+    let mut coverage = [0usize; 4];
+    for (rows, cols) in local_diff_shapes() {
         let (x, y, p) = (
             random_spins(&mut rng, rows, cols).unwrap(),
             random_spins(&mut rng, rows, cols).unwrap(),
             random_params(&mut rng),
         );
+        let before = energy(x.view(), y.view(), &p).unwrap();
         for r in 0..rows {
             for c in 0..cols {
                 let plus = energy(with(&x, (r, c), 1).view(), y.view(), &p).unwrap();
                 let minus = energy(with(&x, (r, c), -1).view(), y.view(), &p).unwrap();
-                let d = local_diff(x.view(), y.view(), &p, (r, c)).unwrap();
-                worst = worst.max((d - (plus - minus)).abs());
+                worst = worst.max((local(x.view(), y.view(), &p, (r, c)) - (plus - minus)).abs());
                 let flipped = energy(with(&x, (r, c), -x[(r, c)]).view(), y.view(), &p).unwrap();
-                let before = energy(x.view(), y.view(), &p).unwrap();
-                worst_flip = worst_flip.max(
-                    (flip_diff(x.view(), y.view(), &p, (r, c)).unwrap() - (flipped - before)).abs(),
-                );
-                let boundary =
-                    usize::from(r == 0 || r + 1 == rows) + usize::from(c == 0 || c + 1 == cols);
-                match boundary {
-                    2 => corners += 1,
-                    1 => edges += 1,
-                    _ => interior += 1,
-                }
+                worst_flip = worst_flip
+                    .max((flip(x.view(), y.view(), &p, (r, c)) - (flipped - before)).abs());
+                let kind = if rows == 1 || cols == 1 {
+                    3
+                } else {
+                    match neighbour_count((rows, cols), (r, c)) {
+                        2 => 0,
+                        3 => 1,
+                        _ => 2,
+                    }
+                };
+                coverage[kind] += 1;
                 cases += 1;
             }
         }
     }
-    assert!(
-        corners > 0 && edges > 0 && interior > 0,
-        "{corners} {edges} {interior}"
-    );
+    (worst, worst_flip, cases, coverage)
+}
+
+/// How many neighbours pixel `(r, c)` has, counted by testing the four.
+fn neighbour_count((rows, cols): (usize, usize), (r, c): (usize, usize)) -> usize {
+    neighbours((rows, cols), (r, c)).len()
+}
+
+#[test]
+fn local_diff_equals_full_energy_difference() {
+    let (worst, worst_flip, cases, coverage) = check_local_diff(crate_local_diff, crate_flip_diff);
+    // corners, edges and interior: each at least a quarter of the pixels of full grids
+    let grid: usize = coverage[..3].iter().sum();
+    for (name, &n) in ["corner", "edge", "interior"].iter().zip(&coverage) {
+        assert!(4 * n >= grid, "{name}: {n} of {grid}");
+    }
+    assert!(coverage[3] > 0);
     verified_dl::verify!(
         "ising.local-diff",
         Method::ExactArithmetic,
@@ -141,6 +214,12 @@ fn local_diff_equals_full_energy_difference() {
         worst_flip,
         cases
     );
+    for (name, &n) in ["corner", "edge", "interior", "strip"]
+        .iter()
+        .zip(&coverage)
+    {
+        verified_dl::record!(format!("ising.coverage.{name}"), n as f64);
+    }
 }
 
 /// The sum of the neighbours of (r, c), written out again for the tests.
@@ -206,6 +285,7 @@ fn double_counted_pairs_double_the_coupling_term() {
         once_formula_wrong > cases / 3,
         "{once_formula_wrong} of {cases}"
     );
+    verified_dl::record!("ising.double-count.once-wrong", once_formula_wrong as f64);
     verified_dl::verify!(
         "ising.double-count",
         Method::ExactArithmetic,
@@ -265,39 +345,144 @@ fn map_at_beta_and_h_zero_is_y_for_every_grid_up_to_4x4() {
     );
 }
 
+/// Remark ising-eta-sign: the source's "to minimise the energy, maximise
+/// sum_i x_i y_i" assumes eta > 0 (as Bishop does). Without it the step
+/// fails: with eta = -1 (beta = h = 0), x = y has the LARGEST energy, +4 on
+/// a 2 x 2 grid (-eta sum_i y_i^2 = 4), and -y the least, -4.
 #[test]
-fn erratum_ising_eta_sign() {
-    // The source: "to minimize the energy we need to maximize sum_i x_i y_i", so x = y.
-    // With eta = -1 (beta = h = 0), x = y has the LARGEST energy, and -y the smallest.
+fn remark_ising_eta_sign() {
     let y = Array2::from_shape_vec((2, 2), vec![1i8, -1, -1, 1]).unwrap();
     let p = Params::new(0.0, 0.0, -1.0).unwrap();
     let (best, argmin) = minimisers(&y, &p);
     let e_y = energy(y.view(), y.view(), &p).unwrap();
-    assert_eq!(e_y, 4.0); // -eta * sum y_i^2 = 4
+    // the largest energy over every configuration
+    let (rows, cols) = y.dim();
+    let largest = (0..(1usize << (rows * cols)))
+        .map(|n| energy(configuration(rows, cols, n).unwrap().view(), y.view(), &p).unwrap())
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(e_y, 4.0);
+    assert_eq!(largest, e_y);
     assert_eq!(best, -4.0);
     assert_eq!(argmin, vec![y.mapv(|v| -v)]);
-    assert!(e_y > best);
-    verified_dl::verify!(
-        "erratum.ising-eta-sign",
-        Method::Property,
-        DYADIC_TOL,
-        0.0,
-        1
+    // with eta = +1 the source's step holds: y is the unique minimiser
+    let (_, argmin) = minimisers(&y, &Params::new(0.0, 0.0, 1.0).unwrap());
+    assert_eq!(argmin, vec![y.clone()]);
+    verified_dl::record!("remark.ising-eta-sign.energy-y", e_y);
+    verified_dl::record!("remark.ising-eta-sign.least", best);
+}
+
+/// The neighbours of `(r, c)` in a grid of `dim`, written out again.
+fn neighbours((rows, cols): (usize, usize), (r, c): (usize, usize)) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if r > 0 {
+        out.push((r - 1, c));
+    }
+    if r + 1 < rows {
+        out.push((r + 1, c));
+    }
+    if c > 0 {
+        out.push((r, c - 1));
+    }
+    if c + 1 < cols {
+        out.push((r, c + 1));
+    }
+    out
+}
+
+/// At Bishop's beta = 1, eta = 2.1, h = 0, one ICM update sets pixel m to
+/// -y_m only if beta |S| > eta, i.e. |S| > 2.1 with S the neighbour sum: for
+/// an interior pixel (S even) all four neighbours equal to -y_m, for an edge
+/// pixel all three, for a corner never; otherwise to y_m (never a tie: S is
+/// an integer). At beta = 1.1 (|S| > 1.9): three of four inside, all three on
+/// an edge, both at a corner. Every neighbourhood: all 2^9 configurations of
+/// a 3 x 3 grid, at its centre, an edge pixel and a corner, each with both
+/// observations (so with the pixel's own value both equal to and unlike y_m).
+/// An ICM update of pixel `(r, c)`.
+pub(super) type Update = fn(&mut Array2<i8>, ArrayView2<i8>, &Params, (usize, usize));
+
+/// The crate's update (ising.icm), as an [`Update`].
+pub(super) fn crate_update(x: &mut Array2<i8>, y: ArrayView2<i8>, p: &Params, m: (usize, usize)) {
+    icm_update(x, y, p, m).unwrap();
+}
+
+/// The check of ICM's rule at beta = 1 and 1.1 (eta = 2.1, h = 0), on every
+/// neighbourhood (see the test below). Returns the updates that disagree
+/// with the rule or move another pixel, the updates checked, and, per beta,
+/// how many set an interior, an edge and a corner pixel against y_m.
+pub(super) fn check_icm_neighbourhoods(update: Update) -> (usize, usize, [[usize; 3]; 2]) {
+    let (mut wrong, mut cases) = (0usize, 0usize);
+    let mut against = [[0usize; 3]; 2];
+    // the fewest opposing neighbours that move the pixel, by kind (interior, edge, corner)
+    for (b, (beta, fewest)) in [(1.0, [4, 3, 3]), (1.1, [3, 3, 2])].into_iter().enumerate() {
+        let p = Params::new(0.0, beta, 2.1).unwrap();
+        for (kind, pixel) in [(1, 1), (0, 1), (0, 0)].into_iter().enumerate() {
+            let around = neighbours((3, 3), pixel);
+            assert_eq!(around.len(), 4 - kind);
+            for n in 0..(1usize << 9) {
+                let x0 = configuration(3, 3, n).unwrap();
+                for ym in [-1i8, 1] {
+                    let y = with(&Array2::<i8>::ones((3, 3)), pixel, ym);
+                    let mut x = x0.clone();
+                    update(&mut x, y.view(), &p, pixel);
+                    let opposing = around.iter().filter(|&&q| x0[q] == -ym).count();
+                    let expected = if opposing >= fewest[kind] { -ym } else { ym };
+                    let others_kept = with(&x, pixel, x0[pixel]) == x0;
+                    wrong += usize::from(x[pixel] != expected || !others_kept);
+                    against[b][kind] += usize::from(x[pixel] == -ym);
+                    cases += 1;
+                }
+            }
+        }
+    }
+    (wrong, cases, against)
+}
+
+/// At Bishop's beta = 1, eta = 2.1, h = 0, one ICM update sets pixel m to
+/// -y_m only if beta |S| > eta, i.e. |S| > 2.1 with S the neighbour sum: for
+/// an interior pixel (S even) all four neighbours equal to -y_m, for an edge
+/// pixel all three, for a corner never; otherwise to y_m (never a tie: S is
+/// an integer). At beta = 1.1 (|S| > 1.9): three of four inside, all three on
+/// an edge, both at a corner. Every neighbourhood: all 2^9 configurations of
+/// a 3 x 3 grid, at its centre, an edge pixel and a corner, each with both
+/// observations (so with the pixel's own value both equal to and unlike y_m).
+#[test]
+fn icm_at_bishops_parameters_goes_against_y_only_when_every_neighbour_does() {
+    assert_eq!(
+        Params::bishop(),
+        Params::new(0.0, 1.0, 2.1).unwrap(),
+        "Bishop's parameters"
     );
+    let (wrong, cases, against) = check_icm_neighbourhoods(crate_update);
+    assert_eq!(wrong, 0);
+    // at beta = 1, against y_m: 2^(9 - 1 - neighbours) values of the other
+    // pixels with every neighbour opposing, 2 of x_m, 2 of y_m; never at a corner
+    assert_eq!(against[0], [16 * 2 * 2, 32 * 2 * 2, 0]);
+    // at beta = 1.1: inside, 5 of the 16 neighbourhoods have three or four
+    // opposing (2^4 values of the other pixels); at a corner 1 of 4 (2^6)
+    assert_eq!(against[1], [5 * 16 * 2 * 2, 32 * 2 * 2, 64 * 2 * 2]);
+    verified_dl::record!("ising.icm-bishop.cases", cases as f64);
 }
 
 #[test]
 fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
     let mut rng = seeded(4005);
-    let (mut updates, mut flips, mut cases) = (0usize, 0usize, 0usize);
+    let (mut updates, mut flips, mut ties, mut cases) = (0usize, 0usize, 0usize, 0usize);
     let mut worst_increase = 0.0f64;
     for trial in 0..200 {
         let (rows, cols) = (1 + trial % 8, 1 + (trial / 8) % 8);
-        let (x0, y, p) = (
+        let (x0, y) = (
             random_spins(&mut rng, rows, cols).unwrap(),
             random_spins(&mut rng, rows, cols).unwrap(),
-            random_params(&mut rng),
         );
+        // stratified: on half the problems h = 0 and eta = k beta (k = 0..=4),
+        // so that ties Delta_m = 0 (beta S = -eta y_m) occur often
+        let p = if trial % 2 == 0 {
+            let beta = random_quarter(&mut rng, -8, 8).unwrap();
+            let k = f64::from(rng.random_range(0..=4));
+            Params::new(0.0, beta, k * beta).unwrap()
+        } else {
+            random_params(&mut rng)
+        };
         // every single update, in ICM's raster order, checked against full energies
         let mut x = x0.clone();
         let mut e = energy(x.view(), y.view(), &p).unwrap();
@@ -305,6 +490,8 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
             let mut changed = 0;
             for r in 0..rows {
                 for c in 0..cols {
+                    // a tie: both states of the pixel have the same energy
+                    ties += usize::from(local_diff(x.view(), y.view(), &p, (r, c)).unwrap() == 0.0);
                     let moved = icm_update(&mut x, y.view(), &p, (r, c)).unwrap();
                     let e_new = energy(x.view(), y.view(), &p).unwrap();
                     worst_increase = worst_increase.max(e_new - e);
@@ -336,7 +523,13 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
         }
         cases += 1;
     }
-    assert!(flips > 0 && updates > flips);
+    assert!(
+        flips > 0 && updates > flips && ties > 0,
+        "{flips} {updates} {ties}"
+    );
+    verified_dl::record!("ising.coverage.icm-updates", updates as f64);
+    verified_dl::record!("ising.coverage.icm-flips", flips as f64);
+    verified_dl::record!("ising.coverage.icm-ties", ties as f64);
     verified_dl::verify!(
         "ising.icm",
         Method::Property,
