@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::chapters::{anchors, fences, includes, labels, read_chapters, summary_chapters};
-use crate::errata::{confirmations, errata};
+use crate::errata::{confirmations, errata, omissions, remarks};
 use crate::typed::{unallowed_typed_numbers, PENDING_CONVERSION};
 
 fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
@@ -203,6 +203,17 @@ pub fn lint(root: &Path) -> Vec<String> {
         .flatten()
         .map(|e| e.id)
         .collect();
+    let other_ids: BTreeSet<String> = chapters
+        .iter()
+        .flat_map(|c| {
+            let omitted = omissions(&c.path, &c.text).unwrap_or_default();
+            let remarked = remarks(&c.path, &c.text).unwrap_or_default();
+            omitted
+                .into_iter()
+                .map(|e| format!("omission.{}", e.id))
+                .chain(remarked.into_iter().map(|e| format!("remark.{}", e.id)))
+        })
+        .collect();
     for (label, places) in &where_labelled {
         if places.len() > 1 {
             problems.push(format!(
@@ -225,7 +236,8 @@ pub fn lint(root: &Path) -> Vec<String> {
                 .is_some_and(|id| errata_ids.contains(id))
             || label
                 .strip_prefix("confirmed.")
-                .is_some_and(|id| confirmed_ids.contains(id));
+                .is_some_and(|id| confirmed_ids.contains(id))
+            || other_ids.contains(&label);
         if !known {
             problems.push(format!(
                 "a test verifies ({label}), which no chapter labels (a typo, or a stale test)"
@@ -237,6 +249,12 @@ pub fn lint(root: &Path) -> Vec<String> {
             problems.push(e);
         }
         if let Err(e) = confirmations(&chapter.path, &chapter.text) {
+            problems.push(e);
+        }
+        if let Err(e) = omissions(&chapter.path, &chapter.text) {
+            problems.push(e);
+        }
+        if let Err(e) = remarks(&chapter.path, &chapter.text) {
             problems.push(e);
         }
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 /// The chapters whose prose still quotes measured numbers typed by hand; the
 /// rule against typed numbers covers every other page. (Each chapter leaves
 /// this list once its numbers come from `{{#measured}}`.)
-pub const PENDING_CONVERSION: [&str; 3] = ["conv", "bayesnet", "ising"];
+pub const PENDING_CONVERSION: [&str; 2] = ["conv", "bayesnet"];
 
 /// The allow-list of numbers that look measured but are not.
 pub const ALLOWED_NUMBERS: &str = include_str!("allowed-numbers.txt");
