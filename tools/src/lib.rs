@@ -11,6 +11,7 @@
 //! | [`errata`] | the errata appendix, from the chapters' erratum blocks |
 //! | [`listings`] | the book's listings as mdBook renders them, what each uses, the prelude |
 //! | [`figures`] | every figure of the book, drawn from the crate's experiments |
+//! | [`runner`] | the local runner behind the examples' Run buttons, and the preprocessor that makes them editable |
 //!
 //! The binary `book` (`cargo run -p book-tools -- <command>`) runs them.
 #![forbid(unsafe_code)]
@@ -22,6 +23,7 @@ pub mod figures;
 pub mod ledger;
 pub mod lint;
 pub mod listings;
+pub mod runner;
 
 use std::path::{Path, PathBuf};
 
