@@ -174,7 +174,10 @@ fn an_example_that_uses_the_question_mark_runs_as_rustdoc_runs_it() {
 
 #[test]
 fn a_compile_error_returns_rustcs_message() {
-    let v = json(&run_on(runner(), "let x: u32 = \"three\";"));
+    let v = json(&run_on(
+        runner(),
+        "# extern crate verified_dl;\nlet x: u32 = \"three\";",
+    ));
     assert_eq!(v["ok"], false);
     assert_eq!(v["stage"], "compile");
     let result = v["result"].as_str().unwrap_or_default();
@@ -182,7 +185,8 @@ fn a_compile_error_returns_rustcs_message() {
         result.contains("error[E0308]: mismatched types"),
         "{result}"
     );
-    assert!(result.contains("main.rs"), "{result}");
+    // the line and column of the code as the reader sees it
+    assert!(result.contains("main.rs:2:14"), "{result}");
 }
 
 #[test]

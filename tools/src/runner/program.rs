@@ -28,10 +28,12 @@ fn has_main(lines: &[&str]) -> bool {
 /// The whole program for an example, as rustdoc would compile it.
 ///
 /// Code with a `fn main` is kept as it is (hidden lines shown). Otherwise
-/// crate attributes (`#![...]`) and `extern crate` lines move to the top and
+/// crate attributes (`#![...]`) and `extern crate` lines stay at the top and
 /// the rest becomes the body of `main`; when the body ends in `(())`, as an
 /// example that uses `?` does (`Ok::<(), Error>(())`), `main` calls it as a
 /// function returning a `Result` and unwraps it, exactly as rustdoc does.
+/// The wrapping adds no line before the reader's code, so rustc's line
+/// numbers are the lines the reader sees in the editor.
 pub fn program(code: &str) -> String {
     let lines: Vec<&str> = code.lines().map(unhide).collect();
     if has_main(&lines) {
@@ -39,25 +41,57 @@ pub fn program(code: &str) -> String {
         text.push('\n');
         return text;
     }
-    let mut head = String::from("#![allow(unused)]\n");
-    let mut body = String::new();
-    for line in lines {
-        let t = line.trim_start();
-        if t.starts_with("#![") || t.starts_with("extern crate ") {
-            head.push_str(line);
-            head.push('\n');
-        } else {
-            body.push_str(line);
-            body.push('\n');
-        }
-    }
-    if body.trim_end().ends_with("(())") {
-        format!(
-            "{head}fn main() {{\n    fn _inner() -> ::core::result::Result<(), impl ::core::fmt::Debug> {{\n{body}    }}\n    _inner().unwrap()\n}}\n"
-        )
+    let hoisted = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with("#![") || t.starts_with("extern crate ")
+    };
+    let returns_result = lines
+        .iter()
+        .filter(|l| !hoisted(l))
+        .map(|l| l.trim())
+        .rfind(|l| !l.is_empty())
+        .is_some_and(|l| l.ends_with("(())"));
+    let open = if returns_result {
+        "fn main() { fn _inner() -> ::core::result::Result<(), impl ::core::fmt::Debug> { "
     } else {
-        format!("{head}fn main() {{\n{body}}}\n")
+        "fn main() { "
+    };
+    let close = if returns_result {
+        "} _inner().unwrap() }"
+    } else {
+        "}"
+    };
+    // Crate attributes and `extern crate` lines after the first line of the
+    // body move to the top, on lines of their own (rare: only then do the
+    // line numbers shift).
+    let first_body = lines
+        .iter()
+        .position(|l| !hoisted(l))
+        .unwrap_or(lines.len());
+    let mut out = String::from("#![allow(unused)]\n");
+    for l in lines.iter().skip(first_body).filter(|l| hoisted(l)) {
+        out.push_str(l);
+        out.push('\n');
     }
+    let mut text = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i == first_body {
+            text.push_str(open);
+        }
+        if i < first_body || !hoisted(line) {
+            text.push_str(line);
+        }
+        text.push('\n');
+    }
+    if first_body == lines.len() {
+        text.push_str(open);
+    }
+    text.push_str(close);
+    text.push('\n');
+    // `#![allow(unused)]` goes on the first line, before the reader's own.
+    out.pop();
+    out.push(' ');
+    out + &text
 }
 
 #[cfg(test)]
@@ -67,8 +101,10 @@ mod tests {
     #[test]
     fn wraps_code_without_main_and_hoists_extern_crate() {
         let p = program("# extern crate verified_dl;\nlet x = 1;\nprintln!(\"{x}\");");
-        assert!(p.starts_with("#![allow(unused)]\nextern crate verified_dl;\nfn main() {\n"));
-        assert!(p.contains("let x = 1;"));
+        assert_eq!(
+            p,
+            "#![allow(unused)] extern crate verified_dl;\nfn main() { let x = 1;\nprintln!(\"{x}\");\n}\n"
+        );
     }
 
     #[test]
