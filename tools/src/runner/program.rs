@@ -33,7 +33,8 @@ fn has_main(lines: &[&str]) -> bool {
 /// example that uses `?` does (`Ok::<(), Error>(())`), `main` calls it as a
 /// function returning a `Result` and unwraps it, exactly as rustdoc does.
 /// The wrapping adds no line before the reader's code, so rustc's line
-/// numbers are the lines the reader sees in the editor.
+/// numbers are the lines the reader sees in the editor. (Warnings, such as
+/// unused imports, are not shown: only a failed compilation's messages are.)
 pub fn program(code: &str) -> String {
     let lines: Vec<&str> = code.lines().map(unhide).collect();
     if has_main(&lines) {
@@ -68,30 +69,34 @@ pub fn program(code: &str) -> String {
         .iter()
         .position(|l| !hoisted(l))
         .unwrap_or(lines.len());
-    let mut out = String::from("#![allow(unused)]\n");
+    let mut out = String::new();
     for l in lines.iter().skip(first_body).filter(|l| hoisted(l)) {
         out.push_str(l);
         out.push('\n');
     }
-    let mut text = String::new();
+    // `fn main() {` goes at the end of the last line before the body, so
+    // that the reader's lines keep their numbers and columns; if there is
+    // no such line (or it ends in a comment), at the start of the body.
+    let at_end_of_head = first_body > 0 && !lines[first_body - 1].contains("//");
     for (i, line) in lines.iter().enumerate() {
-        if i == first_body {
-            text.push_str(open);
+        if i == first_body && !at_end_of_head {
+            out.push_str(open);
         }
         if i < first_body || !hoisted(line) {
-            text.push_str(line);
+            out.push_str(line);
         }
-        text.push('\n');
+        if at_end_of_head && i + 1 == first_body {
+            out.push(' ');
+            out.push_str(open);
+        }
+        out.push('\n');
     }
-    if first_body == lines.len() {
-        text.push_str(open);
+    if first_body == lines.len() && !at_end_of_head {
+        out.push_str(open);
     }
-    text.push_str(close);
-    text.push('\n');
-    // `#![allow(unused)]` goes on the first line, before the reader's own.
-    out.pop();
-    out.push(' ');
-    out + &text
+    out.push_str(close);
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]
@@ -103,7 +108,7 @@ mod tests {
         let p = program("# extern crate verified_dl;\nlet x = 1;\nprintln!(\"{x}\");");
         assert_eq!(
             p,
-            "#![allow(unused)] extern crate verified_dl;\nfn main() { let x = 1;\nprintln!(\"{x}\");\n}\n"
+            "extern crate verified_dl; fn main() { \nlet x = 1;\nprintln!(\"{x}\");\n}\n"
         );
     }
 

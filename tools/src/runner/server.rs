@@ -174,7 +174,7 @@ async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) 
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if !shared.hosts.iter().any(|h| *h == host) {
+    if !shared.hosts.contains(&host) {
         let msg = format!(
             "refused: the runner answers only to Host {}",
             shared.hosts.join(" or ")
