@@ -1,9 +1,8 @@
 //! Timings of the chapter's computations: the total by enumeration and by the
-//! proof's steps, in f64 and in exact rationals; the Gauss-Hermite total;
-//! ancestral sampling.
+//! proof's steps, in f64 and in exact rationals; the marginals; the
+//! Gauss-Hermite total; ancestral sampling.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rand::RngExt;
 use std::hint::black_box;
 use verified_dl::bayesnet::example::three_node_example;
 use verified_dl::bayesnet::random::{random_network, random_rational_network, Shape};
@@ -12,16 +11,12 @@ use verified_dl::bayesnet::{example, total_by_enumeration, total_by_steps};
 use verified_dl::check::seeded;
 
 /// Twelve binary nodes, 4096 joint configurations.
-const TWELVE_BINARY: Shape = Shape {
-    max_nodes: 12,
-    min_arity: 2,
-    max_arity: 2,
-    max_parents: 3,
-    max_configurations: 1 << 12,
-};
+fn twelve_binary() -> Shape {
+    Shape::new(12, 2, 2, 3, 1 << 12).unwrap()
+}
 
 fn twelve_nodes<T>(
-    mut make: impl FnMut(&mut verified_dl::check::Rng) -> T,
+    mut make: impl FnMut(&mut verified_dl::check::SeededRng) -> T,
     len: impl Fn(&T) -> usize,
 ) -> T {
     let mut rng = seeded(50);
@@ -35,11 +30,11 @@ fn twelve_nodes<T>(
 
 fn bench(c: &mut Criterion) {
     let net = twelve_nodes(
-        |rng| random_network(rng, TWELVE_BINARY).unwrap(),
+        |rng| random_network(rng, twelve_binary()).unwrap(),
         |n| n.len(),
     );
     let exact = twelve_nodes(
-        |rng| random_rational_network(rng, TWELVE_BINARY, 12).unwrap(),
+        |rng| random_rational_network(rng, twelve_binary(), 12).unwrap(),
         |n| n.len(),
     );
     c.bench_function("total by enumeration, f64, 12 binary nodes", |b| {
@@ -51,6 +46,13 @@ fn bench(c: &mut Criterion) {
     c.bench_function("total by enumeration, rational, 12 binary nodes", |b| {
         b.iter(|| total_by_enumeration(black_box(&exact)).unwrap())
     });
+    c.bench_function("marginal of every node, f64, 12 binary nodes", |b| {
+        b.iter(|| {
+            for k in 0..net.len() {
+                black_box(net.marginal(k).unwrap());
+            }
+        })
+    });
     let gaussian = three_node_example().unwrap();
     c.bench_function("Gauss-Hermite total, 3 nodes, n = 60", |b| {
         b.iter(|| gaussian.total_by_gauss_hermite(black_box(60)).unwrap())
@@ -59,7 +61,7 @@ fn bench(c: &mut Criterion) {
     let sampler = AncestralSampler::new(&sprinkler).unwrap();
     let mut rng = seeded(51);
     c.bench_function("ancestral sample, sprinkler network", |b| {
-        b.iter(|| sampler.draw(|| rng.random::<f64>()))
+        b.iter(|| sampler.draw(&mut rng))
     });
 }
 

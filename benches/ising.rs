@@ -12,7 +12,7 @@ use verified_dl::ising::{map_graph_cut, Params};
 const SIDE: usize = 512;
 
 fn benches(c: &mut Criterion) {
-    let x = test_image(SIDE, SIDE);
+    let x = test_image(SIDE, SIDE).unwrap();
     let y = add_noise(x.view(), 0.1, &mut seeded(830)).unwrap();
     let p = Params::bishop();
 
@@ -26,10 +26,10 @@ fn benches(c: &mut Criterion) {
         )
     });
     group.bench_function("build the cut graph", |b| {
-        b.iter(|| black_box(cut_graph(field(y.view(), &p).view(), p.beta).unwrap()))
+        b.iter(|| black_box(cut_graph(field(y.view(), &p).view(), p.beta()).unwrap()))
     });
     group.bench_function("max-flow only (Boykov-Kolmogorov)", |b| {
-        let (g, _) = cut_graph(field(y.view(), &p).view(), p.beta).unwrap();
+        let (g, _) = cut_graph(field(y.view(), &p).view(), p.beta()).unwrap();
         b.iter_batched_ref(
             || g.clone(),
             |g| black_box(g.max_flow()),

@@ -4,11 +4,13 @@
 use super::gaussian::LinearGaussian;
 use super::network::BayesNet;
 use super::rational::Rational;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use ndarray::Array2;
 
+// ANCHOR: sprinkler
+/// A table of fractions `(num, den)`, one slice per row.
 fn table(rows: &[&[(i128, i128)]]) -> Result<Array2<Rational>> {
-    let arity = rows[0].len();
+    let arity = rows.first().map_or(0, |row| row.len());
     let mut values = Vec::with_capacity(rows.len() * arity);
     for row in rows {
         for &(num, den) in row.iter() {
@@ -16,10 +18,9 @@ fn table(rows: &[&[(i128, i128)]]) -> Result<Array2<Rational>> {
         }
     }
     Array2::from_shape_vec((rows.len(), arity), values)
-        .map_err(|e| crate::Error::Invalid(format!("example table: {e}")))
+        .map_err(|e| Error::Invalid(format!("example table: {e}")))
 }
 
-// ANCHOR: sprinkler
 /// The sprinkler network: node 0 = wet grass (parents: sprinkler, rain),
 /// node 1 = sprinkler (parent: cloudy), node 2 = rain (parent: cloudy),
 /// node 3 = cloudy. Every variable is binary (0 = no, 1 = yes).

@@ -1,102 +1,24 @@
-//! The continuous case: a linear-Gaussian DAG, integrated by tensor-product
-//! Gauss-Hermite quadrature.
+//! The continuous case: a linear-Gaussian DAG, its density and its moments
+//! (integrated in [`super::integration`]).
 
-use super::network::neumaier_sum;
 use super::order::parents_after_order;
-use crate::error::{Error, Result};
+use crate::error::{ensure_allocatable, ensure_shape, Error, Result};
 use ndarray::Array2;
-use std::f64::consts::PI;
-
-/// Newton's iteration for a Hermite root stops when a step is below this
-/// (a few ulps of the largest roots, which are below 20 for the sizes used).
-const NEWTON_STEP: f64 = 1e-14;
-/// Newton's iteration converges in a handful of steps from the starting
-/// guesses below; more than this many means something is wrong.
-const NEWTON_MAX_ITER: usize = 100;
-/// The largest rule computed: beyond it the smallest weights underflow `f64`.
-pub const MAX_NODES: usize = 150;
-
-// ANCHOR: gauss_hermite
-/// The `n`-point Gauss-Hermite rule: nodes `t_i` and weights `w_i` with
-/// `sum_i w_i f(t_i) = int f(t) e^{-t^2} dt` for every polynomial `f` of degree
-/// at most `2n - 1`.
-///
-/// The nodes are the roots of the Hermite polynomial `H_n`, found by Newton's
-/// method on the three-term recurrence of the orthonormal Hermite functions
-/// `h_0 = pi^{-1/4}`, `h_{j+1}(t) = t sqrt(2/(j+1)) h_j(t) - sqrt(j/(j+1)) h_{j-1}(t)`,
-/// whose derivative is `h_n' = sqrt(2n) h_{n-1}`; the weight of a root is
-/// `w_i = 2 / h_n'(t_i)^2`. Nodes are returned in decreasing order.
-pub fn gauss_hermite(n: usize) -> Result<(Vec<f64>, Vec<f64>)> {
-    if n == 0 || n > MAX_NODES {
-        return Err(Error::BadSize {
-            what: "number of Gauss-Hermite nodes".into(),
-            value: n,
-            constraint: format!("must be in 1..={MAX_NODES}"),
-        });
-    }
-    let nf = n as f64;
-    let mut t = vec![0.0; n];
-    let mut w = vec![0.0; n];
-    let mut z = 0.0;
-    for i in 0..n.div_ceil(2) {
-        // Starting guesses for the i-th largest root (Numerical Recipes, gauher).
-        z = match i {
-            0 => (2.0 * nf + 1.0).sqrt() - 1.85575 * (2.0 * nf + 1.0).powf(-1.0 / 6.0),
-            1 => z - 1.14 * nf.powf(0.426) / z,
-            2 => 1.86 * z - 0.86 * t[0],
-            3 => 1.91 * z - 0.91 * t[1],
-            _ => 2.0 * z - t[i - 2],
-        };
-        let mut converged = false;
-        let mut derivative = 0.0;
-        for _ in 0..NEWTON_MAX_ITER {
-            let (mut h, mut h_prev) = (PI.powf(-0.25), 0.0);
-            for j in 0..n {
-                let jf = j as f64;
-                let next = z * (2.0 / (jf + 1.0)).sqrt() * h - (jf / (jf + 1.0)).sqrt() * h_prev;
-                h_prev = h;
-                h = next;
-            }
-            derivative = (2.0 * nf).sqrt() * h_prev;
-            let step = h / derivative;
-            z -= step;
-            if step.abs() <= NEWTON_STEP * z.abs().max(1.0) {
-                converged = true;
-                break;
-            }
-        }
-        if !converged || !z.is_finite() {
-            return Err(Error::Invalid(format!(
-                "Gauss-Hermite root {i} of n = {n} did not converge"
-            )));
-        }
-        t[i] = z;
-        t[n - 1 - i] = -z;
-        w[i] = 2.0 / (derivative * derivative);
-        w[n - 1 - i] = w[i];
-    }
-    if n % 2 == 1 {
-        t[n / 2] = 0.0; // the middle root is exactly 0
-    }
-    Ok((t, w))
-}
-// ANCHOR_END: gauss_hermite
 
 // ANCHOR: linear_gaussian
 /// A linear-Gaussian DAG: `x_k | pa_k ~ N(b_k + sum_{j in pa_k} w_kj x_j, sigma_k^2)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearGaussian {
-    parents: Vec<Vec<usize>>,
-    weights: Vec<Vec<f64>>,
-    bias: Vec<f64>,
-    sigma: Vec<f64>,
+    pub(crate) parents: Vec<Vec<usize>>,
+    pub(crate) weights: Vec<Vec<f64>>,
+    pub(crate) bias: Vec<f64>,
+    pub(crate) sigma: Vec<f64>,
 }
-// ANCHOR_END: linear_gaussian
 
 impl LinearGaussian {
     /// Builds and validates the model: `weights[k][i]` multiplies the parent
     /// `parents[k][i]`; the graph must be acyclic; every number finite; every
-    /// `sigma_k > 0`.
+    /// `sigma_k > 0` and not subnormal.
     pub fn new(
         parents: Vec<Vec<usize>>,
         weights: Vec<Vec<f64>>,
@@ -104,12 +26,12 @@ impl LinearGaussian {
         sigma: Vec<f64>,
     ) -> Result<Self> {
         let n = parents.len();
-        crate::error::ensure_shape("number of weight lists", &[n], &[weights.len()])?;
-        crate::error::ensure_shape("number of biases", &[n], &[bias.len()])?;
-        crate::error::ensure_shape("number of standard deviations", &[n], &[sigma.len()])?;
+        ensure_shape("number of weight lists", &[n], &[weights.len()])?;
+        ensure_shape("number of biases", &[n], &[bias.len()])?;
+        ensure_shape("number of standard deviations", &[n], &[sigma.len()])?;
         for k in 0..n {
             let what = format!("weights of node {k}");
-            crate::error::ensure_shape(&what, &[parents[k].len()], &[weights[k].len()])?;
+            ensure_shape(&what, &[parents[k].len()], &[weights[k].len()])?;
             for (i, &wk) in weights[k].iter().enumerate() {
                 if !wk.is_finite() {
                     return Err(Error::NonFinite {
@@ -129,16 +51,16 @@ impl LinearGaussian {
                     value: bias[k],
                 });
             }
-            if !(sigma[k].is_finite() && sigma[k] > 0.0) {
+            if !(sigma[k].is_finite() && sigma[k] >= f64::MIN_POSITIVE) {
                 return Err(Error::BadValue {
                     what: "standard deviation".into(),
                     index: vec![k],
                     value: sigma[k],
-                    allowed: "finite and > 0".into(),
+                    allowed: "finite and > 0, at least f64::MIN_POSITIVE (not subnormal)".into(),
                 });
             }
         }
-        parents_after_order(&parents)?;
+        parents_after_order(&parents)?; // a parent that is no node, or a cycle
         Ok(LinearGaussian {
             parents,
             weights,
@@ -146,7 +68,11 @@ impl LinearGaussian {
             sigma,
         })
     }
+}
+// ANCHOR_END: linear_gaussian
 
+// ANCHOR: gaussian_access
+impl LinearGaussian {
     /// The number of nodes.
     pub fn len(&self) -> usize {
         self.parents.len()
@@ -157,8 +83,49 @@ impl LinearGaussian {
         self.parents.is_empty()
     }
 
-    /// The mean of `x_k` given the values `x` of (at least) its parents.
-    pub fn conditional_mean(&self, k: usize, x: &[f64]) -> f64 {
+    /// Checks that `k` is a node, naming the argument `k` otherwise.
+    fn check_node(&self, k: usize) -> Result<()> {
+        if k < self.len() {
+            return Ok(());
+        }
+        Err(Error::OutOfRange {
+            what: "node k".into(),
+            value: k as f64,
+            range: format!("0..{} (the nodes of the model)", self.len()),
+        })
+    }
+
+    /// Checks that `x` holds one finite value per node.
+    fn check_point(&self, x: &[f64]) -> Result<()> {
+        ensure_shape("point x", &[self.len()], &[x.len()])?;
+        match x.iter().position(|v| !v.is_finite()) {
+            Some(i) => Err(Error::NonFinite {
+                what: "point x".into(),
+                index: vec![i],
+                value: x[i],
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The mean of `x_k` given the values `x` of every node (only its
+    /// parents' values are read); a mean that overflows is an error.
+    pub fn conditional_mean(&self, k: usize, x: &[f64]) -> Result<f64> {
+        self.check_node(k)?;
+        self.check_point(x)?;
+        let m = self.mean_at(k, x);
+        if !m.is_finite() {
+            return Err(Error::OutOfRange {
+                what: "point x".into(),
+                value: m,
+                range: format!("points at which the mean of node {k} is finite"),
+            });
+        }
+        Ok(m)
+    }
+
+    /// `b_k + sum_j w_kj x_j` for a valid `k` and an `x` of length `K`.
+    pub(crate) fn mean_at(&self, k: usize, x: &[f64]) -> f64 {
         self.bias[k]
             + self.parents[k]
                 .iter()
@@ -168,52 +135,63 @@ impl LinearGaussian {
     }
 
     /// The standard deviation `sigma_k` of `x_k` given its parents.
-    pub fn sigma(&self, k: usize) -> f64 {
-        self.sigma[k]
+    pub fn sigma(&self, k: usize) -> Result<f64> {
+        self.check_node(k)?;
+        Ok(self.sigma[k])
     }
+}
+// ANCHOR_END: gaussian_access
 
-    // ANCHOR: density
-    /// The density `p(x) = prod_k N(x_k; b_k + w_k . pa_k, sigma_k^2)`.
-    pub fn density(&self, x: &[f64]) -> f64 {
-        (0..self.len())
-            .map(|k| {
-                let z = (x[k] - self.conditional_mean(k, x)) / self.sigma[k];
-                (-0.5 * z * z).exp() / ((2.0 * PI).sqrt() * self.sigma[k])
-            })
-            .product()
+// ANCHOR: gaussian_density
+impl LinearGaussian {
+    /// The density `p(x) = prod_k N(x_k; b_k + w_k . pa_k, sigma_k^2)`,
+    /// summed in logarithms so that no factor overflows on its own; a
+    /// density beyond the largest `f64` is an error.
+    pub fn density(&self, x: &[f64]) -> Result<f64> {
+        self.check_point(x)?;
+        let mut log_p = 0.0;
+        for k in 0..self.len() {
+            let z = (x[k] - self.conditional_mean(k, x)?) / self.sigma[k];
+            log_p += -0.5 * z * z - ((2.0 * std::f64::consts::PI).sqrt() * self.sigma[k]).ln();
+        }
+        let p = log_p.exp();
+        if !p.is_finite() {
+            return Err(Error::OutOfRange {
+                what: "point x".into(),
+                value: log_p,
+                range: "points at which log p(x) is below the log of the largest f64".into(),
+            });
+        }
+        Ok(p)
     }
-    // ANCHOR_END: density
+}
+// ANCHOR_END: gaussian_density
 
+// ANCHOR: gaussian_moments
+impl LinearGaussian {
     /// The marginal means and the covariance of the joint Gaussian, by the
     /// recursions `E x_k = b_k + sum_j w_kj E x_j` and
     /// `Cov(x_k, x_l) = sum_j w_kj Cov(x_j, x_l) (+ sigma_k^2 if k = l)` for
-    /// every `l` placed before `k`, parents first.
+    /// every `l` placed before `k`, parents first. A mean or covariance
+    /// beyond the range of `f64` is an error.
     pub fn moments(&self) -> Result<(Vec<f64>, Array2<f64>)> {
         let n = self.len();
+        ensure_allocatable("covariance of the model", &[n, n])?;
         let mut parents_first = parents_after_order(&self.parents)?;
         parents_first.reverse();
         let mut mean = vec![0.0; n];
         let mut cov = Array2::zeros((n, n));
         for (i, &k) in parents_first.iter().enumerate() {
-            mean[k] = self.conditional_mean(k, &mean);
+            mean[k] = self.mean_at(k, &mean);
+            let pairs = || self.parents[k].iter().zip(&self.weights[k]);
             for &l in &parents_first[..=i] {
-                let mut c: f64 = self.parents[k]
-                    .iter()
-                    .zip(&self.weights[k])
-                    .map(|(&j, &w)| w * cov[(j, l)])
-                    .sum();
+                let mut c: f64 = pairs().map(|(&j, &w)| w * cov[(j, l)]).sum();
                 if l == k {
                     // Var x_k = sum_j w_kj Cov(x_j, x_k) + sigma_k^2, where
                     // Cov(x_j, x_k) = sum_i w_ki Cov(x_j, x_i) is not stored yet.
-                    c = self.parents[k]
-                        .iter()
-                        .zip(&self.weights[k])
+                    c = pairs()
                         .map(|(&j, &wj)| {
-                            wj * self.parents[k]
-                                .iter()
-                                .zip(&self.weights[k])
-                                .map(|(&m, &wm)| wm * cov[(j, m)])
-                                .sum::<f64>()
+                            wj * pairs().map(|(&m, &wm)| wm * cov[(j, m)]).sum::<f64>()
                         })
                         .sum::<f64>()
                         + self.sigma[k] * self.sigma[k];
@@ -222,61 +200,15 @@ impl LinearGaussian {
                 cov[(l, k)] = c;
             }
         }
+        let bad = mean.iter().chain(cov.iter()).find(|v| !v.is_finite());
+        if let Some(&value) = bad {
+            return Err(Error::OutOfRange {
+                what: "moments of the model".into(),
+                value,
+                range: "finite f64 (the weights and deviations make a moment overflow)".into(),
+            });
+        }
         Ok((mean, cov))
     }
-
-    // ANCHOR: total_gh
-    /// `int p(x) dx` by the `n^K`-point tensor-product Gauss-Hermite rule on
-    /// one fixed grid: `x_k = mu_k + sqrt(2) s_k t_k` with `mu_k`, `s_k` the
-    /// marginal mean and standard deviation of `x_k`, so that
-    /// `int p(x) dx = int e^{-|t|^2} [e^{|t|^2} p(x(t)) prod_k sqrt(2) s_k] dt`.
-    ///
-    /// The bracket is not a polynomial (the `x_k` are correlated), so the rule
-    /// is not exact; it converges as `n` grows.
-    pub fn total_by_gauss_hermite(&self, n: usize) -> Result<f64> {
-        let (t, w) = gauss_hermite(n)?;
-        let (mean, cov) = self.moments()?;
-        let k = self.len();
-        let scale: Vec<f64> = (0..k)
-            .map(|i| std::f64::consts::SQRT_2 * cov[(i, i)].sqrt())
-            .collect();
-        let points = n
-            .checked_pow(k as u32)
-            .filter(|&p| p <= 1 << 24)
-            .ok_or_else(|| Error::BadSize {
-                what: "number of Gauss-Hermite nodes per axis".into(),
-                value: n,
-                constraint: format!("n^{k} grid points must be at most 2^24"),
-            })?;
-        let mut x = vec![0.0; k];
-        let terms = (0..points).map(|mut index| {
-            let mut weight = 1.0;
-            for i in (0..k).rev() {
-                let a = index % n;
-                index /= n;
-                x[i] = mean[i] + scale[i] * t[a];
-                weight *= w[a] * (t[a] * t[a]).exp() * scale[i];
-            }
-            weight * self.density(&x)
-        });
-        Ok(neumaier_sum(terms))
-    }
-    // ANCHOR_END: total_gh
-
-    // ANCHOR: step_gh
-    /// The proof's step in the continuous case: `int p(x_k | pa_k) dx_k` at the
-    /// parents' values in `x`, by the `n`-point rule on the fixed axis
-    /// `x_k = mu + sqrt(2) s t` (any centre `mu` and scale `s > 0`).
-    pub fn conditional_total(&self, k: usize, x: &[f64], n: usize, mu: f64, s: f64) -> Result<f64> {
-        let (t, w) = gauss_hermite(n)?;
-        let m = self.conditional_mean(k, x);
-        let sigma = self.sigma[k];
-        let scale = std::f64::consts::SQRT_2 * s;
-        Ok(neumaier_sum(t.iter().zip(&w).map(|(&ti, &wi)| {
-            let xk = mu + scale * ti;
-            let z = (xk - m) / sigma;
-            wi * (ti * ti).exp() * scale * (-0.5 * z * z).exp() / ((2.0 * PI).sqrt() * sigma)
-        })))
-    }
-    // ANCHOR_END: step_gh
 }
+// ANCHOR_END: gaussian_moments

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 
-// ANCHOR: order
+// ANCHOR: bayes_order
 /// An order `I_1, ..., I_K` of the nodes in which every node's parents come
 /// after it: `pa_{I_i}` is a subset of `{I_j : j > i}`.
 ///
@@ -18,11 +18,14 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
     let n = parents.len();
     let mut children = vec![Vec::new(); n];
     for (k, pa) in parents.iter().enumerate() {
-        for &j in pa {
+        for (i, &j) in pa.iter().enumerate() {
             if j >= n {
-                return Err(Error::Invalid(format!(
-                    "node {k} has parent {j}, but the nodes are 0..{n}"
-                )));
+                return Err(Error::BadValue {
+                    what: format!("parents of node {k}"),
+                    index: vec![i],
+                    value: j as f64,
+                    allowed: format!("a node in 0..{n}"),
+                });
             }
             children[j].push(k);
         }
@@ -36,7 +39,7 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
         order.push(k);
         placed[k] = true;
         for &j in &parents[k] {
-            waiting[j] -= 1;
+            waiting[j] -= 1; // cannot fail: j counted k among its waiting children
             if waiting[j] == 0 {
                 childless.push(j);
             }
@@ -47,12 +50,16 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
     }
     // Every unplaced node has an unplaced child: walk along such children
     // until a node repeats; the walk from its first visit is a cycle.
+    // cannot fail: fewer than n nodes were placed.
     let start = (0..n).find(|&k| !placed[k]).expect("some node is unplaced");
     let mut walk = vec![start];
     let mut seen = vec![usize::MAX; n];
     seen[start] = 0;
     loop {
+        // cannot fail: the walk starts with one node and only grows.
         let last = *walk.last().expect("the walk is not empty");
+        // cannot fail: a node left unplaced had a child left unplaced, or it
+        // would have become childless and been placed.
         let next = *children[last]
             .iter()
             .find(|&&c| !placed[c])
@@ -66,24 +73,37 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
         walk.push(next);
     }
 }
-// ANCHOR_END: order
+// ANCHOR_END: bayes_order
 
-/// True if every node's parents come after it in `order`, and `order` is a
-/// permutation of the nodes.
-pub fn is_parents_after(parents: &[Vec<usize>], order: &[usize]) -> bool {
+// ANCHOR: is_parents_after
+/// True if `order` is a permutation of the nodes in which every node's
+/// parents come after it. A parent list naming a node that is not there is
+/// an error (the parent lists are not a graph).
+pub fn is_parents_after(parents: &[Vec<usize>], order: &[usize]) -> Result<bool> {
     let n = parents.len();
+    for (k, pa) in parents.iter().enumerate() {
+        if let Some((i, &j)) = pa.iter().enumerate().find(|(_, &j)| j >= n) {
+            return Err(Error::BadValue {
+                what: format!("parents of node {k}"),
+                index: vec![i],
+                value: j as f64,
+                allowed: format!("a node in 0..{n}"),
+            });
+        }
+    }
     if order.len() != n {
-        return false;
+        return Ok(false);
     }
     let mut position = vec![usize::MAX; n];
     for (i, &k) in order.iter().enumerate() {
         if k >= n || position[k] != usize::MAX {
-            return false;
+            return Ok(false);
         }
         position[k] = i;
     }
-    parents
+    Ok(parents
         .iter()
         .enumerate()
-        .all(|(k, pa)| pa.iter().all(|&j| position[j] > position[k]))
+        .all(|(k, pa)| pa.iter().all(|&j| position[j] > position[k])))
 }
+// ANCHOR_END: is_parents_after

@@ -1,52 +1,122 @@
 //! The proof of problem 2 as code: sum out the first node of the order, find
 //! the factorization of the smaller network, repeat.
 
-use super::network::{BayesNet, Prob};
+use super::network::BayesNet;
 use super::order::parents_after_order;
-use crate::error::{Error, Result};
+use super::prob::Prob;
+use crate::error::{checked_product, ensure_shape, Error, Result};
 
-// ANCHOR: table
+// ANCHOR: bayes_table
 /// A function of some of the variables, stored as a table: `vars` are node
 /// names in increasing order, `values` runs over their joint values in
 /// row-major order (the last variable varies fastest).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table<T> {
     /// The variables, by name (the node's index in the original network).
-    pub vars: Vec<usize>,
-    /// Their arities.
-    pub arity: Vec<usize>,
+    pub(crate) vars: Vec<usize>,
+    /// Their arities, each at least 1.
+    pub(crate) arity: Vec<usize>,
     /// One value per joint assignment of `vars`.
-    pub values: Vec<T>,
+    pub(crate) values: Vec<T>,
 }
-// ANCHOR_END: table
 
 impl<T: Prob> Table<T> {
-    // ANCHOR: joint_table
-    /// The joint `prod_k p(x_k | pa_k)` of `net` at every assignment; node `k`
-    /// of `net` is called `names[k]` (names must increase).
-    pub fn joint(net: &BayesNet<T>, names: &[usize]) -> Result<Table<T>> {
-        crate::error::ensure_shape("names of the nodes", &[net.len()], &[names.len()])?;
-        if names.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(Error::Invalid(format!(
-                "node names {names:?} must increase"
-            )));
+    /// A table of `values` over the variables `vars` with arities `arity`:
+    /// the names must increase, every arity be at least 1, and there must be
+    /// one value per joint assignment.
+    pub fn new(vars: Vec<usize>, arity: Vec<usize>, values: Vec<T>) -> Result<Table<T>> {
+        ensure_shape(
+            "arity of the table's variables",
+            &[vars.len()],
+            &[arity.len()],
+        )?;
+        if let Some(i) = (1..vars.len()).find(|&i| vars[i - 1] >= vars[i]) {
+            return Err(Error::BadValue {
+                what: "vars".into(),
+                index: vec![i],
+                value: vars[i] as f64,
+                allowed: format!("a name above {} (names must increase)", vars[i - 1]),
+            });
         }
-        let values = net.joint_values()?;
+        if let Some(i) = arity.iter().position(|&a| a == 0) {
+            return Err(Error::BadSize {
+                what: format!("arity of variable {}", vars[i]),
+                value: 0,
+                constraint: "a variable needs at least one value".into(),
+            });
+        }
+        let entries = checked_product("arity of the table's variables", &arity)?;
+        ensure_shape("values of the table", &[entries], &[values.len()])?;
         Ok(Table {
-            vars: names.to_vec(),
-            arity: net.arity().to_vec(),
+            vars,
+            arity,
             values,
         })
     }
-    // ANCHOR_END: joint_table
 
-    // ANCHOR: sum_out
+    /// The variables, by name, in increasing order.
+    pub fn vars(&self) -> &[usize] {
+        &self.vars
+    }
+
+    /// The arities of the variables.
+    pub fn arity(&self) -> &[usize] {
+        &self.arity
+    }
+
+    /// The values, one per joint assignment of the variables, row-major.
+    pub fn values(&self) -> &[T] {
+        &self.values
+    }
+
+    /// The value at an assignment of `vars` (in their order).
+    pub fn get(&self, x: &[usize]) -> Result<T> {
+        ensure_shape("assignment x of the table", &[self.vars.len()], &[x.len()])?;
+        let mut index = 0;
+        for (k, (&v, &a)) in x.iter().zip(&self.arity).enumerate() {
+            if v >= a {
+                return Err(Error::BadValue {
+                    what: "assignment x of the table".into(),
+                    index: vec![k],
+                    value: v as f64,
+                    allowed: format!("a value of variable {} in 0..{a}", self.vars[k]),
+                });
+            }
+            index = index * a + v;
+        }
+        Ok(self.values[index]) // cannot fail: index < prod(arity) = values.len()
+    }
+}
+// ANCHOR_END: bayes_table
+
+// ANCHOR: joint_table
+impl<T: Prob> Table<T> {
+    /// The joint `prod_k p(x_k | pa_k)` of `net` at every assignment; node `k`
+    /// of `net` is called `names[k]` (names must increase). At most
+    /// `MAX_CONFIGURATIONS` entries.
+    pub fn joint(net: &BayesNet<T>, names: &[usize]) -> Result<Table<T>> {
+        ensure_shape("names of the nodes", &[net.len()], &[names.len()])?;
+        Table::new(names.to_vec(), net.arity().to_vec(), net.joint_values()?)
+    }
+}
+// ANCHOR_END: joint_table
+
+// ANCHOR: bayes_sum_out
+impl<T: Prob> Table<T> {
     /// The table of `sum_{x_var} f(..., x_var, ...)`: the variable `var` summed out.
     pub fn sum_out(&self, var: usize) -> Result<Table<T>> {
-        let pos = self.vars.iter().position(|&v| v == var).ok_or_else(|| {
-            Error::Invalid(format!("variable {var} is not among {:?}", self.vars))
-        })?;
+        let pos = self
+            .vars
+            .iter()
+            .position(|&v| v == var)
+            .ok_or_else(|| Error::BadValue {
+                what: "var".into(),
+                index: vec![],
+                value: var as f64,
+                allowed: format!("one of the table's variables {:?}", self.vars),
+            })?;
         // Row-major: index = (outer * arity[pos] + value) * inner + rest.
+        // Every arity is at least 1, and their product is values.len().
         let inner: usize = self.arity[pos + 1..].iter().product();
         let a = self.arity[pos];
         let outer = self.values.len() / (a * inner);
@@ -68,28 +138,10 @@ impl<T: Prob> Table<T> {
             values,
         })
     }
-    // ANCHOR_END: sum_out
-
-    /// The value at an assignment of `vars` (in their order).
-    pub fn get(&self, x: &[usize]) -> Result<T> {
-        crate::error::ensure_shape("assignment of the table", &[self.vars.len()], &[x.len()])?;
-        let mut index = 0;
-        for (k, (&v, &a)) in x.iter().zip(&self.arity).enumerate() {
-            if v >= a {
-                return Err(Error::BadValue {
-                    what: "assignment of the table".into(),
-                    index: vec![k],
-                    value: v as f64,
-                    allowed: format!("a value of variable {} in 0..{a}", self.vars[k]),
-                });
-            }
-            index = index * a + v;
-        }
-        Ok(self.values[index])
-    }
 }
+// ANCHOR_END: bayes_sum_out
 
-// ANCHOR: step
+// ANCHOR: bayes_step
 /// The state after `j` steps of the proof: the nodes `I_1, ..., I_j` are
 /// summed out and what remains is the network `rest` on the other nodes.
 #[derive(Debug, Clone)]
@@ -112,6 +164,7 @@ pub fn proof_steps<T: Prob>(net: &BayesNet<T>) -> Result<Vec<Step<T>>> {
     let mut names: Vec<usize> = (0..net.len()).collect();
     let mut steps = Vec::with_capacity(order.len());
     for &summed in &order {
+        // cannot fail: `summed` is not summed out yet, so it is still named.
         let k = names
             .binary_search(&summed)
             .expect("an unsummed node is named");
@@ -125,9 +178,9 @@ pub fn proof_steps<T: Prob>(net: &BayesNet<T>) -> Result<Vec<Step<T>>> {
     }
     Ok(steps)
 }
-// ANCHOR_END: step
+// ANCHOR_END: bayes_step
 
-// ANCHOR: totals
+// ANCHOR: bayes_totals
 /// `sum_x p(x)` by brute force: every joint configuration, one sum.
 pub fn total_by_enumeration<T: Prob>(net: &BayesNet<T>) -> Result<T> {
     T::sum(net.joint_values()?)
@@ -144,4 +197,4 @@ pub fn total_by_steps<T: Prob>(net: &BayesNet<T>) -> Result<T> {
     }
     table.get(&[])
 }
-// ANCHOR_END: totals
+// ANCHOR_END: bayes_totals

@@ -1,10 +1,12 @@
 //! Ancestral sampling: draw each node after its parents, from its table row.
 
-use super::network::{BayesNet, Prob};
+use super::network::BayesNet;
 use super::order::parents_after_order;
+use super::prob::Prob;
 use crate::error::Result;
+use rand::{Rng, RngExt};
 
-// ANCHOR: sampler
+// ANCHOR: bayes_sampler
 /// Draws joint samples from a network, parents before children.
 #[derive(Debug, Clone)]
 pub struct AncestralSampler<'a, T> {
@@ -23,12 +25,13 @@ impl<'a, T: Prob> AncestralSampler<'a, T> {
 
     /// One joint sample: `x_k ~ p(x_k | pa_k)` for each node in turn, by
     /// inverting the cumulative sum of the row at a uniform `u` in [0, 1)
-    /// drawn by `uniform` (any source of uniform numbers will do).
-    pub fn draw(&self, mut uniform: impl FnMut() -> f64) -> Vec<usize> {
+    /// drawn from `rng` (any random number generator will do).
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> Vec<usize> {
         let mut x = vec![0; self.net.len()];
         for &k in &self.parents_first {
-            let row = self.net.table(k).row(self.net.row(k, &x));
-            let u = uniform();
+            // The parents of k are drawn already, so x is valid where it is read.
+            let row = self.net.table_at(k).row(self.net.row_at(k, &x));
+            let u: f64 = rng.random();
             let mut cumulative = 0.0;
             // If rounding leaves u above the last cumulative sum, take the
             // last value of positive probability.
@@ -48,4 +51,4 @@ impl<'a, T: Prob> AncestralSampler<'a, T> {
         x
     }
 }
-// ANCHOR_END: sampler
+// ANCHOR_END: bayes_sampler

@@ -163,3 +163,75 @@ macro_rules! verify {
         );
     }};
 }
+
+/// A number a test measured that the book quotes in its prose, under a name
+/// (`erratum.rbm-denominator.p`). The prose shows it with
+/// `{{#measured name}}`, so a quoted number is always the last run's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    /// The name the prose refers to it by.
+    pub name: String,
+    /// The value.
+    pub value: f64,
+    /// The test that measured it.
+    pub test: String,
+}
+
+impl Measured {
+    /// The first column of a measured value's line; an [`Entry`]'s line has
+    /// six columns, a measured value's four, so the two never mix.
+    pub const TAG: &'static str = "measured";
+
+    /// The value as one tab-separated line (`{:e}` keeps every digit).
+    pub fn to_line(&self) -> String {
+        format!(
+            "{}\t{}\t{:e}\t{}",
+            Self::TAG,
+            self.name,
+            self.value,
+            self.test
+        )
+    }
+
+    /// Reads back a line written by [`to_line`](Measured::to_line).
+    pub fn from_line(line: &str) -> Option<Measured> {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [tag, name, value, test] = cols[..] else {
+            return None;
+        };
+        (tag == Self::TAG).then_some(())?;
+        Some(Measured {
+            name: name.to_string(),
+            value: value.parse().ok()?,
+            test: test.to_string(),
+        })
+    }
+}
+
+/// Writes `m` to `<dir>/ledger/=<name>@<test>.tsv`.
+pub fn record_measured(dir: &str, m: &Measured) {
+    let folder = Path::new(dir).join("ledger");
+    if fs::create_dir_all(&folder).is_err() {
+        return; // the ledger is a report; a read-only target must not fail a check
+    }
+    let file = format!("={}@{}.tsv", m.name, m.test.replace("::", "."));
+    let _ = fs::write(folder.join(file), m.to_line() + "\n");
+}
+
+/// Records a number the book quotes: `record!(name, value)`, in an
+/// integration test, after the assertions that make the number true. The
+/// prose refers to it as `{{#measured name}}`.
+#[macro_export]
+macro_rules! record {
+    ($name:expr, $value:expr) => {{
+        let value: f64 = $value;
+        $crate::check::ledger::record_measured(
+            env!("CARGO_TARGET_TMPDIR"),
+            &$crate::check::ledger::Measured {
+                name: ($name).to_string(),
+                value,
+                test: $crate::check::ledger::test_name(module_path!()),
+            },
+        );
+    }};
+}

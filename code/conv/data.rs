@@ -4,9 +4,10 @@
 use ndarray::Array2;
 use rand::RngExt;
 
-use crate::check::{seeded, uniform};
-use crate::error::{Error, Result};
+use crate::check::seeded;
+use crate::error::{ensure_allocatable, Error, Result};
 
+// ANCHOR: bars
 /// The names of the classes, in label order.
 pub const CLASSES: [&str; 3] = ["horizontal", "vertical", "diagonal"];
 
@@ -19,11 +20,15 @@ pub struct Example {
     pub label: usize,
 }
 
-// ANCHOR: bars
+/// The largest noise amplitude: the noise is drawn from [-noise, noise),
+/// whose width must stay finite; 1e300 leaves room for the bar's 1.
+pub const MAX_NOISE: f64 = 1e300;
+
 /// `count` images of size `d` x `d`, from the seed `seed`. Each holds a bar of
 /// `len` pixels of value 1 at a random place (horizontal, vertical or along
 /// the main diagonal direction, by class, the classes taking turns), plus noise
-/// uniform in [-noise, noise] on every pixel.
+/// uniform in [-noise, noise] on every pixel. Errors if the bar does not
+/// fit, if `noise` is not in [0, MAX_NOISE], or if the images are too many to allocate.
 pub fn bars(count: usize, d: usize, len: usize, noise: f64, seed: u64) -> Result<Vec<Example>> {
     if len == 0 || len > d {
         return Err(Error::BadSize {
@@ -32,20 +37,21 @@ pub fn bars(count: usize, d: usize, len: usize, noise: f64, seed: u64) -> Result
             constraint: format!("must be between 1 and the image size d = {d}"),
         });
     }
-    if noise.is_nan() || noise < 0.0 || !noise.is_finite() {
-        return Err(Error::BadValue {
+    if !(0.0..=MAX_NOISE).contains(&noise) {
+        return Err(Error::OutOfRange {
             what: "noise amplitude".into(),
-            index: vec![],
             value: noise,
-            allowed: "finite and >= 0".into(),
+            range: format!("[0, {MAX_NOISE:e}]"),
         });
     }
+    // refused before anything is allocated: a failed allocation aborts
+    ensure_allocatable("count images of d x d", &[count, d, d])?;
     let mut rng = seeded(seed);
     let mut out = Vec::with_capacity(count);
     for e in 0..count {
         let label = e % CLASSES.len();
         let mut x = if noise > 0.0 {
-            uniform(&mut rng, (d, d), -noise, noise)
+            Array2::from_shape_simple_fn((d, d), || rng.random_range(-noise..noise))
         } else {
             Array2::zeros((d, d))
         };

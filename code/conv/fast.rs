@@ -8,42 +8,54 @@
 
 use std::ops::Range;
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{
     Array1, Array2, Array4, ArrayView1, ArrayView2, ArrayView3, ArrayView4, ArrayViewMut3, Axis,
-    Slice,
 };
 
-use super::general::{check_backward, check_forward, ConvGrads};
-use crate::error::Result;
+use super::convolution::ensure_no_overflow;
+use super::general::{check_backward, check_forward, ensure_grads_finite, ConvGrads};
+use crate::error::{ensure_allocatable, ensure_finite, ensure_shape, Error, Result};
 
+// ANCHOR: block_rows
 /// Entries of one block of the window matrix: 2^14 f64, 128 KiB, which stays
 /// in a core's L2 cache next to the filters and the block of the output.
 pub const BLOCK_ENTRIES: usize = 1 << 14;
 
 /// The output rows of one block: as many as fit in [`BLOCK_ENTRIES`], at least one.
-fn block_rows(taps: usize, cols: usize) -> usize {
-    (BLOCK_ENTRIES / (taps * cols).max(1)).max(1)
+pub(crate) fn block_rows(taps: usize, cols: usize) -> usize {
+    (BLOCK_ENTRIES / taps.saturating_mul(cols).max(1)).max(1)
 }
+
+/// The filters as a matrix `[filters, channels kh kw]` (row-major).
+pub(crate) fn filter_matrix(w: ArrayView4<f64>) -> Array2<f64> {
+    let (filters, channels, kh, kw) = w.dim();
+    Array2::from_shape_vec(
+        (filters, channels * kh * kw),
+        w.iter().copied().collect(), // row-major order
+    )
+    .unwrap_or_default() // cannot fail: W has filters channels kh kw entries
+}
+// ANCHOR_END: block_rows
 
 // ANCHOR: im2col
 /// The window matrix of one image `x` (`[channels, h, w]`) for the output
 /// rows `m_range`: cols[(c kh + a) kw + b, (m - m_range.start) out_cols + n] = X_{c, m s + a, n s + b}
 /// (0-based). Row (c, a, b) of the matrix is the image seen through that
 /// filter tap at every output position, so it is filled by strided copies
-/// out of the row-major input (plain memory copies when s = 1).
-pub fn im2col(
+/// out of the row-major input (plain memory copies when s = 1). The caller
+/// has checked that every window lies inside `x` and that `cols` >= 1.
+pub(crate) fn im2col_block(
     x: ArrayView3<f64>,
     (kh, kw): (usize, usize),
     s: usize,
-    m_range: Range<usize>,
+    m_range: std::ops::Range<usize>,
     cols: usize,
 ) -> Array2<f64> {
     let (channels, h, w) = x.dim();
     let x = x.as_standard_layout();
-    let xs = x.as_slice().expect("standard layout");
+    let xs = x.as_slice().unwrap_or_default(); // cannot fail: standard layout
     let mut data = vec![0.0; channels * kh * kw * m_range.len() * cols];
-    let mut dst_rows = data.chunks_exact_mut(cols.max(1));
+    let mut dst_rows = data.chunks_exact_mut(cols);
     for c in 0..channels {
         for a in 0..kh {
             for b in 0..kw {
@@ -51,7 +63,7 @@ pub fn im2col(
                     let start = (c * h + m * s + a) * w + b;
                     // X_{c, m s + a, n s + b} for n = 0..cols: every s-th entry from `start`
                     let src = &xs[start..start + (cols - 1) * s + 1];
-                    let dst = dst_rows.next().expect("one row per tap and output row");
+                    let Some(dst) = dst_rows.next() else { break }; // one row per tap and output row
                     if s == 1 {
                         dst.copy_from_slice(src);
                     } else {
@@ -63,30 +75,26 @@ pub fn im2col(
             }
         }
     }
-    Array2::from_shape_vec((channels * kh * kw, m_range.len() * cols), data)
-        .expect("one entry per tap and output position")
+    // cannot fail: one entry per tap and output position
+    Array2::from_shape_vec((channels * kh * kw, m_range.len() * cols), data).unwrap_or_default()
 }
 
-/// The adjoint of [`im2col`]: adds every entry of `m_cols` onto the pixel of
-/// `dx` (`[channels, h, w]`, in standard layout) it was copied from.
-pub fn col2im(
+/// The adjoint of [`im2col_block`]: adds every entry of `m_cols` onto the
+/// pixel of `dx` (`[channels, h, w]`, in standard layout) it was copied from.
+pub(crate) fn col2im_block(
     m_cols: ArrayView2<f64>,
     mut dx: ArrayViewMut3<f64>,
     (kh, kw): (usize, usize),
     s: usize,
-    m_range: Range<usize>,
+    m_range: std::ops::Range<usize>,
     cols: usize,
 ) {
     let (_, h, w) = dx.dim();
     let m_cols = m_cols.as_standard_layout();
-    let dxs = dx
-        .as_slice_mut()
-        .expect("a new array is in standard layout");
+    let Some(dxs) = dx.as_slice_mut() else { return }; // the caller passes a standard layout
     for (r, row) in m_cols.axis_iter(Axis(0)).enumerate() {
         let (c, a, b) = (r / (kh * kw), (r / kw) % kh, r % kw);
-        let row = row
-            .to_slice()
-            .expect("rows of a standard-layout matrix are contiguous");
+        let Some(row) = row.to_slice() else { return }; // rows of a standard layout are contiguous
         for (j, m) in m_range.clone().enumerate() {
             let base = (c * h + m * s + a) * w + b;
             let src = &row[j * cols..(j + 1) * cols];
@@ -105,13 +113,107 @@ pub fn col2im(
 }
 // ANCHOR_END: im2col
 
-/// The filters as a matrix `[filters, channels kh kw]` (row-major).
-fn filter_matrix(w: ArrayView4<f64>) -> Array2<f64> {
-    let (filters, channels, kh, kw) = w.dim();
-    w.as_standard_layout()
-        .into_owned()
-        .into_shape_with_order((filters, channels * kh * kw))
-        .expect("a standard-layout array reshapes")
+/// Checks the geometry of a window matrix: kernel and stride at least 1,
+/// `cols` >= 1 output columns and the rows `m_range` all inside an image of
+/// `h` x `w`; returns the number of rows, channels kh kw, of the matrix.
+fn check_windows(
+    (channels, h, w): (usize, usize, usize),
+    (kh, kw): (usize, usize),
+    s: usize,
+    m_range: &Range<usize>,
+    cols: usize,
+) -> Result<usize> {
+    for (what, value) in [
+        ("kernel rows kh", kh),
+        ("kernel columns kw", kw),
+        ("stride s", s),
+        ("output columns cols", cols),
+    ] {
+        if value == 0 {
+            return Err(Error::BadSize {
+                what: what.into(),
+                value,
+                constraint: "must be at least 1".into(),
+            });
+        }
+    }
+    // the last window of each axis must end inside the image: (last - 1) s + k <= size
+    let reach = |last: usize, k: usize| {
+        last.checked_sub(1)
+            .map_or(Some(0), |l| l.checked_mul(s)?.checked_add(k))
+    };
+    if m_range.start > m_range.end {
+        return Err(Error::BadSize {
+            what: "output rows m_range (its start)".into(),
+            value: m_range.start,
+            constraint: format!("must not exceed its end {}", m_range.end),
+        });
+    }
+    if !m_range.is_empty() && reach(m_range.end, kh).is_none_or(|r| r > h) {
+        return Err(Error::BadSize {
+            what: "output rows m_range (its end)".into(),
+            value: m_range.end,
+            constraint: format!(
+                "windows of {kh} rows at stride {s} must end inside the {h} image rows"
+            ),
+        });
+    }
+    if reach(cols, kw).is_none_or(|r| r > w) {
+        return Err(Error::BadSize {
+            what: "output columns cols".into(),
+            value: cols,
+            constraint: format!(
+                "windows of {kw} columns at stride {s} must end inside the {w} image columns"
+            ),
+        });
+    }
+    let taps = ensure_allocatable("window matrix taps channels kh kw", &[channels, kh, kw])?;
+    ensure_allocatable("window matrix", &[taps, m_range.len(), cols])?;
+    Ok(taps)
+}
+
+/// The window matrix of one image `x` (`[channels, h, w]`) for the output
+/// rows `m_range` and `cols` output columns, filters of `kernel` = (kh, kw)
+/// at stride `s`: cols[(c kh + a) kw + b, (m - m_range.start) cols + n] =
+/// X_{c, m s + a, n s + b} (0-based). Errors unless every window lies inside
+/// `x`, the sizes are at least 1, and `x` is finite.
+pub fn im2col(
+    x: ArrayView3<f64>,
+    kernel: (usize, usize),
+    s: usize,
+    m_range: Range<usize>,
+    cols: usize,
+) -> Result<Array2<f64>> {
+    check_windows(x.dim(), kernel, s, &m_range, cols)?;
+    ensure_finite("image x", &x)?;
+    Ok(im2col_block(x, kernel, s, m_range, cols))
+}
+
+/// The adjoint of [`im2col`]: adds every entry of `m_cols` onto the pixel of
+/// `dx` it was copied from. Errors unless the geometry is that of [`im2col`],
+/// `m_cols` has the shape of its window matrix, both arrays are finite, and
+/// the sums stay finite (then `dx` is left as it was).
+pub fn col2im(
+    m_cols: ArrayView2<f64>,
+    mut dx: ArrayViewMut3<f64>,
+    kernel: (usize, usize),
+    s: usize,
+    m_range: Range<usize>,
+    cols: usize,
+) -> Result<()> {
+    let taps = check_windows(dx.dim(), kernel, s, &m_range, cols)?;
+    ensure_shape(
+        "window matrix m_cols",
+        &[taps, m_range.len() * cols],
+        m_cols.shape(),
+    )?;
+    ensure_finite("window matrix m_cols", &m_cols)?;
+    ensure_finite("image gradient dx", &dx)?;
+    let mut out = dx.as_standard_layout().into_owned();
+    col2im_block(m_cols, out.view_mut(), kernel, s, m_range, cols);
+    ensure_no_overflow("window matrix m_cols", &m_cols, &out)?;
+    dx.assign(&out);
+    Ok(())
 }
 
 // ANCHOR: conv2d_forward_fast
@@ -129,21 +231,26 @@ pub fn conv2d_forward_fast(
     let (_, channels, kh, kw) = w.dim();
     let w_mat = filter_matrix(w);
     let step = block_rows(channels * kh * kw, cols);
+    ensure_allocatable(
+        "window matrix of a block",
+        &[channels * kh * kw, step, cols],
+    )?;
     let mut y = Array4::zeros((batch, filters, rows, cols));
     for i in 0..batch {
         let x_i = x.index_axis(Axis(0), i);
         let mut y_i = y
             .index_axis_mut(Axis(0), i)
             .into_shape_with_order((filters, rows * cols))
-            .expect("a map of a standard-layout array is contiguous");
+            // cannot fail: a map of a standard-layout array is contiguous
+            .map_err(|e| Error::Invalid(e.to_string()))?;
         for (f, mut row) in y_i.axis_iter_mut(Axis(0)).enumerate() {
             row.fill(bias[f]);
         }
         for m0 in (0..rows).step_by(step) {
             let m_range = m0..(m0 + step).min(rows);
-            let block = Slice::from(m_range.start * cols..m_range.end * cols);
-            let cols_block = im2col(x_i, (kh, kw), s, m_range, cols);
-            general_mat_mul(
+            let block = ndarray::Slice::from(m_range.start * cols..m_range.end * cols);
+            let cols_block = im2col_block(x_i, (kh, kw), s, m_range, cols);
+            ndarray::linalg::general_mat_mul(
                 1.0,
                 &w_mat,
                 &cols_block,
@@ -152,6 +259,7 @@ pub fn conv2d_forward_fast(
             );
         }
     }
+    ensure_no_overflow("conv input X", &x, &y)?;
     Ok(y)
 }
 // ANCHOR_END: conv2d_forward_fast
@@ -171,6 +279,7 @@ pub fn conv2d_backward_fast(
     let taps = channels * kh * kw;
     let w_mat = filter_matrix(w);
     let step = block_rows(taps, cols);
+    ensure_allocatable("window matrix of a block", &[taps, step, cols])?;
     let dy = dy.as_standard_layout();
     let mut dw_mat = Array2::zeros((filters, taps));
     let mut db = Array1::zeros(filters);
@@ -181,20 +290,21 @@ pub fn conv2d_backward_fast(
         let g_i = dy
             .index_axis(Axis(0), i)
             .into_shape_with_order((filters, rows * cols))
-            .expect("a map of a standard-layout array is contiguous");
+            // cannot fail: a map of a standard-layout array is contiguous
+            .map_err(|e| Error::Invalid(e.to_string()))?;
         db += &g_i.sum_axis(Axis(1));
         for m0 in (0..rows).step_by(step) {
             let m_range = m0..(m0 + step).min(rows);
-            let positions = Slice::from(0..m_range.len() * cols);
+            let positions = ndarray::Slice::from(0..m_range.len() * cols);
             let g = g_i.slice_axis(
                 Axis(1),
-                Slice::from(m_range.start * cols..m_range.end * cols),
+                ndarray::Slice::from(m_range.start * cols..m_range.end * cols),
             );
-            let cols_block = im2col(x_i, (kh, kw), s, m_range.clone(), cols);
-            general_mat_mul(1.0, &g, &cols_block.t(), 1.0, &mut dw_mat);
+            let cols_block = im2col_block(x_i, (kh, kw), s, m_range.clone(), cols);
+            ndarray::linalg::general_mat_mul(1.0, &g, &cols_block.t(), 1.0, &mut dw_mat);
             let mut d_cols = d_cols_buffer.slice_axis_mut(Axis(1), positions);
-            general_mat_mul(1.0, &w_mat.t(), &g, 0.0, &mut d_cols);
-            col2im(
+            ndarray::linalg::general_mat_mul(1.0, &w_mat.t(), &g, 0.0, &mut d_cols);
+            col2im_block(
                 d_cols.view(),
                 dx.index_axis_mut(Axis(0), i),
                 (kh, kw),
@@ -206,11 +316,14 @@ pub fn conv2d_backward_fast(
     }
     let dw = dw_mat
         .into_shape_with_order(w.raw_dim())
-        .expect("one entry per filter weight");
-    Ok(ConvGrads {
+        // cannot fail: one entry per filter weight
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let grads = ConvGrads {
         x: dx,
         w: dw,
         b: db,
-    })
+    };
+    ensure_grads_finite(dy.view(), &grads)?;
+    Ok(grads)
 }
 // ANCHOR_END: conv2d_backward_fast

@@ -7,13 +7,13 @@
 //! `[batch, filters, out_rows, out_cols]`. These loops mirror the formulas
 //! index by index; [`super::fast`] computes the same numbers with matrix products.
 
-use ndarray::{Array1, Array4, ArrayView1, ArrayView4};
+use ndarray::{Array1, Array4, ArrayView1, ArrayView4, Axis};
 
-use super::layers::windows_containing;
+use super::convolution::{ensure_no_overflow, windows_containing};
 use super::size::conv_out_size;
-use crate::error::ensure_finite;
-use crate::error::{ensure_shape, Error, Result};
+use crate::error::{ensure_allocatable, ensure_finite, ensure_shape, Error, Result};
 
+// ANCHOR: conv_grads
 /// The gradients of a general convolution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvGrads {
@@ -24,21 +24,41 @@ pub struct ConvGrads {
     /// dL/db, one entry per filter.
     pub b: Array1<f64>,
 }
+// ANCHOR_END: conv_grads
 
-/// Checks the shapes and values of a general convolution and returns the
-/// output shape `[batch, filters, out_rows, out_cols]`.
+// ANCHOR: conv2d_checks
+/// The output shape `[batch, filters, out_rows, out_cols]` of a general
+/// convolution of an input of shape `x = [batch, channels, rows, cols]` by
+/// filters of shape `w = [filters, channels, kh, kw]` with stride `s`.
+///
+/// Errors if a shape does not have four axes, if the channels differ, if a
+/// size is 0, if a kernel is larger than the input, or if the output is too large.
 pub fn conv2d_shape(x: &[usize], w: &[usize], s: usize) -> Result<[usize; 4]> {
-    if w[1] != x[1] {
+    let (&[batch, channels, rows, cols], &[filters, w_channels, kh, kw]) = (x, w) else {
+        let (what, len) = if x.len() != 4 {
+            ("axes of conv input X", x.len())
+        } else {
+            ("axes of conv filters W", w.len())
+        };
+        return Err(Error::BadSize {
+            what: what.into(),
+            value: len,
+            constraint:
+                "must be 4: X is [batch, channels, rows, cols], W [filters, channels, kh, kw]"
+                    .into(),
+        });
+    };
+    if w_channels != channels {
         return Err(Error::ShapeMismatch {
             what: "filter channels (axis 1 of W) against input channels (axis 1 of X)".into(),
-            expected: vec![x[1]],
-            found: vec![w[1]],
+            expected: vec![channels],
+            found: vec![w_channels],
         });
     }
     for (what, value) in [
-        ("batch size", x[0]),
-        ("input channels", x[1]),
-        ("number of filters", w[0]),
+        ("batch size", batch),
+        ("input channels", channels),
+        ("number of filters", filters),
     ] {
         if value == 0 {
             return Err(Error::BadSize {
@@ -48,17 +68,19 @@ pub fn conv2d_shape(x: &[usize], w: &[usize], s: usize) -> Result<[usize; 4]> {
             });
         }
     }
-    Ok([
-        x[0],
-        w[0],
-        conv_out_size(x[2], w[2], s)?,
-        conv_out_size(x[3], w[3], s)?,
-    ])
+    let shape = [
+        batch,
+        filters,
+        conv_out_size(rows, kh, s)?,
+        conv_out_size(cols, kw, s)?,
+    ];
+    ensure_allocatable("conv output Y", &shape)?;
+    Ok(shape)
 }
 
 /// The checks both forward passes make: the shapes fit (the output's shape
 /// is returned) and every input is finite.
-pub fn check_forward(
+pub(crate) fn check_forward(
     x: ArrayView4<f64>,
     w: ArrayView4<f64>,
     bias: ArrayView1<f64>,
@@ -71,6 +93,32 @@ pub fn check_forward(
     ensure_finite("conv bias b", &bias)?;
     Ok(shape)
 }
+
+/// The checks both backward passes make: the shapes fit (the output gradient
+/// has the output's shape, which is returned) and every input is finite.
+pub(crate) fn check_backward(
+    x: ArrayView4<f64>,
+    w: ArrayView4<f64>,
+    dy: ArrayView4<f64>,
+    s: usize,
+) -> Result<[usize; 4]> {
+    let expected = conv2d_shape(x.shape(), w.shape(), s)?;
+    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
+    ensure_finite("conv input X", &x)?;
+    ensure_finite("conv filters W", &w)?;
+    ensure_finite("conv output gradient dL/dY", &dy)?;
+    Ok(expected)
+}
+
+/// Checks that the gradients of a general convolution are finite (see
+/// [`ensure_no_overflow`]), naming the output gradient otherwise.
+pub(crate) fn ensure_grads_finite(dy: ArrayView4<f64>, grads: &ConvGrads) -> Result<()> {
+    let what = "conv output gradient dL/dY";
+    ensure_no_overflow(what, &dy, &grads.x)?;
+    ensure_no_overflow(what, &dy, &grads.w)?;
+    ensure_no_overflow(what, &dy, &grads.b)
+}
+// ANCHOR_END: conv2d_checks
 
 // ANCHOR: conv2d_forward
 /// Y_{i,f,m,n} = b_f + sum_c sum_{a,b} X_{i,c,(m-1)s+a,(n-1)s+b} W_{f,c,a,b}.
@@ -100,25 +148,10 @@ pub fn conv2d_forward(
             }
         }
     }
+    ensure_no_overflow("conv input X", &x, &y)?;
     Ok(y)
 }
 // ANCHOR_END: conv2d_forward
-
-/// The checks both backward passes make: the shapes fit (the output gradient
-/// has the output's shape, which is returned) and every input is finite.
-pub fn check_backward(
-    x: ArrayView4<f64>,
-    w: ArrayView4<f64>,
-    dy: ArrayView4<f64>,
-    s: usize,
-) -> Result<[usize; 4]> {
-    let expected = conv2d_shape(x.shape(), w.shape(), s)?;
-    ensure_shape("conv output gradient dL/dY", &expected, dy.shape())?;
-    ensure_finite("conv input X", &x)?;
-    ensure_finite("conv filters W", &w)?;
-    ensure_finite("conv output gradient dL/dY", &dy)?;
-    Ok(expected)
-}
 
 // ANCHOR: conv2d_backward
 /// dL/dW_{f,c,a,b} = sum_i sum_{m,n} dL/dY_{i,f,m,n} X_{i,c,(m-1)s+a,(n-1)s+b},
@@ -150,7 +183,7 @@ pub fn conv2d_backward(
             }
         }
     }
-    let db = Array1::from_shape_fn(filters, |f| dy.index_axis(ndarray::Axis(1), f).sum());
+    let db = Array1::from_shape_fn(filters, |f| dy.index_axis(Axis(1), f).sum());
     let (d_rows, d_cols) = (x.shape()[2], x.shape()[3]);
     let mut dx = Array4::zeros(x.raw_dim());
     for i in 0..batch {
@@ -170,10 +203,12 @@ pub fn conv2d_backward(
             }
         }
     }
-    Ok(ConvGrads {
+    let grads = ConvGrads {
         x: dx,
         w: dw,
         b: db,
-    })
+    };
+    ensure_grads_finite(dy, &grads)?;
+    Ok(grads)
 }
 // ANCHOR_END: conv2d_backward

@@ -1,56 +1,127 @@
 //! The source's network: convolution with a few filters (two in the source),
 //! max pooling, flatten, a fully connected layer, softmax and cross-entropy,
-//! with its forward and backward passes composed from [`super::layers`].
+//! with its forward and backward passes composed from the layers of
+//! [`super::convolution`], [`super::pooling`], [`super::dense`] and
+//! [`super::softmax`]. Its convolution runs on the loops of the formulas or
+//! on the im2col path of [`super::fast`] ([`ConvPath`]).
 
-use ndarray::{Array1, Array2, Array3, ArrayView2};
+use ndarray::{Array1, Array2, Array3, ArrayView2, Axis};
 
-use super::layers::{
-    conv_backward_w, conv_backward_x, conv_forward, cross_entropy, fc_backward, fc_forward,
-    flatten, max_pool_backward, max_pool_forward, one_hot, softmax_xent_grad, unflatten,
+use super::convolution::{conv_backward_w, conv_backward_x, conv_forward};
+use super::dense::{fc_backward, fc_forward, flatten, unflatten};
+use super::fast::{conv2d_backward_fast, conv2d_forward_fast};
+use super::pooling::{max_pool_backward, max_pool_forward};
+use super::size::{Conv, Pool};
+use super::softmax::{cross_entropy, one_hot, softmax_xent_grad};
+use crate::error::{
+    checked_product, ensure_allocatable, ensure_finite, ensure_shape, Error, Result,
 };
-use super::size::{conv_out_size, pool_out_size};
-use crate::check::{uniform, Rng};
-use crate::error::{Error, Result};
 
-/// The sizes that fix the network's shape.
+// ANCHOR: network_shape
+/// The sizes that fix the network's shape, checked by [`Shape::new`]: a
+/// d x d image, a convolution, a pooling, C filters and K classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
-    /// Input size: the image is d x d.
-    pub d: usize,
-    /// Kernel size: each filter is k x k.
-    pub k: usize,
-    /// Stride of the convolution.
-    pub s: usize,
-    /// Pooling window: p x p.
-    pub p: usize,
-    /// Stride of the pooling (1 in the source).
-    pub t: usize,
-    /// Number of filters (2 in the source).
-    pub filters: usize,
-    /// Number of classes.
-    pub classes: usize,
+    d: usize,
+    conv: Conv,
+    pool: Pool,
+    filters: usize,
+    classes: usize,
+    m: usize,
+    q: usize,
+    flat: usize,
 }
 
 impl Shape {
-    /// The side of each convolution output map, floor((d - k)/s) + 1.
-    pub fn conv_side(&self) -> Result<usize> {
-        conv_out_size(self.d, self.k, self.s)
+    /// The network on d x d images with the convolution `conv` (C = `filters`
+    /// filters), the pooling `pool`, and `classes` classes. Errors if a size is
+    /// 0, if the kernel does not fit in the image or the pooling window in
+    /// the map, or if the image or a parameter would be too large to allocate.
+    pub fn new(d: usize, conv: Conv, pool: Pool, filters: usize, classes: usize) -> Result<Shape> {
+        ensure_allocatable("input size d (an image is d x d)", &[d, d])?;
+        for (what, value) in [
+            ("number of filters", filters),
+            ("number of classes", classes),
+        ] {
+            if value == 0 {
+                return Err(Error::BadSize {
+                    what: what.into(),
+                    value,
+                    constraint: "must be at least 1".into(),
+                });
+            }
+        }
+        let m = conv.out_size(d)?;
+        let q = pool.out_size(m)?;
+        let flat = checked_product("flat length C Q^2", &[filters, q, q])?;
+        ensure_allocatable("filters W (C k k)", &[filters, conv.k(), conv.k()])?;
+        ensure_allocatable("fully connected weights V (K C Q^2)", &[classes, flat])?;
+        Ok(Shape {
+            d,
+            conv,
+            pool,
+            filters,
+            classes,
+            m,
+            q,
+            flat,
+        })
     }
-    /// The side of each pooled map, floor((conv_side - p)/t) + 1.
-    pub fn pool_side(&self) -> Result<usize> {
-        pool_out_size(self.conv_side()?, self.p, self.t)
+    /// The input side d.
+    pub fn d(&self) -> usize {
+        self.d
     }
-    /// The length of the flat vector: filters x pool_side^2.
-    pub fn flat_len(&self) -> Result<usize> {
-        Ok(self.filters * self.pool_side()?.pow(2))
+    /// The convolution: kernel side k, stride s.
+    pub fn conv(&self) -> Conv {
+        self.conv
+    }
+    /// The pooling: window side p, stride t.
+    pub fn pool(&self) -> Pool {
+        self.pool
+    }
+    /// The number of filters C.
+    pub fn filters(&self) -> usize {
+        self.filters
+    }
+    /// The number of classes K.
+    pub fn classes(&self) -> usize {
+        self.classes
+    }
+    /// The side M = floor((d - k)/s) + 1 of each convolution map.
+    pub fn conv_side(&self) -> usize {
+        self.m
+    }
+    /// The side Q = floor((M - p)/t) + 1 of each pooled map.
+    pub fn pool_side(&self) -> usize {
+        self.q
+    }
+    /// The length C Q^2 of the flat vector.
+    pub fn flat_len(&self) -> usize {
+        self.flat
     }
 }
+// ANCHOR_END: network_shape
 
-/// The parameters of the network.
+// ANCHOR: network_types
+/// How the network computes its convolution: the loops of the formulas, or
+/// im2col and matrix products (the same numbers up to rounding, faster on
+/// large images).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConvPath {
+    /// [`conv_forward`], [`conv_backward_w`], [`conv_backward_x`].
+    #[default]
+    Loops,
+    /// [`conv2d_forward_fast`] and [`conv2d_backward_fast`].
+    Im2col,
+}
+
+/// The parameters of the network. Build it with [`Net::new`] (random) or
+/// [`Net::from_weights`] (given, checked). The weights are public to read;
+/// every method checks their shapes and values again before it uses them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Net {
-    /// The shape.
-    pub shape: Shape,
+    shape: Shape,
+    path: ConvPath,
     /// Filters, `[filters, k, k]`.
     pub w: Array3<f64>,
     /// Fully connected weights, `[classes, flat_len]`.
@@ -73,75 +144,172 @@ pub struct Grads {
 }
 
 impl Net {
+    /// The network of shape `shape` with the given filters `w`, fully
+    /// connected weights `v` and biases `b`; errors unless their shapes fit
+    /// `shape` and every entry is finite.
+    pub fn from_weights(
+        shape: Shape,
+        w: Array3<f64>,
+        v: Array2<f64>,
+        b: Array1<f64>,
+    ) -> Result<Net> {
+        let net = Net {
+            shape,
+            path: ConvPath::Loops,
+            w,
+            v,
+            b,
+        };
+        net.check_weights()?;
+        Ok(net)
+    }
+    /// Checks that the weights have the shapes of `shape` and are finite.
+    fn check_weights(&self) -> Result<()> {
+        let sh = self.shape;
+        let k = sh.conv().k();
+        ensure_shape("conv filters W", &[sh.filters(), k, k], self.w.shape())?;
+        ensure_shape(
+            "fully connected weights V",
+            &[sh.classes(), sh.flat_len()],
+            self.v.shape(),
+        )?;
+        ensure_shape("fully connected bias b", &[sh.classes()], self.b.shape())?;
+        ensure_finite("conv filters W", &self.w)?;
+        ensure_finite("fully connected weights V", &self.v)?;
+        ensure_finite("fully connected bias b", &self.b)
+    }
+    /// The shape.
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
+    /// The path the convolution runs on.
+    pub fn conv_path(&self) -> ConvPath {
+        self.path
+    }
+    /// The same network, its convolution run on `path`.
+    pub fn with_conv_path(self, path: ConvPath) -> Net {
+        Net { path, ..self }
+    }
+}
+// ANCHOR_END: network_types
+
+// ANCHOR: net_new
+impl Net {
     /// A network with filters uniform in +-1/k and fully connected weights
     /// uniform in +-1/sqrt(flat_len) (so every pre-activation starts of order
     /// one), biases zero.
-    pub fn new(shape: Shape, rng: &mut Rng) -> Result<Net> {
-        let flat = shape.flat_len()?;
-        if shape.filters == 0 || shape.classes == 0 {
-            return Err(Error::BadSize {
-                what: "filters or classes".into(),
-                value: 0,
-                constraint: "both must be at least 1".into(),
-            });
-        }
-        let a = 1.0 / shape.k as f64;
+    pub fn new<R: rand::Rng + ?Sized>(shape: Shape, rng: &mut R) -> Result<Net> {
+        use rand::RngExt;
+        let (k, flat) = (shape.conv().k(), shape.flat_len());
+        let a = 1.0 / k as f64;
         let c = 1.0 / (flat as f64).sqrt();
-        Ok(Net {
-            shape,
-            w: uniform(rng, (shape.filters, shape.k, shape.k), -a, a),
-            v: uniform(rng, (shape.classes, flat), -c, c),
-            b: Array1::zeros(shape.classes),
-        })
+        // the filters first, then V, each in row-major order
+        let w = Array3::from_shape_simple_fn((shape.filters(), k, k), || rng.random_range(-a..a));
+        let v = Array2::from_shape_simple_fn((shape.classes(), flat), || rng.random_range(-c..c));
+        Net::from_weights(shape, w, v, Array1::zeros(shape.classes()))
     }
+}
+// ANCHOR_END: net_new
 
-    // ANCHOR: logits
+// ANCHOR: net_conv
+impl Net {
+    /// Checks the image `x` against the network's d x d before anything else.
+    fn check_image(&self, x: ArrayView2<f64>) -> Result<()> {
+        let d = self.shape.d();
+        ensure_shape("input image X", &[d, d], x.shape())
+    }
+    /// The maps Y of the convolution, on the network's path.
+    fn conv_maps(&self, x: ArrayView2<f64>) -> Result<Array3<f64>> {
+        let conv = self.shape.conv();
+        match self.path {
+            ConvPath::Loops => conv_forward(x, self.w.view(), conv),
+            ConvPath::Im2col => {
+                let x4 = x.insert_axis(Axis(0)).insert_axis(Axis(0));
+                let w4 = self.w.view().insert_axis(Axis(1));
+                let zero = Array1::zeros(self.w.dim().0);
+                let y = conv2d_forward_fast(x4, w4, zero.view(), conv.s())?;
+                Ok(y.index_axis_move(Axis(0), 0))
+            }
+        }
+    }
+    /// dL/dW and dL/dX from dL/dY, on the network's path.
+    fn conv_grads(
+        &self,
+        x: ArrayView2<f64>,
+        dy: ndarray::ArrayView3<f64>,
+    ) -> Result<(Array3<f64>, Array2<f64>)> {
+        let conv = self.shape.conv();
+        match self.path {
+            ConvPath::Loops => Ok((
+                conv_backward_w(x, dy, conv)?,
+                conv_backward_x(self.w.view(), dy, x.dim(), conv)?,
+            )),
+            ConvPath::Im2col => {
+                let x4 = x.insert_axis(Axis(0)).insert_axis(Axis(0));
+                let w4 = self.w.view().insert_axis(Axis(1));
+                let dy4 = dy.insert_axis(Axis(0));
+                let g = conv2d_backward_fast(x4, w4, dy4, conv.s())?;
+                let dx = g.x.index_axis_move(Axis(0), 0).index_axis_move(Axis(0), 0);
+                Ok((g.w.index_axis_move(Axis(1), 0), dx))
+            }
+        }
+    }
+}
+// ANCHOR_END: net_conv
+
+// ANCHOR: logits
+impl Net {
     /// The logits z = V flatten(pool(conv(X))) + b.
     pub fn logits(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
-        let y = conv_forward(x, self.w.view(), self.shape.s)?;
-        let p = max_pool_forward(y.view(), self.shape.p, self.shape.t)?;
-        fc_forward(self.v.view(), self.b.view(), flatten(p.view()).view())
+        self.check_image(x)?;
+        self.check_weights()?;
+        let y = self.conv_maps(x)?;
+        let p = max_pool_forward(y.view(), self.shape.pool())?;
+        fc_forward(self.v.view(), self.b.view(), flatten(p.view())?.view())
     }
-    // ANCHOR_END: logits
 
     /// The cross-entropy loss of image `x` with class `label`.
     pub fn loss(&self, x: ArrayView2<f64>, label: usize) -> Result<f64> {
-        let target = one_hot(label, self.shape.classes)?;
+        let target = one_hot(label, self.shape.classes())?;
         cross_entropy(self.logits(x)?.view(), target.view())
     }
 
-    /// The most probable class of image `x`.
+    /// The most probable class of image `x` (the first, if several tie).
     pub fn predict(&self, x: ArrayView2<f64>) -> Result<usize> {
         let z = self.logits(x)?;
         let mut best = 0;
-        for j in 1..z.len() {
-            if z[j] > z[best] {
+        for (j, &zj) in z.iter().enumerate() {
+            if zj > z[best] {
                 best = j;
             }
         }
         Ok(best)
     }
+}
+// ANCHOR_END: logits
 
-    // ANCHOR: loss_and_grad
+// ANCHOR: loss_and_grad
+impl Net {
     /// The loss and its gradient with respect to W, V, b and X: the forward
     /// pass keeps every intermediate, the backward pass runs the layers'
     /// backward functions in reverse order.
     pub fn loss_and_grad(&self, x: ArrayView2<f64>, label: usize) -> Result<(f64, Grads)> {
-        let Shape { s, p, t, k, .. } = self.shape;
-        let target = one_hot(label, self.shape.classes)?;
+        self.check_image(x)?;
+        self.check_weights()?;
+        let pool = self.shape.pool();
+        let target = one_hot(label, self.shape.classes())?;
         // forward
-        let y = conv_forward(x, self.w.view(), s)?;
-        let pooled = max_pool_forward(y.view(), p, t)?;
-        let f = flatten(pooled.view());
+        let y = self.conv_maps(x)?;
+        let pooled = max_pool_forward(y.view(), pool)?;
+        let f = flatten(pooled.view())?;
         let z = fc_forward(self.v.view(), self.b.view(), f.view())?;
         let loss = cross_entropy(z.view(), target.view())?;
         // backward
         let dz = softmax_xent_grad(z.view(), target.view())?;
         let (dv, db, df) = fc_backward(self.v.view(), f.view(), dz.view())?;
         let dpooled = unflatten(df.view(), pooled.dim())?;
-        let dy = max_pool_backward(y.view(), dpooled.view(), p, t)?;
-        let dw = conv_backward_w(x, dy.view(), k, s)?;
-        let dx = conv_backward_x(self.w.view(), dy.view(), x.dim(), s)?;
+        let dy = max_pool_backward(y.view(), dpooled.view(), pool)?;
+        let (dw, dx) = self.conv_grads(x, dy.view())?;
         Ok((
             loss,
             Grads {
@@ -152,14 +320,5 @@ impl Net {
             },
         ))
     }
-    // ANCHOR_END: loss_and_grad
-
-    // ANCHOR: sgd_step
-    /// One step of plain stochastic gradient descent: theta <- theta - lr dL/dtheta.
-    pub fn sgd_step(&mut self, g: &Grads, lr: f64) {
-        self.w.scaled_add(-lr, &g.w);
-        self.v.scaled_add(-lr, &g.v);
-        self.b.scaled_add(-lr, &g.b);
-    }
-    // ANCHOR_END: sgd_step
 }
+// ANCHOR_END: loss_and_grad

@@ -7,8 +7,10 @@ use super::icm::icm;
 use super::image::{add_noise, test_image};
 use super::model::{agreement, Params};
 use crate::check::seeded;
+use crate::error::Result;
 use ndarray::Array2;
 
+// ANCHOR: ising_experiment
 /// Side of the test image, in pixels.
 pub const SIDE: usize = 200;
 /// Seed of the 10% of flipped pixels.
@@ -19,6 +21,10 @@ pub const GIBBS_SEED: u64 = 831;
 pub const BURN_IN: usize = 50;
 /// Gibbs sweeps averaged.
 pub const SAMPLES: usize = 200;
+/// The iterations ICM may take in the experiments; on the images of the
+/// chapter it stops after a few sweeps.
+pub const ICM_SWEEPS: usize = 1000;
+
 /// Sweeps of the cheaper Gibbs runs of the beta sweep: burn-in and samples.
 pub const SWEEP_GIBBS: (usize, usize) = (20, 50);
 
@@ -38,24 +44,19 @@ pub struct Denoising {
     /// The maximum posterior marginal estimate.
     pub mpm: Array2<i8>,
 }
+// ANCHOR_END: ising_experiment
 
-impl Denoising {
-    /// The fraction of pixels of `estimate` equal to the clean image.
-    pub fn restored(&self, estimate: &Array2<i8>) -> f64 {
-        agreement(self.x.view(), estimate.view()).expect("same shapes")
-    }
-}
-
-// ANCHOR: figure_8_30
+// ANCHOR: ising_figure_8_30
 /// Bishop's figure 8.30: the test image, 10% of its pixels flipped, and the
 /// estimates of ICM, of the graph cut and (beyond Bishop) of the maximum
 /// posterior marginals, with beta = 1.0, eta = 2.1, h = 0.
 pub fn figure_8_30() -> Denoising {
-    let x = test_image(SIDE, SIDE);
-    let y = add_noise(x.view(), 0.1, &mut seeded(NOISE_SEED)).expect("valid image");
+    // cannot fail: every input below is a constant of this module, valid
+    let x = test_image(SIDE, SIDE).expect("SIDE x SIDE is a valid size");
+    let y = add_noise(x.view(), 0.1, &mut seeded(NOISE_SEED)).expect("a valid image");
     let p = Params::bishop();
-    let by_icm = icm(y.view(), &p, 1000).expect("ICM converges").x;
-    let cut = map_graph_cut(y.view(), &p).expect("valid image");
+    let by_icm = icm(y.view(), &p, ICM_SWEEPS).expect("ICM converges").x;
+    let cut = map_graph_cut(y.view(), &p).expect("a valid image").x;
     let m = marginals(
         y.view(),
         y.view(),
@@ -64,8 +65,8 @@ pub fn figure_8_30() -> Denoising {
         SAMPLES,
         &mut seeded(GIBBS_SEED),
     )
-    .expect("valid image");
-    let mpm = mpm(m.view(), y.view()).expect("same shapes");
+    .expect("a valid image");
+    let mpm = mpm(m.view(), y.view()).expect("marginals of y's shape");
     Denoising {
         x,
         y,
@@ -75,7 +76,15 @@ pub fn figure_8_30() -> Denoising {
         mpm,
     }
 }
-// ANCHOR_END: figure_8_30
+// ANCHOR_END: ising_figure_8_30
+
+impl Denoising {
+    /// The fraction of pixels of `estimate` equal to the clean image (an
+    /// error if `estimate` is not a spin image of the clean image's shape).
+    pub fn restored(&self, estimate: &Array2<i8>) -> Result<f64> {
+        agreement(self.x.view(), estimate.view())
+    }
+}
 
 /// The values of beta of the accuracy plot: 0, 0.1, ..., 3.
 pub fn betas() -> Vec<f64> {
@@ -84,19 +93,15 @@ pub fn betas() -> Vec<f64> {
 
 /// The restoration accuracy of ICM, the graph cut and the MPM estimate
 /// against beta (eta = 2.1, h = 0), on the noisy image of figure 8.30; the
-/// MPM at every other beta only, to keep the sampling cheap.
-pub fn accuracy_against_beta(d: &Denoising) -> [Vec<(f64, f64)>; 3] {
+/// MPM at every other beta only, to keep the sampling cheap. An error if `d`
+/// (whose fields a caller may have changed) does not hold a clean and a noisy
+/// spin image of one shape.
+pub fn accuracy_against_beta(d: &Denoising) -> Result<[Vec<(f64, f64)>; 3]> {
     let (mut a_icm, mut a_cut, mut a_mpm) = (Vec::new(), Vec::new(), Vec::new());
     for (k, beta) in betas().into_iter().enumerate() {
-        let p = Params::new(0.0, beta, 2.1).expect("finite");
-        a_icm.push((
-            beta,
-            d.restored(&icm(d.y.view(), &p, 1000).expect("ICM converges").x),
-        ));
-        a_cut.push((
-            beta,
-            d.restored(&map_graph_cut(d.y.view(), &p).expect("valid image")),
-        ));
+        let p = Params::new(0.0, beta, 2.1)?;
+        a_icm.push((beta, d.restored(&icm(d.y.view(), &p, ICM_SWEEPS)?.x)?));
+        a_cut.push((beta, d.restored(&map_graph_cut(d.y.view(), &p)?.x)?));
         if k % 2 == 0 {
             let (burn_in, samples) = SWEEP_GIBBS;
             let m = marginals(
@@ -106,13 +111,9 @@ pub fn accuracy_against_beta(d: &Denoising) -> [Vec<(f64, f64)>; 3] {
                 burn_in,
                 samples,
                 &mut seeded(GIBBS_SEED + k as u64),
-            )
-            .expect("valid image");
-            a_mpm.push((
-                beta,
-                d.restored(&mpm(m.view(), d.y.view()).expect("same shapes")),
-            ));
+            )?;
+            a_mpm.push((beta, d.restored(&mpm(m.view(), d.y.view())?)?));
         }
     }
-    [a_icm, a_cut, a_mpm]
+    Ok([a_icm, a_cut, a_mpm])
 }

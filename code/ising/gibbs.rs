@@ -1,14 +1,12 @@
 //! Posterior marginals p(x_m = +1 | y) by Gibbs sampling, and the estimate
 //! that maximises each marginal (the maximum posterior marginal, MPM).
 
-use super::model::{ensure_pair, ensure_params, ensure_pixel, local_diff, neighbour_sum, Params};
-use crate::check::Rng;
-use crate::error::{Error, Result};
+use super::model::{ensure_pair, ensure_pixel, ensure_spins, local_diff, neighbour_sum, Params};
+use crate::error::{ensure_finite, ensure_shape, Error, Result};
 use crate::numerics::sigmoid;
 use ndarray::{Array2, ArrayView2};
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
-// ANCHOR: conditional
 /// p(x_m = +1 | all other pixels, y) = sigma(-d), with d = E(x_m = +1) - E(x_m = -1):
 /// the two states have probabilities proportional to exp(-E), so their odds are exp(-d).
 pub fn conditional_plus(
@@ -19,9 +17,8 @@ pub fn conditional_plus(
 ) -> Result<f64> {
     Ok(sigmoid(-local_diff(x, y, params, (r, c))?))
 }
-// ANCHOR_END: conditional
 
-// ANCHOR: table
+// ANCHOR: ising_table
 /// The conditional p(x_m = +1 | rest) takes only 18 values: the neighbour sum
 /// is one of -4, -2, ..., 4 (fewer at edges, the same set) and y_m is -1 or +1.
 /// `Table` holds them, indexed by (neighbour sum + 4, (y_m + 1) / 2), so a
@@ -31,17 +28,17 @@ pub struct Table([[f64; 2]; 9]);
 
 impl Table {
     /// The 18 conditionals of `params`.
-    pub fn new(params: &Params) -> Result<Table> {
-        ensure_params(params)?;
+    pub fn new(params: &Params) -> Table {
         let mut t = [[0.0; 2]; 9];
         for (k, row) in t.iter_mut().enumerate() {
             for (yi, entry) in row.iter_mut().enumerate() {
                 let s = k as f64 - 4.0;
                 let y = 2.0 * yi as f64 - 1.0;
-                *entry = sigmoid(-(2.0 * params.h - 2.0 * params.beta * s - 2.0 * params.eta * y));
+                *entry =
+                    sigmoid(-(2.0 * params.h() - 2.0 * params.beta() * s - 2.0 * params.eta() * y));
             }
         }
-        Ok(Table(t))
+        Table(t)
     }
 
     /// p(x_m = +1 | rest) at pixel `(r, c)`, inputs checked.
@@ -57,16 +54,16 @@ impl Table {
         self.0[(s + 4) as usize][usize::from(y[(r, c)] == 1)]
     }
 }
-// ANCHOR_END: table
+// ANCHOR_END: ising_table
 
-// ANCHOR: gibbs_sweep
+// ANCHOR: ising_gibbs_sweep
 /// One systematic-scan Gibbs sweep in raster order: each pixel drawn from its
 /// conditional given the current values of all the others.
-pub fn gibbs_sweep(
+pub fn gibbs_sweep<R: Rng + ?Sized>(
     x: &mut Array2<i8>,
     y: ArrayView2<i8>,
     table: &Table,
-    rng: &mut Rng,
+    rng: &mut R,
 ) -> Result<()> {
     ensure_pair(x.view(), y)?;
     let (rows, cols) = x.dim();
@@ -78,33 +75,38 @@ pub fn gibbs_sweep(
     }
     Ok(())
 }
-// ANCHOR_END: gibbs_sweep
+// ANCHOR_END: ising_gibbs_sweep
 
-// ANCHOR: marginals
+// ANCHOR: ising_marginals
+/// Checks that at least one Gibbs sample is averaged.
+fn ensure_samples(samples: usize) -> Result<()> {
+    if samples == 0 {
+        return Err(Error::BadSize {
+            what: "samples".to_string(),
+            value: 0,
+            constraint: "at least one sample".to_string(),
+        });
+    }
+    Ok(())
+}
+
 /// Estimates p(x_m = +1 | y) for every pixel: `burn_in` sweeps from `x0`
 /// are discarded, then the average over `samples` sweeps is returned.
 /// (Rao-Blackwellised: each sweep adds the conditional probability of +1 at
 /// the moment the pixel is visited rather than the 0/1 draw; under the
 /// stationary distribution both have mean p(x_m = +1 | y), the first a
 /// smaller variance.)
-pub fn marginals(
+pub fn marginals<R: Rng + ?Sized>(
     x0: ArrayView2<i8>,
     y: ArrayView2<i8>,
     params: &Params,
     burn_in: usize,
     samples: usize,
-    rng: &mut Rng,
+    rng: &mut R,
 ) -> Result<Array2<f64>> {
     ensure_pair(x0, y)?;
-    ensure_params(params)?;
-    if samples == 0 {
-        return Err(Error::BadSize {
-            what: "the number of Gibbs samples".to_string(),
-            value: 0,
-            constraint: "at least one sample".to_string(),
-        });
-    }
-    let table = Table::new(params)?;
+    ensure_samples(samples)?;
+    let table = Table::new(params);
     let mut x = x0.to_owned();
     for _ in 0..burn_in {
         gibbs_sweep(&mut x, y, &table, rng)?;
@@ -114,14 +116,15 @@ pub fn marginals(
 
 /// Runs `samples` Gibbs sweeps from the state `x` (left at the chain's last
 /// state) and returns the Rao-Blackwellised average of p(x_m = +1 | rest).
-pub fn average(
+pub fn average<R: Rng + ?Sized>(
     x: &mut Array2<i8>,
     y: ArrayView2<i8>,
     table: &Table,
     samples: usize,
-    rng: &mut Rng,
+    rng: &mut R,
 ) -> Result<Array2<f64>> {
     ensure_pair(x.view(), y)?;
+    ensure_samples(samples)?;
     let (rows, cols) = x.dim();
     let mut sum = Array2::<f64>::zeros((rows, cols));
     for _ in 0..samples {
@@ -133,20 +136,29 @@ pub fn average(
             }
         }
     }
-    Ok(sum / samples.max(1) as f64)
+    Ok(sum / samples as f64)
 }
-// ANCHOR_END: marginals
+// ANCHOR_END: ising_marginals
 
-// ANCHOR: mpm
+// ANCHOR: ising_mpm
 /// The maximum posterior marginal estimate: x_m = +1 where p(x_m = +1 | y) > 1/2,
-/// -1 where it is below, and the observation y_m on an exact tie.
+/// -1 where it is below, and the observation y_m on an exact tie. An error
+/// names `marginals` if an entry is not a probability (NaN, or outside [0, 1]).
 pub fn mpm(marginals: ArrayView2<f64>, y: ArrayView2<i8>) -> Result<Array2<i8>> {
-    super::model::ensure_spins("y", y)?;
-    crate::error::ensure_shape(
-        "the marginals (against the shape of y)",
-        y.shape(),
-        marginals.shape(),
-    )?;
+    ensure_spins("y", y)?;
+    ensure_shape("marginals", y.shape(), marginals.shape())?;
+    ensure_finite("marginals", &marginals)?;
+    if let Some(((r, c), &p)) = marginals
+        .indexed_iter()
+        .find(|(_, p)| !(0.0..=1.0).contains(*p))
+    {
+        return Err(Error::BadValue {
+            what: "marginals".to_string(),
+            index: vec![r, c],
+            value: p,
+            allowed: "a probability in [0, 1]".to_string(),
+        });
+    }
     Ok(Array2::from_shape_fn(marginals.dim(), |(r, c)| {
         let p = marginals[(r, c)];
         if p > 0.5 {
@@ -158,4 +170,4 @@ pub fn mpm(marginals: ArrayView2<f64>, y: ArrayView2<i8>) -> Result<Array2<i8>> 
         }
     }))
 }
-// ANCHOR_END: mpm
+// ANCHOR_END: ising_mpm

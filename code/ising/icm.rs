@@ -2,13 +2,11 @@
 //! section 8.3.3: start from x = y, visit the pixels one at a time, and set
 //! each to whichever of its two states has the lower energy, the others fixed.
 
-use super::model::{
-    energy_unchecked, ensure_pair, ensure_params, ensure_pixel, local_diff_unchecked, Params,
-};
+use super::model::{energy_unchecked, ensure_pair, ensure_pixel, local_diff_unchecked, Params};
 use crate::error::{Error, Result};
 use ndarray::{Array2, ArrayView2};
 
-// ANCHOR: icm_update
+// ANCHOR: ising_icm_update
 /// Sets pixel `(r, c)` to its state of lower energy given all the others and
 /// returns true if it changed. With d = E(x_m = +1) - E(x_m = -1): x_m = -1
 /// if d > 0, x_m = +1 if d < 0, and unchanged on a tie d = 0, so that no
@@ -27,7 +25,6 @@ fn update(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params, r: usize, c: u
     x[(r, c)] = best;
     changed
 }
-// ANCHOR_END: icm_update
 
 /// One ICM update of pixel `(r, c)`, its inputs checked (which costs a pass
 /// over the image: to update many pixels, use [`icm_sweep`]).
@@ -38,17 +35,16 @@ pub fn icm_update(
     (r, c): (usize, usize),
 ) -> Result<bool> {
     ensure_pair(x.view(), y)?;
-    ensure_params(params)?;
     ensure_pixel(x.dim(), r, c)?;
     Ok(update(x, y, params, r, c))
 }
+// ANCHOR_END: ising_icm_update
 
-// ANCHOR: icm_sweep
+// ANCHOR: ising_icm_sweep
 /// One raster sweep: rows top to bottom, each row left to right (row-major
 /// order, the order of the pixels in memory). Returns the number of pixels changed.
 pub fn icm_sweep(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<usize> {
     ensure_pair(x.view(), y)?;
-    ensure_params(params)?;
     let (rows, cols) = x.dim();
     let mut changed = 0;
     for r in 0..rows {
@@ -58,8 +54,9 @@ pub fn icm_sweep(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params) -> Resu
     }
     Ok(changed)
 }
-// ANCHOR_END: icm_sweep
+// ANCHOR_END: ising_icm_sweep
 
+// ANCHOR: ising_icm
 /// The outcome of ICM.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Icm {
@@ -71,7 +68,6 @@ pub struct Icm {
     pub energies: Vec<f64>,
 }
 
-// ANCHOR: icm
 /// ICM from `x0`: raster sweeps until a whole sweep changes no pixel, at most
 /// `max_sweeps` of them (an error if that is not enough).
 pub fn icm_from(
@@ -81,7 +77,6 @@ pub fn icm_from(
     max_sweeps: usize,
 ) -> Result<Icm> {
     ensure_pair(x0, y)?;
-    ensure_params(params)?;
     let mut x = x0.to_owned();
     let mut energies = vec![energy_unchecked(x.view(), y, params)];
     for sweep in 1..=max_sweeps {
@@ -95,13 +90,15 @@ pub fn icm_from(
             });
         }
     }
-    Err(Error::Invalid(format!(
-        "ICM did not converge within max_sweeps = {max_sweeps} sweeps"
-    )))
+    Err(Error::BadSize {
+        what: "max_sweeps".to_string(),
+        value: max_sweeps,
+        constraint: "too few: ICM was still changing pixels in the last sweep allowed".to_string(),
+    })
 }
 
 /// ICM started, as Bishop does, from the observation: x = y.
 pub fn icm(y: ArrayView2<i8>, params: &Params, max_sweeps: usize) -> Result<Icm> {
     icm_from(y, y, params, max_sweeps)
 }
-// ANCHOR_END: icm
+// ANCHOR_END: ising_icm

@@ -1,10 +1,11 @@
 //! The test image of the chapter, drawn by code, and its noisy copy.
 
-use crate::check::Rng;
-use crate::error::{Error, Result};
+use super::model::{ensure_grid, ensure_spins};
+use crate::error::{ensure_allocatable, ensure_finite_scalar, Error, Result};
 use ndarray::{Array2, ArrayView2};
-use rand::RngExt;
+use rand::{Rng, RngExt};
 
+// ANCHOR: ising_test_image
 /// The distance from point `p` to the segment `a`-`b` (all in the unit square).
 fn segment_distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -48,13 +49,14 @@ fn letters() -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-// ANCHOR: test_image
 /// A `rows` x `cols` binary image: +1 (ink) on a disk, a ring, a triangle, a
 /// thin bar and the letters PRML; -1 (paper) elsewhere. The shapes are
 /// defined in the unit square, so the picture is the same at every size.
-pub fn test_image(rows: usize, cols: usize) -> Array2<i8> {
+/// An error beyond [`MAX_ELEMENTS`](crate::error::MAX_ELEMENTS) pixels.
+pub fn test_image(rows: usize, cols: usize) -> Result<Array2<i8>> {
+    ensure_grid(rows, cols)?;
     let strokes = letters();
-    Array2::from_shape_fn((rows, cols), |(r, c)| {
+    let image = Array2::from_shape_fn((rows, cols), |(r, c)| {
         // the centre of pixel (r, c) in the unit square: u across, v down
         let (u, v) = (
             (c as f64 + 0.5) / cols as f64,
@@ -76,25 +78,31 @@ pub fn test_image(rows: usize, cols: usize) -> Array2<i8> {
         } else {
             -1
         }
-    })
+    });
+    Ok(image)
 }
-// ANCHOR_END: test_image
+// ANCHOR_END: ising_test_image
 
-// ANCHOR: add_noise
+// ANCHOR: ising_add_noise
 /// A copy of `x` with exactly round(`fraction` * number of pixels) distinct
 /// pixels flipped, chosen uniformly by a partial Fisher-Yates shuffle.
-pub fn add_noise(x: ArrayView2<i8>, fraction: f64, rng: &mut Rng) -> Result<Array2<i8>> {
+pub fn add_noise<R: Rng + ?Sized>(
+    x: ArrayView2<i8>,
+    fraction: f64,
+    rng: &mut R,
+) -> Result<Array2<i8>> {
+    ensure_finite_scalar("fraction", fraction)?;
     if !(0.0..=1.0).contains(&fraction) {
-        return Err(Error::BadValue {
-            what: "the fraction of flipped pixels".to_string(),
-            index: vec![],
+        return Err(Error::OutOfRange {
+            what: "fraction".to_string(),
             value: fraction,
-            allowed: "a number in [0, 1]".to_string(),
+            range: "[0, 1]".to_string(),
         });
     }
-    super::model::ensure_spins("x", x)?;
-    let n = x.len();
-    let flips = (fraction * n as f64).round() as usize;
+    let n = ensure_allocatable("x", x.shape())?;
+    ensure_spins("x", x)?;
+    // at most n: fraction <= 1 (the min guards the rounding of n as f64)
+    let flips = ((fraction * n as f64).round() as usize).min(n);
     let mut order: Vec<usize> = (0..n).collect();
     for k in 0..flips {
         let j = rng.random_range(k..n);
@@ -107,4 +115,4 @@ pub fn add_noise(x: ArrayView2<i8>, fraction: f64, rng: &mut Rng) -> Result<Arra
     }
     Ok(y)
 }
-// ANCHOR_END: add_noise
+// ANCHOR_END: ising_add_noise

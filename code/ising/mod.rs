@@ -18,6 +18,6 @@ pub mod image;
 pub mod maxflow;
 pub mod model;
 
-pub use graphcut::map_graph_cut;
+pub use graphcut::{map_graph_cut, MapEstimate};
 pub use icm::{icm, icm_from, Icm};
 pub use model::{energy, local_diff, Params};

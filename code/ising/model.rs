@@ -4,30 +4,53 @@
 //! A configuration is an `Array2<i8>` whose entries are `-1` or `+1`; `x` is
 //! the clean image we infer, `y` the noisy image we observe.
 
-use crate::error::{ensure_shape, Error, Result};
+use crate::error::{ensure_allocatable, ensure_shape, Error, Result, MAX_ELEMENTS};
 use ndarray::{Array2, ArrayView2};
+
+// ANCHOR: ising_params
+/// The largest magnitude of a parameter: `|h|, |beta|, |eta| <= 1e100`.
+///
+/// Within it every number the chapter computes from the parameters stays
+/// finite, for any image that fits in memory (fewer than 2^64 pixels): an
+/// energy is at most (|h| + 2 |beta| + |eta|) times the number of pixels,
+/// below 4e100 * 2^64 < 1e121; a local difference at most
+/// 2 |h| + 8 |beta| + 2 |eta| <= 1.2e101; a capacity of the cut graph at most
+/// 2 (|h| + |eta|) <= 4e100, far below [`MAX_CAPACITY`](super::maxflow::MAX_CAPACITY).
+/// Useful parameters are of order one (Bishop's are 0, 1 and 2.1).
+pub const MAX_PARAM: f64 = 1e100;
 
 /// The three parameters of the energy: `h` (bias), `beta` (coupling of
 /// neighbours) and `eta` (coupling of each pixel to its observation).
+///
+/// The fields are private: [`Params::new`] checks them once, and every
+/// function that takes a `&Params` can rely on them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
-    /// Weight of `sum_i x_i`; `h > 0` favours `x_i = -1`.
-    pub h: f64,
-    /// Weight of `sum_{i,j} x_i x_j` over neighbour pairs; `beta > 0` favours agreement.
-    pub beta: f64,
-    /// Weight of `sum_i x_i y_i`; `eta > 0` favours `x_i = y_i`.
-    pub eta: f64,
+    h: f64,
+    beta: f64,
+    eta: f64,
 }
 
 impl Params {
-    /// The parameters, or an error naming the first one that is not finite.
+    /// The parameters, or an error naming the first one that is not finite
+    /// ([`Error::NonFinite`]) or outside [-[`MAX_PARAM`], [`MAX_PARAM`]]
+    /// ([`Error::OutOfRange`]).
     pub fn new(h: f64, beta: f64, eta: f64) -> Result<Params> {
         for (what, value) in [("h", h), ("beta", beta), ("eta", eta)] {
             if !value.is_finite() {
                 return Err(Error::NonFinite {
-                    what: format!("the Ising parameter {what}"),
+                    what: what.to_string(),
                     index: vec![],
                     value,
+                });
+            }
+            if value.abs() > MAX_PARAM {
+                return Err(Error::OutOfRange {
+                    what: what.to_string(),
+                    value,
+                    range: format!(
+                        "[-{MAX_PARAM:e}, {MAX_PARAM:e}] (MAX_PARAM: beyond it energies may overflow)"
+                    ),
                 });
             }
         }
@@ -42,13 +65,30 @@ impl Params {
             eta: 2.1,
         }
     }
-}
 
+    /// The weight of `sum_i x_i`; `h > 0` favours `x_i = -1`.
+    pub fn h(&self) -> f64 {
+        self.h
+    }
+
+    /// The weight of `sum_{i,j} x_i x_j` over neighbour pairs; `beta > 0` favours agreement.
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+
+    /// The weight of `sum_i x_i y_i`; `eta > 0` favours `x_i = y_i`.
+    pub fn eta(&self) -> f64 {
+        self.eta
+    }
+}
+// ANCHOR_END: ising_params
+
+// ANCHOR: ising_spins
 /// Checks that every entry of `x` is -1 or +1, naming `what` and the index otherwise.
-pub fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
+pub(crate) fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
     if x.is_empty() {
         return Err(Error::BadSize {
-            what: format!("the number of pixels of {what}"),
+            what: what.to_string(),
             value: 0,
             constraint: "an image needs at least one pixel".to_string(),
         });
@@ -69,22 +109,66 @@ pub fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
 }
 
 /// Checks `x` and `y` are spin images of the same shape.
-pub fn ensure_pair(x: ArrayView2<i8>, y: ArrayView2<i8>) -> Result<()> {
+pub(crate) fn ensure_pair(x: ArrayView2<i8>, y: ArrayView2<i8>) -> Result<()> {
     ensure_spins("x", x)?;
     ensure_spins("y", y)?;
-    ensure_shape("x (against the shape of y)", y.shape(), x.shape())
+    ensure_shape("x", y.shape(), x.shape())
 }
 
-/// Checks that `params` are finite (a caller may build `Params` by hand).
-pub fn ensure_params(params: &Params) -> Result<()> {
-    Params::new(params.h, params.beta, params.eta).map(|_| ())
+/// Checks that pixel `(r, c)` lies in a grid of shape `dim`.
+pub(crate) fn ensure_pixel(dim: (usize, usize), r: usize, c: usize) -> Result<()> {
+    if r >= dim.0 {
+        return Err(Error::BadSize {
+            what: "r".to_string(),
+            value: r,
+            constraint: format!("r < rows = {}", dim.0),
+        });
+    }
+    if c >= dim.1 {
+        return Err(Error::BadSize {
+            what: "c".to_string(),
+            value: c,
+            constraint: format!("c < cols = {}", dim.1),
+        });
+    }
+    Ok(())
+}
+// ANCHOR_END: ising_spins
+
+// ANCHOR: ising_pairs
+/// Checks that a `rows` x `cols` grid can be allocated: at most
+/// [`MAX_ELEMENTS`] pixels, and each side at most [`MAX_ELEMENTS`] (an empty
+/// grid with a side of `usize::MAX` is refused too: ndarray cannot shape it,
+/// and a loop over its rows would not end). Returns the number of pixels.
+pub(crate) fn ensure_grid(rows: usize, cols: usize) -> Result<usize> {
+    for (what, side) in [("rows", rows), ("cols", cols)] {
+        if side > MAX_ELEMENTS {
+            return Err(Error::TooLarge {
+                what: what.to_string(),
+                value: side as u128,
+                limit: MAX_ELEMENTS as u128,
+            });
+        }
+    }
+    ensure_allocatable("rows * cols", &[rows, cols])
 }
 
-// ANCHOR: pairs
+/// A pixel `(r, c)`: its row and column, 0-based.
+pub type Pixel = (usize, usize);
+
 /// The neighbour pairs of a `rows` x `cols` grid, each unordered pair once:
 /// `((r, c), (r, c + 1))` across and `((r, c), (r + 1, c))` down, in
 /// row-major order. There are `rows (cols - 1) + (rows - 1) cols` of them.
-pub fn pairs(rows: usize, cols: usize) -> Vec<((usize, usize), (usize, usize))> {
+/// An error if the grid has more than [`MAX_ELEMENTS`] / 2 pixels.
+pub fn pairs(rows: usize, cols: usize) -> Result<Vec<(Pixel, Pixel)>> {
+    let n = ensure_grid(rows, cols)?;
+    if n > MAX_ELEMENTS / 2 {
+        return Err(Error::TooLarge {
+            what: "rows * cols".to_string(),
+            value: n as u128,
+            limit: (MAX_ELEMENTS / 2) as u128,
+        });
+    }
     let mut out = Vec::with_capacity(2 * rows * cols);
     for r in 0..rows {
         for c in 0..cols {
@@ -96,11 +180,11 @@ pub fn pairs(rows: usize, cols: usize) -> Vec<((usize, usize), (usize, usize))> 
             }
         }
     }
-    out
+    Ok(out)
 }
-// ANCHOR_END: pairs
+// ANCHOR_END: ising_pairs
 
-// ANCHOR: energy
+// ANCHOR: ising_energy
 /// The energy (8.42) of Bishop's PRML,
 ///
 /// E(x, y) = h sum_i x_i - beta sum_{(i,j)} x_i x_j - eta sum_i x_i y_i,
@@ -108,7 +192,6 @@ pub fn pairs(rows: usize, cols: usize) -> Vec<((usize, usize), (usize, usize))> 
 /// the middle sum over the 4-neighbour pairs of the grid, each pair once.
 pub fn energy(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<f64> {
     ensure_pair(x, y)?;
-    ensure_params(params)?;
     Ok(energy_unchecked(x, y, params))
 }
 
@@ -129,11 +212,11 @@ pub(crate) fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Pa
             }
         }
     }
-    params.h * field as f64 - params.beta * coupling as f64 - params.eta * data as f64
+    params.h() * field as f64 - params.beta() * coupling as f64 - params.eta() * data as f64
 }
-// ANCHOR_END: energy
+// ANCHOR_END: ising_energy
 
-// ANCHOR: neighbour_sum
+// ANCHOR: ising_neighbour_sum
 /// The sum of the (up to four) neighbours of pixel `(r, c)`: fewer at edges
 /// (three) and corners (two). The caller ensures `(r, c)` lies in the grid.
 #[inline]
@@ -154,9 +237,9 @@ pub(crate) fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
     }
     s
 }
-// ANCHOR_END: neighbour_sum
+// ANCHOR_END: ising_neighbour_sum
 
-// ANCHOR: local_diff
+// ANCHOR: ising_local_diff
 /// The local energy difference at pixel m = `(r, c)`,
 ///
 /// E(x_m = +1, rest) - E(x_m = -1, rest) = 2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m,
@@ -170,11 +253,10 @@ pub(crate) fn local_diff_unchecked(
     r: usize,
     c: usize,
 ) -> f64 {
-    2.0 * params.h
-        - 2.0 * params.beta * f64::from(neighbour_sum(x, r, c))
-        - 2.0 * params.eta * f64::from(y[(r, c)])
+    2.0 * params.h()
+        - 2.0 * params.beta() * f64::from(neighbour_sum(x, r, c))
+        - 2.0 * params.eta() * f64::from(y[(r, c)])
 }
-// ANCHOR_END: local_diff
 
 /// [`local_diff_unchecked`] with its inputs checked (pixel inside the grid).
 pub fn local_diff(
@@ -184,12 +266,11 @@ pub fn local_diff(
     (r, c): (usize, usize),
 ) -> Result<f64> {
     ensure_pair(x, y)?;
-    ensure_params(params)?;
     ensure_pixel(x.dim(), r, c)?;
     Ok(local_diff_unchecked(x, y, params, r, c))
 }
+// ANCHOR_END: ising_local_diff
 
-// ANCHOR: flip_diff
 /// The change of energy when pixel m flips: E(x with x_m negated) - E(x) = -x_m * local_diff.
 pub fn flip_diff(
     x: ArrayView2<i8>,
@@ -199,26 +280,6 @@ pub fn flip_diff(
 ) -> Result<f64> {
     let d = local_diff(x, y, params, (r, c))?; // checks the pixel before it is read
     Ok(-f64::from(x[(r, c)]) * d)
-}
-// ANCHOR_END: flip_diff
-
-/// Checks that pixel `(r, c)` lies in a grid of shape `dim`.
-pub fn ensure_pixel(dim: (usize, usize), r: usize, c: usize) -> Result<()> {
-    if r >= dim.0 {
-        return Err(Error::BadSize {
-            what: "the pixel row r".to_string(),
-            value: r,
-            constraint: format!("r < rows = {}", dim.0),
-        });
-    }
-    if c >= dim.1 {
-        return Err(Error::BadSize {
-            what: "the pixel column c".to_string(),
-            value: c,
-            constraint: format!("c < cols = {}", dim.1),
-        });
-    }
-    Ok(())
 }
 
 /// The fraction of pixels where `a` and `b` agree (same shapes required).

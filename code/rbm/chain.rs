@@ -5,7 +5,7 @@ use ndarray::Array1;
 
 use crate::check::{seeded, uniform};
 use crate::error::{ensure_shape, Error, Result};
-use crate::rbm::brute;
+use crate::rbm::brute::log_joint_table;
 use crate::rbm::model::Rbm;
 
 /// Seed of the parameters of [`gibbs_demo_rbm`].
@@ -24,10 +24,15 @@ pub fn gibbs_demo_rbm() -> Rbm {
         uniform(&mut rng, 2, -1.0, 1.0),
         uniform(&mut rng, 3, -1.0, 1.0),
     )
+    // cannot fail: the shapes match and uniform draws lie in [-2, 2).
     .expect("finite parameters of matching shapes")
 }
 
 // ANCHOR: chain_total_variation
+/// The longest chain [`chain_total_variation`] runs, burn-in included: 10^7
+/// sweeps, 25 times the chapter's check, a few seconds on a small machine.
+pub const MAX_CHAIN_SWEEPS: usize = 10_000_000;
+
 /// Runs a block Gibbs chain of `sampler` from v = 0 and returns, for each
 /// number of counted sweeps N in `checkpoints` (ascending), the total-variation
 /// distance (1/2) sum_{v,h} |p^_N(v, h) - p(v, h)| between the histogram of
@@ -42,12 +47,29 @@ pub fn chain_total_variation(
 ) -> Result<Vec<f64>> {
     let (n_v, n_h) = (target.n_v(), target.n_h());
     ensure_shape("weights of the sampler", &[n_v, n_h], sampler.w().shape())?;
-    if checkpoints.windows(2).any(|w| w[1] <= w[0]) || checkpoints.first() == Some(&0) {
-        return Err(Error::Invalid(format!(
-            "checkpoints {checkpoints:?} must be positive and strictly increasing"
-        )));
+    let mut previous = 0;
+    for (i, &n) in checkpoints.iter().enumerate() {
+        if n <= previous {
+            return Err(Error::BadSize {
+                what: format!("checkpoints[{i}]"),
+                value: n,
+                constraint: format!(
+                    "checkpoints must be positive and strictly increasing, and {n} follows {previous}"
+                ),
+            });
+        }
+        previous = n;
     }
-    let p = brute::log_joint_table(target)?.mapv(f64::exp);
+    let last = checkpoints.last().copied().unwrap_or(0);
+    let total = burn_in as u128 + last as u128;
+    if total > MAX_CHAIN_SWEEPS as u128 {
+        return Err(Error::TooLarge {
+            what: "sweeps burn_in + last checkpoint".to_string(),
+            value: total,
+            limit: MAX_CHAIN_SWEEPS as u128,
+        });
+    }
+    let p = log_joint_table(target)?.mapv(f64::exp);
     let mut counts = vec![0usize; 1 << (n_v + n_h)];
     let mut rng = seeded(seed);
     let mut v = Array1::zeros(n_v);

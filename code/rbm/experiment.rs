@@ -5,7 +5,8 @@ use ndarray::ArrayView2;
 
 use crate::error::Result;
 use crate::rbm::bars_stripes::bars_and_stripes;
-use crate::rbm::model::{ensure_enumerable, state, Rbm};
+use crate::rbm::exact::{ensure_enumerable, state};
+use crate::rbm::model::Rbm;
 use crate::rbm::train::{train, Estimator, Run, Schedule};
 
 // ANCHOR: bas_setup
@@ -46,14 +47,14 @@ pub fn bas_runs() -> Result<Vec<(Estimator, Run)>> {
 }
 // ANCHOR_END: bas_setup
 
-// ANCHOR: model_images
+// ANCHOR: rbm_model_images
 /// ln p(v) = -F(v) - ln Z of every visible state, in state order (exact).
 pub fn log_marginals(rbm: &Rbm) -> Result<Vec<f64>> {
     let n_v = rbm.n_v();
     ensure_enumerable("number of visible units", n_v)?;
     let log_z = rbm.log_z()?;
     (0..1usize << n_v)
-        .map(|k| Ok(-rbm.free_energy(state(k, n_v).view())? - log_z))
+        .map(|k| Ok(-rbm.free_energy(state(k, n_v)?.view())? - log_z))
         .collect()
 }
 
@@ -76,4 +77,4 @@ pub fn mass_on(rbm: &Rbm, data: ArrayView2<f64>) -> Result<f64> {
     }
     Ok(mass)
 }
-// ANCHOR_END: model_images
+// ANCHOR_END: rbm_model_images

@@ -1,6 +1,7 @@
 //! Checks of the continuous case: Gauss-Hermite rules and a linear-Gaussian DAG.
 
-use verified_dl::bayesnet::gaussian::{gauss_hermite, LinearGaussian};
+use verified_dl::bayesnet::gaussian::LinearGaussian;
+use verified_dl::bayesnet::quadrature::gauss_hermite;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::{rel_err, EXACT_TOL};
 use verified_dl::Error;

@@ -28,9 +28,9 @@ fn valid() -> (Vec<usize>, Vec<Vec<usize>>, Vec<Array2<f64>>) {
 fn a_valid_network_builds() {
     let (a, p, t) = valid();
     let net = BayesNet::new(a, p, t).unwrap();
-    assert_eq!(net.children(2), &[0, 1]);
+    assert_eq!(net.children(2).unwrap(), &[0, 1]);
     // Row of node 0 at x_2 = 1, x_1 = 0: first parent (node 2) slowest: 1 * 2 + 0.
-    assert_eq!(net.row(0, &[0, 0, 1]), 2);
+    assert_eq!(net.row(0, &[0, 0, 1]).unwrap(), 2);
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn structural_errors_name_the_node() {
     let err = BayesNet::new(a.clone(), p1, t.clone()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "node 1 has parent 5, but the nodes are 0..3"
+        "parents of node 1 at index [0] is 5, but must be a node in 0..3"
     );
 
     let mut p2 = p.clone();
@@ -68,7 +68,10 @@ fn structural_errors_name_the_node() {
     let mut p3 = p.clone();
     p3[0] = vec![2, 2];
     let err = BayesNet::new(a.clone(), p3, t.clone()).unwrap_err();
-    assert_eq!(err.to_string(), "node 0 lists parent 2 twice");
+    assert_eq!(
+        err.to_string(),
+        "parents of node 0 at index [1] is 2, but must be a node not listed before (node 0 lists parent 2 twice)"
+    );
 
     // Node 2 made a child of node 0, which is already its child: the cycle 0 -> 2 -> 0.
     let mut p4 = p.clone();
@@ -159,7 +162,7 @@ fn assignments_and_tables_are_checked() {
     let err = net.joint(&[0, 2, 0]).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "assignment at index [1] is 2, but must be a value of node 1 in 0..2"
+        "assignment x at index [1] is 2, but must be a value of node 1 in 0..2"
     );
     assert!(matches!(
         net.joint(&[0, 0]),
@@ -170,7 +173,7 @@ fn assignments_and_tables_are_checked() {
     let err = net.without(2).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "node 2 has children [0, 1], so it cannot be summed out alone"
+        "node is 2, but must be a childless node (node 2 has children [0, 1], so it cannot be summed out alone)"
     );
     assert!(net.without(7).is_err());
 
@@ -179,7 +182,7 @@ fn assignments_and_tables_are_checked() {
         .sum_out(5)
         .unwrap_err()
         .to_string()
-        .contains("variable 5 is not among [0, 1, 2]"));
+        .contains("var is 5, but must be one of the table's variables [0, 1, 2]"));
     assert!(matches!(table.get(&[3, 0, 0]), Err(Error::BadValue { .. })));
     assert!(Table::joint(&net, &[0, 2, 1]).is_err());
 }
@@ -199,11 +202,11 @@ fn rationals_are_exact_and_checked() {
         .contains("zero denominator"));
 
     let big = Rational::int(i128::MAX / 2 + 1);
-    assert!(big
-        .checked_mul(Rational::int(2))
-        .unwrap_err()
-        .to_string()
-        .contains("rational overflow"));
+    let err = big.checked_mul(Rational::int(2)).unwrap_err();
+    assert!(
+        matches!(err, Error::OutOfRange { .. }) && err.argument() == Some("other"),
+        "{err}"
+    );
     assert!(big.checked_add(big).is_err());
     let tiny = r(1, i128::MAX);
     assert!(tiny.checked_add(r(1, i128::MAX - 1)).is_err());
@@ -236,24 +239,27 @@ fn rows_are_row_major_over_the_parents_as_listed() {
     // ndarray's own row-major reshape of each table to the shape
     // (r_{pa_1}, ..., r_{pa_m}, r_k), indexed by the parents' values as listed.
     use verified_dl::bayesnet::random::{random_network, Shape};
-    let shape = Shape {
-        max_nodes: 8,
-        min_arity: 2,
-        max_arity: 4,
-        max_parents: 3,
-        max_configurations: 1 << 12,
-    };
+    let shape = Shape::new(8, 2, 4, 3, 1 << 12).unwrap();
     let mut rng = seeded(41);
     let mut checked = 0usize;
     for _ in 0..200 {
         let net = random_network(&mut rng, shape).unwrap();
-        for x in verified_dl::bayesnet::network::configurations(net.arity()).take(50) {
+        for x in verified_dl::bayesnet::joint::configurations(net.arity())
+            .unwrap()
+            .take(50)
+        {
             let mut expected = 1.0;
             for k in 0..net.len() {
-                let mut dims: Vec<usize> = net.parents(k).iter().map(|&j| net.arity()[j]).collect();
+                let parents = net.parents(k).unwrap();
+                let mut dims: Vec<usize> = parents.iter().map(|&j| net.arity()[j]).collect();
                 dims.push(net.arity()[k]);
-                let table = net.table(k).clone().into_shape_with_order(dims).unwrap();
-                let mut index: Vec<usize> = net.parents(k).iter().map(|&j| x[j]).collect();
+                let table = net
+                    .table(k)
+                    .unwrap()
+                    .clone()
+                    .into_shape_with_order(dims)
+                    .unwrap();
+                let mut index: Vec<usize> = parents.iter().map(|&j| x[j]).collect();
                 index.push(x[k]);
                 expected *= table[index.as_slice()];
             }
@@ -263,4 +269,422 @@ fn rows_are_row_major_over_the_parents_as_listed() {
         }
     }
     assert!(checked > 5000);
+}
+
+/// A probe: the call as written, the call, the variant it must fail with and
+/// the argument the error must name.
+type Probe<'a> = (
+    &'static str,
+    Box<dyn Fn() -> Result<(), Error> + 'a>,
+    fn(&Error) -> bool,
+    Option<&'static str>,
+);
+
+macro_rules! probe {
+    ($call:expr, $variant:pat, $arg:expr) => {
+        (
+            stringify!($call),
+            Box::new(|| $call.map(|_| ())) as Box<dyn Fn() -> Result<(), Error> + '_>,
+            (|e: &Error| matches!(e, $variant)) as fn(&Error) -> bool,
+            $arg,
+        )
+    };
+}
+
+/// `n` independent binary nodes, each with the table (1/2, 1/2): cheap to
+/// build however large its joint.
+fn independent(n: usize) -> BayesNet<f64> {
+    BayesNet::new(vec![2; n], vec![vec![]; n], vec![uniform_table(1, 2); n]).unwrap()
+}
+
+#[test]
+fn no_input_makes_the_crate_panic() {
+    use verified_dl::bayesnet::gaussian::LinearGaussian;
+    use verified_dl::bayesnet::joint::configurations;
+    use verified_dl::bayesnet::quadrature::gauss_hermite;
+    use verified_dl::bayesnet::random::{random_dag, random_rational_network, Shape};
+    use verified_dl::bayesnet::{
+        example, is_parents_after, total_by_enumeration, total_by_steps, Prob,
+    };
+    let net = example::sprinkler().unwrap();
+    let wide = independent(62);
+    let forty = independent(40);
+    let gaussian = example::three_node_example().unwrap();
+    let huge_weight = LinearGaussian::new(
+        vec![vec![1], vec![]],
+        vec![vec![1e300], vec![]],
+        vec![0.0; 2],
+        vec![1.0, 1e100],
+    )
+    .unwrap();
+    let tiny = LinearGaussian::new(
+        vec![vec![], vec![]],
+        vec![vec![], vec![]],
+        vec![0.0; 2],
+        vec![1e-300; 2],
+    )
+    .unwrap();
+    let four =
+        LinearGaussian::new(vec![vec![]; 4], vec![vec![]; 4], vec![0.0; 4], vec![1.0; 4]).unwrap();
+    let table = Table::joint(&net, &[0, 1, 2, 3]).unwrap();
+    let min = Rational::int(i128::MIN);
+    let tiny_r = Rational::new(1, i128::MAX).unwrap();
+    let mut rng = seeded(70);
+    let rng = std::cell::RefCell::new(&mut rng);
+    let shape = Shape::new(3, 2, 2, 2, 8).unwrap();
+    let probes: Vec<Probe> = vec![
+        // Indices out of bounds on public calls.
+        probe!(net.parents(9), Error::OutOfRange { .. }, Some("node k")),
+        probe!(net.children(9), Error::OutOfRange { .. }, Some("node k")),
+        probe!(net.table(9), Error::OutOfRange { .. }, Some("node k")),
+        probe!(
+            net.row(9, &[0, 0, 0, 0]),
+            Error::OutOfRange { .. },
+            Some("node k")
+        ),
+        probe!(
+            net.row(0, &[0, 0]),
+            Error::ShapeMismatch { .. },
+            Some("assignment x")
+        ),
+        probe!(
+            net.row(0, &[0, 5, 0, 0]),
+            Error::BadValue { .. },
+            Some("assignment x")
+        ),
+        probe!(net.marginal(9), Error::OutOfRange { .. }, Some("node k")),
+        probe!(net.without(9), Error::OutOfRange { .. }, Some("node")),
+        probe!(net.without(3), Error::BadValue { .. }, Some("node")),
+        probe!(
+            is_parents_after(&[vec![5]], &[0]),
+            Error::BadValue { .. },
+            Some("parents of node 0")
+        ),
+        probe!(
+            gaussian.conditional_total(5, &[0.0; 3], 10, 0.0, 1.0),
+            Error::OutOfRange { .. },
+            Some("node k")
+        ),
+        probe!(gaussian.sigma(5), Error::OutOfRange { .. }, Some("node k")),
+        probe!(
+            gaussian.conditional_mean(5, &[0.0; 3]),
+            Error::OutOfRange { .. },
+            Some("node k")
+        ),
+        probe!(table.sum_out(7), Error::BadValue { .. }, Some("var")),
+        probe!(
+            table.get(&[0, 0, 0, 2]),
+            Error::BadValue { .. },
+            Some("assignment x of the table")
+        ),
+        probe!(
+            Table::new(vec![1, 0], vec![2, 2], vec![0.25; 4]),
+            Error::BadValue { .. },
+            Some("vars")
+        ),
+        probe!(
+            Table::new(vec![0], vec![2], vec![0.5; 3]),
+            Error::ShapeMismatch { .. },
+            Some("values of the table")
+        ),
+        // random::Shape and the generators with bad fields.
+        probe!(
+            Shape::new(0, 2, 2, 1, 4),
+            Error::OutOfRange { .. },
+            Some("max_nodes")
+        ),
+        probe!(
+            Shape::new(usize::MAX, 2, 2, 1, 4),
+            Error::OutOfRange { .. },
+            Some("max_nodes")
+        ),
+        probe!(
+            Shape::new(2, 0, 2, 1, 4),
+            Error::OutOfRange { .. },
+            Some("min_arity")
+        ),
+        probe!(
+            Shape::new(2, 3, 2, 1, 9),
+            Error::OutOfRange { .. },
+            Some("min_arity")
+        ),
+        probe!(
+            Shape::new(2, 2, 2, 1, 3),
+            Error::OutOfRange { .. },
+            Some("max_configurations")
+        ),
+        probe!(
+            Shape::new(2, 2, 2, 1, usize::MAX),
+            Error::TooLarge { .. },
+            Some("max_configurations")
+        ),
+        probe!(
+            random_dag(*rng.borrow_mut(), 5, 1.5, 2),
+            Error::OutOfRange { .. },
+            Some("density")
+        ),
+        probe!(
+            random_dag(*rng.borrow_mut(), 5, f64::NAN, 2),
+            Error::OutOfRange { .. },
+            Some("density")
+        ),
+        probe!(
+            random_dag(*rng.borrow_mut(), usize::MAX, 0.5, 2),
+            Error::OutOfRange { .. },
+            Some("n")
+        ),
+        probe!(
+            random_rational_network(*rng.borrow_mut(), shape, 0),
+            Error::OutOfRange { .. },
+            Some("max_den")
+        ),
+        // Rational overflows: a checked function returns Err, never panics.
+        probe!(
+            Rational::new(5, i128::MIN),
+            Error::OutOfRange { .. },
+            Some("den")
+        ),
+        probe!(
+            Rational::new(i128::MIN, -1),
+            Error::OutOfRange { .. },
+            Some("num")
+        ),
+        probe!(Rational::new(1, 0), Error::BadValue { .. }, Some("den")),
+        probe!(
+            min.checked_mul(Rational::int(-1)),
+            Error::OutOfRange { .. },
+            Some("other")
+        ),
+        probe!(
+            min.checked_add(min),
+            Error::OutOfRange { .. },
+            Some("other")
+        ),
+        probe!(
+            tiny_r.checked_add(Rational::new(1, i128::MAX - 1).unwrap()),
+            Error::OutOfRange { .. },
+            Some("other")
+        ),
+        probe!(
+            tiny_r.checked_mul(tiny_r),
+            Error::OutOfRange { .. },
+            Some("other")
+        ),
+        probe!(
+            1e308f64.add(1e308),
+            Error::NonFinite { .. },
+            Some("sum self + other")
+        ),
+        probe!(
+            1e308f64.mul(10.0),
+            Error::NonFinite { .. },
+            Some("product self * other")
+        ),
+        probe!(
+            <f64 as Prob>::sum([1e308, 1e308]),
+            Error::NonFinite { .. },
+            Some("sum of the terms")
+        ),
+        // Exhaustive enumerations beyond their documented limit.
+        probe!(
+            total_by_enumeration(&wide),
+            Error::TooLarge { .. },
+            Some("joint configurations of the network")
+        ),
+        probe!(
+            total_by_enumeration(&forty),
+            Error::TooLarge { .. },
+            Some("joint configurations of the network")
+        ),
+        probe!(
+            total_by_steps(&forty),
+            Error::TooLarge { .. },
+            Some("joint configurations of the network")
+        ),
+        probe!(
+            forty.joint_values(),
+            Error::TooLarge { .. },
+            Some("joint configurations of the network")
+        ),
+        probe!(
+            Table::joint(&forty, &(0..40).collect::<Vec<_>>()),
+            Error::TooLarge { .. },
+            Some("joint configurations of the network")
+        ),
+        probe!(
+            independent(65).configurations(),
+            Error::Overflow { .. },
+            Some("arities of the network")
+        ),
+        probe!(
+            configurations(&[2; 65]),
+            Error::Overflow { .. },
+            Some("arity")
+        ),
+        probe!(
+            configurations(&[2; 40]),
+            Error::TooLarge { .. },
+            Some("joint configurations of arity")
+        ),
+        // Unvalidated inputs of the continuous case.
+        probe!(
+            gaussian.conditional_total(0, &[0.0; 3], 10, 0.0, 0.0),
+            Error::OutOfRange { .. },
+            Some("scale s")
+        ),
+        probe!(
+            gaussian.conditional_total(0, &[0.0; 3], 10, 0.0, -1.0),
+            Error::OutOfRange { .. },
+            Some("scale s")
+        ),
+        probe!(
+            gaussian.conditional_total(0, &[0.0; 3], 10, f64::NAN, 1.0),
+            Error::NonFinite { .. },
+            Some("centre mu")
+        ),
+        probe!(
+            gaussian.conditional_total(0, &[0.0, f64::INFINITY, 0.0], 10, 0.0, 1.0),
+            Error::NonFinite { .. },
+            Some("point x")
+        ),
+        probe!(
+            gaussian.conditional_total(0, &[0.0; 2], 10, 0.0, 1.0),
+            Error::ShapeMismatch { .. },
+            Some("point x")
+        ),
+        probe!(
+            gaussian.conditional_total(2, &[0.0; 3], 10, 1e17, 1.0),
+            Error::OutOfRange { .. },
+            Some("centre mu")
+        ),
+        probe!(
+            gaussian.conditional_total(0, &[0.0; 3], 0, 0.0, 1.0),
+            Error::BadSize { .. },
+            Some("number of Gauss-Hermite nodes")
+        ),
+        probe!(
+            gaussian.density(&[f64::NAN, 0.0, 0.0]),
+            Error::NonFinite { .. },
+            Some("point x")
+        ),
+        probe!(
+            tiny.density(&[0.0, 0.0]),
+            Error::OutOfRange { .. },
+            Some("point x")
+        ),
+        probe!(
+            huge_weight.conditional_mean(0, &[0.0, 1e300]),
+            Error::OutOfRange { .. },
+            Some("point x")
+        ),
+        probe!(
+            huge_weight.moments(),
+            Error::OutOfRange { .. },
+            Some("moments of the model")
+        ),
+        probe!(
+            huge_weight.total_by_gauss_hermite(4),
+            Error::OutOfRange { .. },
+            Some("moments of the model")
+        ),
+        probe!(
+            gaussian.total_by_gauss_hermite(1000),
+            Error::BadSize { .. },
+            Some("number of Gauss-Hermite nodes")
+        ),
+        probe!(
+            four.total_by_gauss_hermite(100),
+            Error::BadSize { .. },
+            Some("number of Gauss-Hermite nodes per axis n")
+        ),
+        probe!(
+            gauss_hermite(151),
+            Error::BadSize { .. },
+            Some("number of Gauss-Hermite nodes")
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, call, variant, argument) in &probes {
+        match call() {
+            Ok(()) => failures.push(format!("{name}: returned Ok")),
+            Err(e) if !variant(&e) || e.argument() != *argument => {
+                failures.push(format!("{name}: {e:?} (argument {:?})", e.argument()))
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} probes failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(probes.len() >= 50);
+}
+
+#[test]
+fn edge_values_have_the_right_answers() {
+    use verified_dl::bayesnet::gaussian::LinearGaussian;
+    // Rationals at the edge of i128: i128::MIN itself is representable.
+    let min = Rational::new(i128::MIN, 1).unwrap();
+    assert_eq!((min.num(), min.den()), (i128::MIN, 1));
+    assert_eq!(Rational::new(i128::MIN, i128::MIN).unwrap(), Rational::ONE);
+    assert_eq!(
+        Rational::new(i128::MIN, 2).unwrap(),
+        Rational::int(i128::MIN / 2)
+    );
+    assert!(Rational::new(i128::MAX, i128::MAX - 1).unwrap() > Rational::ONE);
+    // Exact comparison where f64 cannot tell the numbers apart.
+    let a = Rational::new(i128::MAX, i128::MAX - 1).unwrap();
+    let b = Rational::new(i128::MAX - 1, i128::MAX - 2).unwrap();
+    assert_eq!(a.to_f64(), b.to_f64());
+    assert!(a < b, "1 + 1/(M-1) < 1 + 1/(M-2)");
+
+    // One Gaussian node: the rule on its own mean and deviation is exact,
+    // however large the mean or small the deviation.
+    for (mean, sigma) in [(1e17, 1.0), (0.0, 1e-200), (-3e250, 2e240), (1.0, 1e200)] {
+        let one = LinearGaussian::new(vec![vec![]], vec![vec![]], vec![mean], vec![sigma]).unwrap();
+        let total = one.total_by_gauss_hermite(8).unwrap();
+        assert!(
+            (total - 1.0).abs() <= EXACT_TOL,
+            "N({mean:e}, {sigma:e}^2): {total}"
+        );
+    }
+    // The three-node example scaled by 1e-200 (deviations and biases): the
+    // integral is scale-free, so the rule gives the unscaled total.
+    let base = verified_dl::bayesnet::example::three_node_example().unwrap();
+    let scaled = LinearGaussian::new(
+        vec![vec![1, 2], vec![2], vec![]],
+        vec![vec![-0.6, 0.4], vec![0.8], vec![]],
+        vec![1e-200, -0.3e-200, 0.5e17],
+        vec![0.9e-200, 0.7e-200, 1.2e-200],
+    )
+    .unwrap();
+    let (a, b) = (
+        base.total_by_gauss_hermite(20).unwrap(),
+        scaled.total_by_gauss_hermite(20).unwrap(),
+    );
+    assert!(rel_err(a, b) <= EXACT_TOL, "{a} against {b}");
+    // Deviations too far apart for the scaled variances are refused.
+    let spread = LinearGaussian::new(
+        vec![vec![], vec![]],
+        vec![vec![], vec![]],
+        vec![0.0; 2],
+        vec![1e-200, 1e200],
+    )
+    .unwrap();
+    assert!(matches!(
+        spread.total_by_gauss_hermite(4),
+        Err(Error::OutOfRange { .. })
+    ));
+    // A step on an axis at the conditional's own mean and deviation is exact
+    // while the rounding of the mean stays small; beyond that it is refused.
+    for (mean, ok) in [(1e3, true), (1e6, false)] {
+        let offset =
+            LinearGaussian::new(vec![vec![]], vec![vec![]], vec![mean], vec![1.0]).unwrap();
+        match offset.conditional_total(0, &[0.0], 10, mean, 1.0) {
+            Ok(step) => assert!(ok && (step - 1.0).abs() <= EXACT_TOL, "{mean}: {step}"),
+            Err(e) => assert!(!ok && e.argument() == Some("centre mu"), "{mean}: {e}"),
+        }
+    }
 }

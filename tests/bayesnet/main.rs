@@ -5,5 +5,7 @@
 
 mod continuous;
 mod errors;
+mod marginal;
 mod network;
+mod props;
 mod source;

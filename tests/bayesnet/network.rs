@@ -1,8 +1,7 @@
 //! Checks of the chapter *Why a directed graphical model is normalized*:
 //! the order, the proof's steps, the total by three methods, sampling.
 
-use rand::RngExt;
-use verified_dl::bayesnet::network::configurations;
+use verified_dl::bayesnet::joint::configurations;
 use verified_dl::bayesnet::random::{random_dag, random_network, random_rational_network, Shape};
 use verified_dl::bayesnet::sampling::AncestralSampler;
 use verified_dl::bayesnet::{
@@ -15,27 +14,24 @@ use verified_dl::Error;
 
 /// The random networks of the proof's checks: up to 12 nodes, arities 2 to 4,
 /// at most 3 parents and 2^16 joint configurations a network.
-const SHAPE: Shape = Shape {
-    max_nodes: 12,
-    min_arity: 2,
-    max_arity: 4,
-    max_parents: 3,
-    max_configurations: 1 << 16,
-};
+fn shape() -> Shape {
+    Shape::new(12, 2, 4, 3, 1 << 16).unwrap()
+}
 /// How many random networks the proof's steps are checked on.
 const NETWORKS: usize = 1000;
 
 /// The worst relative error between a table and the joint of a network on the same variables.
 fn worst_against_joint<T: Prob>(table: &Table<T>, net: &BayesNet<T>, names: &[usize]) -> f64 {
     assert_eq!(
-        table.vars, names,
+        table.vars(),
+        names,
         "the table and the network are on different variables"
     );
     let joint = Table::joint(net, names).expect("the sub-network's joint");
     table
-        .values
+        .values()
         .iter()
-        .zip(&joint.values)
+        .zip(joint.values())
         .map(|(a, b)| rel_err(a.to_f64(), b.to_f64()))
         .fold(0.0, f64::max)
 }
@@ -47,9 +43,9 @@ fn order_puts_parents_after_on_random_dags() {
     let mut cases = 0usize;
     for trial in 0..2000 {
         let n = 1 + trial % 30;
-        let parents = random_dag(&mut rng, n, 0.3, n);
+        let parents = random_dag(&mut rng, n, 0.3, n).unwrap();
         let order = parents_after_order(&parents).expect("a DAG has the order");
-        failures += usize::from(!is_parents_after(&parents, &order));
+        failures += usize::from(!is_parents_after(&parents, &order).unwrap());
         // The first node of the order is childless, the last has no parents.
         failures += usize::from(parents.iter().any(|pa| pa.contains(&order[0])));
         failures += usize::from(!parents[order[n - 1]].is_empty());
@@ -60,7 +56,7 @@ fn order_puts_parents_after_on_random_dags() {
     let mut order = parents_after_order(&chain).unwrap();
     assert_eq!(order, vec![0, 1, 2]);
     order.reverse();
-    assert!(!is_parents_after(&chain, &order));
+    assert!(!is_parents_after(&chain, &order).unwrap());
     verified_dl::verify!("bayes.order", Method::Property, 0.0, failures as f64, cases);
 }
 
@@ -73,7 +69,7 @@ fn cycles_are_found_and_named() {
     let mut cases = 0usize;
     for trial in 0..1000 {
         let n = 2 + trial % 20;
-        let mut parents = random_dag(&mut rng, n, 0.4, n);
+        let mut parents = random_dag(&mut rng, n, 0.4, n).unwrap();
         let order = parents_after_order(&parents).unwrap();
         // order[i] has parents among later nodes; make a late node a child of an early one.
         let (early, late) = (order[0], order[n - 1]);
@@ -115,20 +111,20 @@ fn proof_steps_leave_the_smaller_factorization() {
     let (mut steps_checked, mut entries) = (0usize, 0usize);
     let mut largest = 0usize;
     for _ in 0..NETWORKS {
-        let net = random_network(&mut rng, SHAPE).unwrap();
+        let net = random_network(&mut rng, shape()).unwrap();
         let names: Vec<usize> = (0..net.len()).collect();
         let mut remaining = Table::joint(&net, &names).unwrap();
-        largest = largest.max(remaining.values.len());
+        largest = largest.max(remaining.values().len());
         for step in proof_steps(&net).unwrap() {
             // Step j: sum the next node of the order out of what remains ...
             remaining = remaining.sum_out(step.summed).unwrap();
             // ... and it is the factorization of the network on the other nodes.
             worst_step = worst_step.max(worst_against_joint(&remaining, &step.rest, &step.names));
             steps_checked += 1;
-            entries += remaining.values.len();
+            entries += remaining.values().len();
         }
         // After K steps nothing remains but the total, the empty network's 1.
-        assert!(remaining.vars.is_empty());
+        assert!(remaining.vars().is_empty());
         worst_total = worst_total.max(rel_err(remaining.get(&[]).unwrap(), 1.0));
     }
     assert_eq!(
@@ -167,7 +163,7 @@ fn total_by_enumeration_is_one() {
     let mut rng = seeded(23);
     let mut worst = 0.0f64;
     for _ in 0..NETWORKS {
-        let net = random_network(&mut rng, SHAPE).unwrap();
+        let net = random_network(&mut rng, shape()).unwrap();
         worst = worst.max(rel_err(total_by_enumeration(&net).unwrap(), 1.0));
     }
     verified_dl::verify!(
@@ -182,10 +178,7 @@ fn total_by_enumeration_is_one() {
 #[test]
 fn total_is_exactly_one_in_rationals() {
     // Smaller networks: every one of the (up to 4^8) terms is a rational sum.
-    let shape = Shape {
-        max_nodes: 8,
-        ..SHAPE
-    };
+    let shape = Shape::new(8, 2, 4, 3, 1 << 16).unwrap();
     let mut rng = seeded(24);
     let mut misses = 0usize;
     let mut steps_checked = 0usize;
@@ -252,11 +245,11 @@ fn summing_out_a_root_first_does_not_give_a_factorization() {
     let mut differs = 0usize;
     for c in 0..2 {
         let mut fixed = false;
-        for x in configurations(&[2, 2, 2]) {
+        for x in configurations(&[2, 2, 2]).unwrap() {
             let full = [x[0], x[1], x[2], c];
             let rest = [0, 1, 2]
                 .iter()
-                .map(|&k| net.table(k)[(net.row(k, &full), full[k])])
+                .map(|&k| net.table(k).unwrap()[(net.row(k, &full).unwrap(), full[k])])
                 .try_fold(Rational::ONE, |p, q| p.checked_mul(q))
                 .unwrap();
             fixed |= remaining.get(&x).unwrap() != rest;
@@ -275,18 +268,11 @@ fn childless_marginal_is_the_network_without_it() {
     let mut worst = 0.0f64;
     let mut cases = 0usize;
     for trial in 0..300 {
-        let net = random_network(
-            &mut rng,
-            Shape {
-                max_nodes: 8,
-                ..SHAPE
-            },
-        )
-        .unwrap();
+        let net = random_network(&mut rng, Shape::new(8, 2, 4, 3, 1 << 16).unwrap()).unwrap();
         let names: Vec<usize> = (0..net.len()).collect();
         let joint = Table::joint(&net, &names).unwrap();
         // Every childless node, not only the first one of the order.
-        for k in (0..net.len()).filter(|&k| net.children(k).is_empty()) {
+        for k in (0..net.len()).filter(|&k| net.children(k).unwrap().is_empty()) {
             let rest: Vec<usize> = names.iter().copied().filter(|&j| j != k).collect();
             worst = worst.max(worst_against_joint(
                 &joint.sum_out(k).unwrap(),
@@ -296,7 +282,7 @@ fn childless_marginal_is_the_network_without_it() {
             cases += 1;
         }
         // A node with children cannot be removed alone: the error names them.
-        if let Some(k) = (0..net.len()).find(|&k| !net.children(k).is_empty()) {
+        if let Some(k) = (0..net.len()).find(|&k| !net.children(k).unwrap().is_empty()) {
             let msg = net.without(k).unwrap_err().to_string();
             assert!(
                 msg.contains(&format!("node {k} has children")),
@@ -323,16 +309,16 @@ fn worst_z<T: Prob>(net: &BayesNet<T>, draws: usize, seed: u64) -> (f64, usize) 
     let sampler = AncestralSampler::new(net).unwrap();
     let names: Vec<usize> = (0..net.len()).collect();
     let joint = Table::joint(net, &names).unwrap();
-    let mut counts = vec![0usize; joint.values.len()];
+    let mut counts = vec![0usize; joint.values().len()];
     let mut rng = seeded(seed);
     for _ in 0..draws {
-        let x = sampler.draw(|| rng.random::<f64>());
+        let x = sampler.draw(&mut rng);
         let index = x.iter().zip(net.arity()).fold(0, |i, (&v, &a)| i * a + v);
         counts[index] += 1;
     }
     let n = draws as f64;
     let mut worst = 0.0f64;
-    for (&c, p) in counts.iter().zip(&joint.values) {
+    for (&c, p) in counts.iter().zip(joint.values()) {
         let p = p.to_f64();
         if p == 0.0 {
             // Impossible configurations are never drawn.
@@ -351,17 +337,7 @@ fn ancestral_sampling_reproduces_the_joint() {
     let (mut worst, mut cells) = worst_z(&sprinkler, 200_000, 26);
     let mut rng = seeded(27);
     for seed in 0..20 {
-        let net = random_network(
-            &mut rng,
-            Shape {
-                max_nodes: 4,
-                min_arity: 2,
-                max_arity: 3,
-                max_parents: 3,
-                max_configurations: 81,
-            },
-        )
-        .unwrap();
+        let net = random_network(&mut rng, Shape::new(4, 2, 3, 3, 81).unwrap()).unwrap();
         let (z, c) = worst_z(&net, 50_000, 100 + seed);
         worst = worst.max(z);
         cells += c;
@@ -372,7 +348,13 @@ fn ancestral_sampling_reproduces_the_joint() {
         vec![2, 2, 2, 2],
         vec![vec![], vec![], vec![], vec![]],
         (0..4)
-            .map(|k| sprinkler.table(k).slice(ndarray::s![0..1, ..]).to_owned())
+            .map(|k| {
+                sprinkler
+                    .table(k)
+                    .unwrap()
+                    .slice(ndarray::s![0..1, ..])
+                    .to_owned()
+            })
             .collect(),
     )
     .unwrap();
@@ -382,12 +364,12 @@ fn ancestral_sampling_reproduces_the_joint() {
     let mut counts = [0usize; 16];
     let draws = 200_000;
     for _ in 0..draws {
-        let x = sampler.draw(|| rng.random::<f64>());
+        let x = sampler.draw(&mut rng);
         counts[x.iter().fold(0, |i, &v| 2 * i + v)] += 1;
     }
     let wrong = counts
         .iter()
-        .zip(&joint.values)
+        .zip(joint.values())
         .map(|(&c, p)| {
             let p = p.to_f64();
             let sd = (draws as f64 * p * (1.0 - p)).sqrt();

@@ -173,6 +173,26 @@ fn the_best_step_is_near_the_cube_root_of_3u() {
     let at_step = (study::central(study::f, x, FD_STEP) - study::df(x)).abs();
     assert!(at_step < 1e-9, "error at FD_STEP: {at_step:e}");
     assert!(FD_TOL > 100.0 * at_step);
+    // The forward difference, first order, bottoms out near h ~ sqrt(u), far
+    // above the central one: the chapter quotes both minima and their ratio.
+    let forward_best = rows
+        .iter()
+        .min_by(|a, b| a.forward.total_cmp(&b.forward))
+        .unwrap();
+    let ratio = forward_best.forward / best.central;
+    assert!(
+        ratio > 100.0,
+        "forward minimum only {ratio} times the central one"
+    );
+    assert!(
+        (1e-9..1e-7).contains(&forward_best.h),
+        "forward minimum at h = {:e}",
+        forward_best.h
+    );
+    verified_dl::record!("check.study.central-min-h", best.h);
+    verified_dl::record!("check.study.central-min", best.central);
+    verified_dl::record!("check.study.forward-min-h", forward_best.h);
+    verified_dl::record!("check.study.forward-over-central", ratio);
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! One test binary per chapter, one module per part of it, so that a cold
 //! `cargo test` links five binaries rather than one per file.
 
+mod errors;
 mod layers;
+mod props;
 mod random;
 mod train;
+mod xent;

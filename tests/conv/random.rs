@@ -8,11 +8,14 @@ use verified_dl::check::ledger::Method;
 use verified_dl::check::{
     compare_arrays, gradient, jacobian, seeded, uniform, Report, Rng, EXACT_TOL, FD_STEP, FD_TOL,
 };
+use verified_dl::conv::convolution::*;
+use verified_dl::conv::dense::*;
 use verified_dl::conv::fast::{conv2d_backward_fast, conv2d_forward_fast};
 use verified_dl::conv::general::{conv2d_backward, conv2d_forward};
-use verified_dl::conv::layers::*;
-use verified_dl::conv::network::{Net, Shape};
-use verified_dl::conv::size::conv_out_size;
+use verified_dl::conv::network::{ConvPath, Net, Shape};
+use verified_dl::conv::pooling::*;
+use verified_dl::conv::size::{conv_out_size, Conv, Pool};
+use verified_dl::conv::softmax::*;
 use verified_dl::verify;
 
 /// Random configurations per check: enough that every edge case occurs many times.
@@ -26,7 +29,7 @@ const MIN_MARGIN: f64 = 1e-4;
 
 /// Draws a random network shape; the edges (k = d, s = 1, s > k, p = 1,
 /// p = map size, s not dividing d - k) all occur with probability above 1/10.
-fn random_shape(rng: &mut Rng) -> Shape {
+fn random_shape(rng: &mut Rng) -> Sh {
     let d = rng.random_range(1..=10);
     let k = match rng.random_range(0..10) {
         0 => d,
@@ -49,7 +52,7 @@ fn random_shape(rng: &mut Rng) -> Shape {
     } else {
         rng.random_range(2..=3)
     };
-    Shape {
+    Sh {
         d,
         k,
         s,
@@ -57,6 +60,36 @@ fn random_shape(rng: &mut Rng) -> Shape {
         t,
         filters: rng.random_range(1..=3),
         classes: rng.random_range(1..=4),
+    }
+}
+
+/// A network shape as plain numbers, to draw and to count edge cases.
+#[derive(Debug, Clone, Copy)]
+struct Sh {
+    d: usize,
+    k: usize,
+    s: usize,
+    p: usize,
+    t: usize,
+    filters: usize,
+    classes: usize,
+}
+
+impl Sh {
+    fn conv(&self) -> Conv {
+        Conv::new(self.k, self.s).unwrap()
+    }
+    fn pool(&self) -> Pool {
+        Pool::new(self.p, self.t).unwrap()
+    }
+    fn shape(&self) -> Shape {
+        Shape::new(self.d, self.conv(), self.pool(), self.filters, self.classes).unwrap()
+    }
+    fn conv_side(&self) -> verified_dl::Result<usize> {
+        conv_out_size(self.d, self.k, self.s)
+    }
+    fn pool_side(&self) -> verified_dl::Result<usize> {
+        self.pool().out_size(self.conv_side()?)
     }
 }
 
@@ -73,7 +106,7 @@ struct Edges {
 }
 
 impl Edges {
-    fn add(&mut self, sh: &Shape) {
+    fn add(&mut self, sh: &Sh) {
         let m = sh.conv_side().unwrap();
         self.k_eq_d += (sh.k == sh.d) as usize;
         self.s_one += (sh.s == 1) as usize;
@@ -103,12 +136,12 @@ impl Edges {
 }
 
 /// A network and an input image whose pooling margin is at least MIN_MARGIN.
-fn net_and_image(sh: Shape, rng: &mut Rng) -> (Net, Array2<f64>) {
+fn net_and_image(sh: Sh, rng: &mut Rng) -> (Net, Array2<f64>) {
     loop {
-        let net = Net::new(sh, rng).unwrap();
+        let net = Net::new(sh.shape(), rng).unwrap();
         let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0);
-        let y = conv_forward(x.view(), net.w.view(), sh.s).unwrap();
-        if pool_margin(y.view(), sh.p, sh.t).unwrap() >= MIN_MARGIN {
+        let y = conv_forward(x.view(), net.w.view(), sh.conv()).unwrap();
+        if pool_margin(y.view(), sh.pool()).unwrap() >= MIN_MARGIN {
             return (net, x);
         }
     }
@@ -127,36 +160,30 @@ fn network_gradient_matches_finite_differences() {
         let (_, g) = net.loss_and_grad(x.view(), label).unwrap();
         let fd_w = gradient(
             |w: &Array3<f64>| {
-                Net {
-                    w: w.clone(),
-                    ..net.clone()
-                }
-                .loss(x.view(), label)
-                .unwrap()
+                Net::from_weights(net.shape(), w.clone(), net.v.clone(), net.b.clone())
+                    .unwrap()
+                    .loss(x.view(), label)
+                    .unwrap()
             },
             &net.w,
             FD_STEP,
         );
         let fd_v = gradient(
             |v: &Array2<f64>| {
-                Net {
-                    v: v.clone(),
-                    ..net.clone()
-                }
-                .loss(x.view(), label)
-                .unwrap()
+                Net::from_weights(net.shape(), net.w.clone(), v.clone(), net.b.clone())
+                    .unwrap()
+                    .loss(x.view(), label)
+                    .unwrap()
             },
             &net.v,
             FD_STEP,
         );
         let fd_b = gradient(
             |b: &Array1<f64>| {
-                Net {
-                    b: b.clone(),
-                    ..net.clone()
-                }
-                .loss(x.view(), label)
-                .unwrap()
+                Net::from_weights(net.shape(), net.w.clone(), net.v.clone(), b.clone())
+                    .unwrap()
+                    .loss(x.view(), label)
+                    .unwrap()
             },
             &net.b,
             FD_STEP,
@@ -190,7 +217,7 @@ fn network_gradient_matches_finite_differences() {
 
 /// A random input, filters and upstream gradient G for one shape; the
 /// checked loss is L = sum G * Y, whose gradient with respect to Y is G.
-fn conv_case(rng: &mut Rng) -> (Shape, Array2<f64>, Array3<f64>, Array3<f64>) {
+fn conv_case(rng: &mut Rng) -> (Sh, Array2<f64>, Array3<f64>, Array3<f64>) {
     let sh = random_shape(rng);
     let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0);
     let w = uniform(rng, (sh.filters, sh.k, sh.k), -1.0, 1.0);
@@ -205,9 +232,9 @@ fn conv_dw_matches_finite_differences() {
     let mut worst = 0.0f64;
     for _ in 0..CASES {
         let (sh, x, w, g) = conv_case(&mut rng);
-        let dw = conv_backward_w(x.view(), g.view(), sh.k, sh.s).unwrap();
+        let dw = conv_backward_w(x.view(), g.view(), sh.conv()).unwrap();
         let fd = gradient(
-            |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), sh.s).unwrap()).sum(),
+            |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), sh.conv()).unwrap()).sum(),
             &w,
             FD_STEP,
         );
@@ -225,9 +252,9 @@ fn conv_dx_matches_finite_differences() {
     let mut uncovered = 0;
     for _ in 0..CASES {
         let (sh, x, w, g) = conv_case(&mut rng);
-        let dx = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.s).unwrap();
+        let dx = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.conv()).unwrap();
         let fd = gradient(
-            |x: &Array2<f64>| (&g * &conv_forward(x.view(), w.view(), sh.s).unwrap()).sum(),
+            |x: &Array2<f64>| (&g * &conv_forward(x.view(), w.view(), sh.conv()).unwrap()).sum(),
             &x,
             FD_STEP,
         );
@@ -252,8 +279,8 @@ fn conv_dx_is_full_correlation_of_dilated_gradient() {
     let mut worst = 0.0f64;
     for _ in 0..CASES {
         let (sh, _, w, g) = conv_case(&mut rng);
-        let loops = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.s).unwrap();
-        let full = conv_backward_x_full(w.view(), g.view(), (sh.d, sh.d), sh.s).unwrap();
+        let loops = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.conv()).unwrap();
+        let full = conv_backward_x_full(w.view(), g.view(), (sh.d, sh.d), sh.conv()).unwrap();
         let r = compare_arrays(&loops, &full);
         assert!(r.within(EXACT_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
@@ -276,15 +303,15 @@ fn pool_gradient_matches_finite_differences() {
         let m = sh.conv_side().unwrap();
         let y = loop {
             let y = uniform(&mut rng, (sh.filters, m, m), -1.0, 1.0);
-            if pool_margin(y.view(), sh.p, sh.t).unwrap() >= MIN_MARGIN {
+            if pool_margin(y.view(), sh.pool()).unwrap() >= MIN_MARGIN {
                 break y;
             }
         };
-        let q = verified_dl::conv::size::pool_out_size(m, sh.p, sh.t).unwrap();
+        let q = sh.pool().out_size(m).unwrap();
         let g = uniform(&mut rng, (sh.filters, q, q), -1.0, 1.0);
-        let dy = max_pool_backward(y.view(), g.view(), sh.p, sh.t).unwrap();
+        let dy = max_pool_backward(y.view(), g.view(), sh.pool()).unwrap();
         let fd = gradient(
-            |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), sh.p, sh.t).unwrap()).sum(),
+            |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), sh.pool()).unwrap()).sum(),
             &y,
             FD_STEP,
         );
@@ -343,7 +370,7 @@ fn softmax_jacobian_matches_finite_differences() {
             &z,
             FD_STEP,
         );
-        let jac = softmax_jacobian(z.view());
+        let jac = softmax_jacobian(z.view()).unwrap();
         // the backward pass is g^T J, computed without J
         let back = softmax_backward(z.view(), g.view()).unwrap();
         let r = compare_arrays(&fd, &jac).max(compare_arrays(&jac.t().dot(&g), &back));
@@ -461,11 +488,11 @@ fn general_conv_reduces_to_source_layer() {
             .unwrap();
         let zero = Array1::zeros(sh.filters);
         let y4 = conv2d_forward(x4.view(), w4.view(), zero.view(), sh.s).unwrap();
-        let y = conv_forward(x.view(), w.view(), sh.s).unwrap();
+        let y = conv_forward(x.view(), w.view(), sh.conv()).unwrap();
         let g4 = g.clone().insert_axis(ndarray::Axis(0));
         let grads = conv2d_backward(x4.view(), w4.view(), g4.view(), sh.s).unwrap();
-        let dw = conv_backward_w(x.view(), g.view(), sh.k, sh.s).unwrap();
-        let dx = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.s).unwrap();
+        let dw = conv_backward_w(x.view(), g.view(), sh.conv()).unwrap();
+        let dx = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.conv()).unwrap();
         let r = compare_arrays(&y.insert_axis(ndarray::Axis(0)), &y4)
             .max(compare_arrays(&dw.insert_axis(ndarray::Axis(1)), &grads.w))
             .max(compare_arrays(
@@ -552,4 +579,34 @@ fn fast_path_equals_loops_across_blocks() {
         worst,
         cases.len()
     );
+}
+
+#[test]
+fn network_im2col_path_equals_loops() {
+    // the network's two convolution paths: loss, logits and every gradient
+    // agree up to the rounding of sums taken in another order
+    let mut rng = seeded(112);
+    let mut worst = 0.0f64;
+    for _ in 0..CASES {
+        let sh = random_shape(&mut rng);
+        let net = Net::new(sh.shape(), &mut rng).unwrap();
+        let fast = net.clone().with_conv_path(ConvPath::Im2col);
+        assert_eq!(fast.conv_path(), ConvPath::Im2col);
+        let x = uniform(&mut rng, (sh.d, sh.d), -1.0, 1.0);
+        let label = rng.random_range(0..sh.classes);
+        let (loss, g) = net.loss_and_grad(x.view(), label).unwrap();
+        let (loss_fast, g_fast) = fast.loss_and_grad(x.view(), label).unwrap();
+        let r = compare_arrays(
+            &net.logits(x.view()).unwrap(),
+            &fast.logits(x.view()).unwrap(),
+        )
+        .max(compare_arrays(&g.w, &g_fast.w))
+        .max(compare_arrays(&g.v, &g_fast.v))
+        .max(compare_arrays(&g.b, &g_fast.b))
+        .max(compare_arrays(&g.x, &g_fast.x));
+        assert!(r.within(EXACT_TOL), "{sh:?}: {r}");
+        assert!(verified_dl::check::rel_err(loss, loss_fast) <= EXACT_TOL);
+        worst = worst.max(r.worst);
+    }
+    println!("network, im2col path against the loops: worst {worst:e}");
 }

@@ -2,8 +2,9 @@
 
 use verified_dl::check::seeded;
 use verified_dl::conv::data::{bars, CLASSES};
-use verified_dl::conv::experiment::{task_data, LEARNING_RATE, TASK_SHAPE};
+use verified_dl::conv::experiment::{task_data, task_shape, LEARNING_RATE};
 use verified_dl::conv::network::{Net, Shape};
+use verified_dl::conv::size::Pool;
 use verified_dl::conv::train::train;
 use verified_dl::conv::{training_run, EPOCHS};
 
@@ -44,7 +45,15 @@ fn without_pooling_the_network_is_linear_and_fails() {
     // a linear classifier cannot tell bars apart at random places: the same
     // run, 25 epochs from the same seeds, stays near chance (1/3)
     let (train_set, test_set) = task_data().unwrap();
-    let shape = Shape { p: 1, ..TASK_SHAPE };
+    let task = task_shape().unwrap();
+    let shape = Shape::new(
+        task.d(),
+        task.conv(),
+        Pool::new(1, 1).unwrap(),
+        task.filters(),
+        task.classes(),
+    )
+    .unwrap();
     let mut net = Net::new(shape, &mut seeded(3)).unwrap();
     let history = train(&mut net, &train_set, &test_set, EPOCHS, LEARNING_RATE, 4).unwrap();
     let best = history.iter().map(|e| e.test_accuracy).fold(0.0, f64::max);

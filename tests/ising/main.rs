@@ -4,5 +4,7 @@
 //! `cargo test` links five binaries rather than one per file.
 
 mod cut;
+mod errors;
 mod gibbs;
 mod model;
+mod props;

@@ -4,10 +4,10 @@
 use ndarray::{Array1, Array2};
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
-use verified_dl::check::{rel_err, seeded, uniform, Rng, EXACT_TOL};
+use verified_dl::check::{rel_err, seeded, uniform, SeededRng, EXACT_TOL};
 use verified_dl::numerics::{log_sum_exp, softplus};
 use verified_dl::rbm::brute;
-use verified_dl::rbm::model::{state, Layer};
+use verified_dl::rbm::exact::{state, Layer};
 use verified_dl::rbm::Rbm;
 
 /// Number of random machines of the conditional checks.
@@ -16,7 +16,7 @@ const MACHINES: usize = 512;
 /// |E(v, h)| reach thousands, far beyond the 709.78 at which e^x overflows.
 const SCALES: [f64; 4] = [0.1, 1.0, 10.0, 100.0];
 
-fn random_rbm(rng: &mut Rng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
+fn random_rbm(rng: &mut SeededRng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
     Rbm::new(
         uniform(rng, (n_v, n_h), -scale, scale),
         uniform(rng, n_h, -scale, scale),
@@ -25,8 +25,29 @@ fn random_rbm(rng: &mut Rng, n_v: usize, n_h: usize, scale: f64) -> Rbm {
     .unwrap()
 }
 
-fn random_state(rng: &mut Rng, n: usize) -> Array1<f64> {
+fn random_state(rng: &mut SeededRng, n: usize) -> Array1<f64> {
     Array1::from_shape_simple_fn(n, || if rng.random::<bool>() { 1.0 } else { 0.0 })
+}
+
+/// The error of a log-probability `got` against the brute-force `truth`:
+/// |got - truth| / max(1, |truth|). An absolute error in ln p is a relative
+/// error in p, so probabilities far below 1e-12 are checked too.
+fn log_err(truth: f64, got: f64) -> f64 {
+    rel_err(truth, got)
+}
+
+/// The true relative error |p - t| / t of a probability `p` against
+/// t = e^{truth_log}, where t is a normal `f64`; where t underflows below the
+/// normal range, 0 if p does too and 1 otherwise.
+fn prob_err(truth_log: f64, p: f64) -> f64 {
+    let t = truth_log.exp();
+    if t >= f64::MIN_POSITIVE {
+        ((p - t) / t).abs()
+    } else if p < 2.0 * f64::MIN_POSITIVE {
+        0.0
+    } else {
+        1.0
+    }
 }
 
 /// The worst errors of each line of the derivation of p(h | v), over every h.
@@ -39,61 +60,80 @@ struct Lines {
     marginal: f64,
     free_energy: f64,
     overflows: usize,
+    tiny: usize,
     cases: usize,
 }
+
+/// A probability below which the old check, `rel_err` of the probabilities
+/// (which divides by max(1, |p|)), could not see any error: 1e-12 = EXACT_TOL.
+const TINY: f64 = 1e-12;
 
 /// Checks each line of the derivation of p(h | v) for one machine and one v,
 /// for every h, against the brute-force p(h | v) = e^{-E(v,h)} / sum_h' e^{-E(v,h')}.
 fn check_lines(rbm: &Rbm, v: &Array1<f64>, lines: &mut Lines) {
     let n_h = rbm.n_h();
-    let truth = brute::p_h_given_v(rbm, v.view()).unwrap();
+    let truth = brute::log_p_h_given_v(rbm, v.view()).unwrap();
     let x = rbm.hidden_input(v.view()).unwrap();
     // Line 2: e^{s(h)} / sum_h' e^{s(h')} with s(h) = v^T W h + h^T a (the factors
     // e^{v^T b} and 1/Z cancelled), in the log domain so that it cannot overflow.
     let s: Vec<f64> = (0..1usize << n_h)
         .map(|l| {
-            let h = state(l, n_h);
-            v.dot(&rbm.w().dot(&h)) + h.dot(&rbm.a())
+            let h = state(l, n_h).unwrap();
+            v.dot(&rbm.w().dot(&h)) + h.dot(&rbm.hidden_bias())
         })
         .collect();
     let lse_s = log_sum_exp(&s);
     let log_normalizer: f64 = x.iter().map(|&xj| softplus(xj)).sum();
     for l in 0..1usize << n_h {
-        let h = state(l, n_h);
+        let h = state(l, n_h).unwrap();
         let minus_e = -rbm.energy(v.view(), h.view()).unwrap();
         if minus_e.exp().is_infinite() {
             lines.overflows += 1;
         }
-        let cancel = (s[l] - lse_s).exp();
-        // Line 3-4: prod_j e^{h_j x_j} / prod_j (1 + e^{x_j}).
-        let factor = (h.dot(&x) - log_normalizer).exp();
+        if truth[l] < TINY.ln() {
+            lines.tiny += 1;
+        }
+        // Line 3-4: prod_j e^{h_j x_j} / prod_j (1 + e^{x_j}), in the log domain.
+        let factor = h.dot(&x) - log_normalizer;
+        lines.cancel = lines.cancel.max(log_err(truth[l], s[l] - lse_s));
+        lines.factor = lines.factor.max(log_err(truth[l], factor));
+        // Line 4 both ways: the log of the product, and the product itself by
+        // its true relative error.
+        let log_product = rbm.log_prob_h_given_v(h.view(), v.view()).unwrap();
         let product = rbm.prob_h_given_v(h.view(), v.view()).unwrap();
-        lines.cancel = lines.cancel.max(rel_err(truth[l], cancel));
-        lines.factor = lines.factor.max(rel_err(truth[l], factor));
-        lines.product = lines.product.max(rel_err(truth[l], product));
+        lines.product = lines
+            .product
+            .max(log_err(truth[l], log_product))
+            .max(prob_err(truth[l], product));
         lines.cases += 1;
     }
-    // Line 6: p(h_j = 1 | v) = sum of p(h | v) over the h with h_j = 1.
+    // Line 6: p(h_j = 1 | v) = sum of p(h | v) over the h with h_j = 1, in the
+    // log domain: ln sigma(x_j) = -softplus(-x_j).
     let p_h = rbm.p_h_given_v(v.view()).unwrap();
     for j in 0..n_h {
-        let marginal: f64 = (0..1usize << n_h)
+        let on: Vec<f64> = (0..1usize << n_h)
             .filter(|l| (l >> j) & 1 == 1)
             .map(|l| truth[l])
-            .sum();
-        lines.marginal = lines.marginal.max(rel_err(marginal, p_h[j]));
+            .collect();
+        let log_marginal = log_sum_exp(&on);
+        lines.marginal = lines
+            .marginal
+            .max(log_err(log_marginal, -softplus(-x[j])))
+            .max(prob_err(log_marginal, p_h[j]));
     }
     let f = rbm.free_energy(v.view()).unwrap();
     lines.free_energy = lines
         .free_energy
         .max(rel_err(brute::free_energy(rbm, v.view()).unwrap(), f));
     // Line 1 needs Z itself: only for machines small enough to tabulate.
+    // ln p(h | v) = ln p(v, h) - ln p(v), with ln p(v) = ln sum_h' p(v, h').
     if rbm.n_v() + n_h <= 12 {
         let table = brute::log_joint_table(rbm).unwrap();
         let k = (0..rbm.n_v()).map(|i| (v[i] as usize) << i).sum::<usize>();
         let row: Vec<f64> = table.row(k).to_vec();
-        let p_v: f64 = row.iter().map(|t| t.exp()).sum();
+        let log_p_v = log_sum_exp(&row);
         for l in 0..1usize << n_h {
-            lines.bayes = lines.bayes.max(rel_err(truth[l], row[l].exp() / p_v));
+            lines.bayes = lines.bayes.max(log_err(truth[l], row[l] - log_p_v));
         }
     }
 }
@@ -118,8 +158,8 @@ fn run_hidden_checks() -> Lines {
 fn transpose(rbm: &Rbm) -> Rbm {
     Rbm::new(
         rbm.w().t().to_owned(),
-        rbm.b().to_owned(),
-        rbm.a().to_owned(),
+        rbm.visible_bias().to_owned(),
+        rbm.hidden_bias().to_owned(),
     )
     .unwrap()
 }
@@ -128,9 +168,10 @@ fn transpose(rbm: &Rbm) -> Rbm {
 fn h_given_v_every_line_matches_brute_force() {
     let lines = run_hidden_checks();
     assert!(lines.overflows > 0, "no case overflowed a naive exp");
+    assert!(lines.tiny > 0, "no probability below {TINY:e}");
     println!(
-        "{} pairs (v, h), {} overflow a naive e^(-E)",
-        lines.cases, lines.overflows
+        "{} pairs (v, h), {} overflow a naive e^(-E), {} have p(h | v) < {TINY:e}",
+        lines.cases, lines.overflows, lines.tiny
     );
     verified_dl::verify!(
         "rbm.bayes",
@@ -189,32 +230,39 @@ fn v_given_h_matches_brute_force() {
         let swapped = transpose(&rbm);
         for _ in 0..2 {
             let h = random_state(&mut rng, n_h);
-            let truth = brute::p_v_given_h(&rbm, h.view()).unwrap();
+            let truth = brute::log_p_v_given_h(&rbm, h.view()).unwrap();
             for (k, &truth_k) in truth.iter().enumerate() {
-                let v = state(k, n_v);
+                let v = state(k, n_v).unwrap();
                 if (-rbm.energy(v.view(), h.view()).unwrap())
                     .exp()
                     .is_infinite()
                 {
                     overflows += 1;
                 }
+                let log_product = rbm.log_prob_v_given_h(v.view(), h.view()).unwrap();
                 let product = rbm.prob_v_given_h(v.view(), h.view()).unwrap();
-                worst_product = worst_product.max(rel_err(truth_k, product));
+                worst_product = worst_product
+                    .max(log_err(truth_k, log_product))
+                    .max(prob_err(truth_k, product));
                 // The transposed machine's p(h | v) is the original's p(v | h).
-                let mirrored = swapped.prob_h_given_v(v.view(), h.view()).unwrap();
-                worst_product = worst_product.max(rel_err(product, mirrored));
+                let mirrored = swapped.log_prob_h_given_v(v.view(), h.view()).unwrap();
+                worst_product = worst_product.max(log_err(log_product, mirrored));
                 cases += 1;
             }
             let p_v = rbm.p_v_given_h(h.view()).unwrap();
             for i in 0..n_v {
-                let marginal: f64 = (0..1usize << n_v)
+                let on: Vec<f64> = (0..1usize << n_v)
                     .filter(|k| (k >> i) & 1 == 1)
                     .map(|k| truth[k])
-                    .sum();
-                worst_marginal = worst_marginal.max(rel_err(marginal, p_v[i]));
+                    .collect();
+                let log_marginal = log_sum_exp(&on);
+                let y_i = rbm.visible_input(h.view()).unwrap()[i];
+                worst_marginal = worst_marginal
+                    .max(log_err(log_marginal, -softplus(-y_i)))
+                    .max(prob_err(log_marginal, p_v[i]));
             }
             let column: Vec<f64> = (0..1usize << n_v)
-                .map(|k| -rbm.energy(state(k, n_v).view(), h.view()).unwrap())
+                .map(|k| -rbm.energy(state(k, n_v).unwrap().view(), h.view()).unwrap())
                 .collect();
             let f = rbm.free_energy_hidden(h.view()).unwrap();
             worst_free = worst_free.max(rel_err(-log_sum_exp(&column), f));
@@ -255,9 +303,9 @@ fn energy_defines_a_normalized_joint() {
         let log_z = rbm.log_z().unwrap();
         let mut total = 0.0;
         for k in 0..1usize << n_v {
-            let v = state(k, n_v);
+            let v = state(k, n_v).unwrap();
             for l in 0..1usize << n_h {
-                let h = state(l, n_h);
+                let h = state(l, n_h).unwrap();
                 let e = rbm.energy(v.view(), h.view()).unwrap();
                 // The energy term by term: -sum_ij v_i W_ij h_j - sum_i v_i b_i - sum_j h_j a_j.
                 let mut terms = 0.0;
@@ -265,10 +313,10 @@ fn energy_defines_a_normalized_joint() {
                     for j in 0..n_h {
                         terms -= v[i] * rbm.w()[(i, j)] * h[j];
                     }
-                    terms -= v[i] * rbm.b()[i];
+                    terms -= v[i] * rbm.visible_bias()[i];
                 }
                 for j in 0..n_h {
-                    terms -= h[j] * rbm.a()[j];
+                    terms -= h[j] * rbm.hidden_bias()[j];
                 }
                 worst_terms = worst_terms.max(rel_err(terms, e));
                 total += (-e - log_z).exp();
@@ -340,7 +388,7 @@ fn log_likelihood_is_minus_free_energy_minus_log_z() {
         let mut expected = 0.0;
         for r in 0..rows {
             let k = rng.random_range(0..1usize << n_v);
-            data.row_mut(r).assign(&state(k, n_v));
+            data.row_mut(r).assign(&state(k, n_v).unwrap());
             expected += log_sum_exp(&table.row(k).to_vec()) / rows as f64;
         }
         worst = worst.max(rel_err(expected, rbm.log_likelihood(data.view()).unwrap()));
@@ -353,4 +401,59 @@ fn log_likelihood_is_minus_free_energy_minus_log_z() {
         worst,
         cases
     );
+}
+
+/// Weight scale of the machines whose probabilities are mostly tiny: inputs
+/// reach hundreds, so most p(h | v) lie far below 1e-12. It is the largest of
+/// [`SCALES`]: the energies reach thousands, and their rounding error, about
+/// 2^-53 |E| per term, stays below EXACT_TOL in ln p (at ten times the scale
+/// it no longer does: the brute-force reference itself is only that exact).
+const LARGE_SCALE: f64 = 100.0;
+
+#[test]
+fn tiny_probabilities_match_brute_force_in_log_space() {
+    let mut rng = seeded(6);
+    let (mut worst, mut tiny, mut cases) = (0.0f64, 0usize, 0usize);
+    for _ in 0..64 {
+        let n_v = rng.random_range(1..=8);
+        let n_h = rng.random_range(1..=8);
+        let rbm = random_rbm(&mut rng, n_v, n_h, LARGE_SCALE);
+        for _ in 0..2 {
+            let v = random_state(&mut rng, n_v);
+            let truth = brute::log_p_h_given_v(&rbm, v.view()).unwrap();
+            for (l, &t) in truth.iter().enumerate() {
+                let h = state(l, n_h).unwrap();
+                let got = rbm.log_prob_h_given_v(h.view(), v.view()).unwrap();
+                let p = rbm.prob_h_given_v(h.view(), v.view()).unwrap();
+                worst = worst.max(log_err(t, got)).max(prob_err(t, p));
+                tiny += usize::from(t < TINY.ln());
+                cases += 1;
+            }
+            let h = random_state(&mut rng, n_h);
+            let truth = brute::log_p_v_given_h(&rbm, h.view()).unwrap();
+            for (k, &t) in truth.iter().enumerate() {
+                let v = state(k, n_v).unwrap();
+                let got = rbm.log_prob_v_given_h(v.view(), h.view()).unwrap();
+                worst = worst.max(log_err(t, got));
+                tiny += usize::from(t < TINY.ln());
+                cases += 1;
+            }
+        }
+    }
+    println!("{cases} conditionals, {tiny} below {TINY:e}, worst log error {worst:e}");
+    assert!(
+        2 * tiny > cases,
+        "only {tiny} of {cases} probabilities are tiny"
+    );
+    assert!(worst <= EXACT_TOL, "worst log-probability error {worst:e}");
+}
+
+#[test]
+fn the_log_space_check_sees_errors_the_probability_check_misses() {
+    // p = 1e-100 computed as 2e-100 is off by a factor of 2: rel_err of the
+    // probabilities calls that 1e-100, the log-space error calls it 3e-3.
+    let (truth, wrong) = (1e-100f64, 2e-100f64);
+    assert!(rel_err(truth, wrong) < EXACT_TOL);
+    assert!(log_err(truth.ln(), wrong.ln()) > EXACT_TOL);
+    assert!(prob_err(truth.ln(), wrong) > EXACT_TOL);
 }

@@ -7,7 +7,7 @@ use ndarray::{array, Array1};
 use verified_dl::check::ledger::Method;
 use verified_dl::numerics::sigmoid;
 use verified_dl::rbm::brute;
-use verified_dl::rbm::model::state;
+use verified_dl::rbm::exact::state;
 use verified_dl::rbm::source;
 use verified_dl::rbm::Rbm;
 
@@ -27,7 +27,7 @@ fn erratum_rbm_denominator() {
     let mut total = 0.0;
     let mut gap = 0.0f64;
     for (l, &truth_l) in truth.iter().enumerate() {
-        let h = state(l, 2);
+        let h = state(l, 2).unwrap();
         let wrong = source::joint_over_p_h(&rbm, v.view(), h.view()).unwrap();
         println!("h = {h}: p(v,h)/p(h) = {wrong:.4}, p(h|v) = {truth_l:.4}");
         gap = gap.max((wrong - truth_l).abs());
@@ -49,7 +49,7 @@ fn erratum_rbm_denominator() {
 fn erratum_rbm_sigmoid_argument() {
     let (rbm, v) = machine();
     let truth = brute::p_h_given_v(&rbm, v.view()).unwrap();
-    let h = state(0, 2); // h = (0, 0)
+    let h = state(0, 2).unwrap(); // h = (0, 0)
     let wrong = source::product_of_sigma_h_x(&rbm, v.view(), h.view()).unwrap();
     println!(
         "prod sigma(h_j x_j) at h = 0: {wrong:.4}; p(h = 0 | v) = {:.4}",
@@ -58,7 +58,7 @@ fn erratum_rbm_sigmoid_argument() {
     assert_eq!(wrong, 0.25); // sigma(0)^2, whatever W, a and b are
     assert!((wrong - truth[0]).abs() > GAP);
     let total: f64 = (0..4)
-        .map(|l| source::product_of_sigma_h_x(&rbm, v.view(), state(l, 2).view()).unwrap())
+        .map(|l| source::product_of_sigma_h_x(&rbm, v.view(), state(l, 2).unwrap().view()).unwrap())
         .sum();
     println!("sum over h of prod sigma(h_j x_j) = {total:.4}");
     assert!((total - 1.0).abs() > GAP);
@@ -78,8 +78,8 @@ fn erratum_rbm_sigmoid_argument() {
 fn erratum_rbm_unit_sum() {
     let (rbm, v) = machine();
     let x = rbm.hidden_input(v.view()).unwrap();
-    let sum = source::unit_sum(x[1]);
-    let marginal = source::marginal_by_source_chain(x.view(), 0);
+    let sum = source::unit_sum(x[1]).unwrap();
+    let marginal = source::marginal_by_source_chain(x.view(), 0).unwrap();
     let truth = rbm.p_h_given_v(v.view()).unwrap()[0];
     println!(
         "sum_h sigma(h x) = {sum:.4}; chain gives p(h_1 = 1 | v) = {marginal:.4}, truth {truth:.4}"
@@ -113,7 +113,7 @@ fn erratum_rbm_stray_constant() {
 fn erratum_rbm_joint_product() {
     let (rbm, v) = machine();
     let table = brute::log_joint_table(&rbm).unwrap();
-    let h = state(3, 2); // h = (1, 1)
+    let h = state(3, 2).unwrap(); // h = (1, 1)
     let product = source::product_named_joint(&rbm, v.view(), h.view()).unwrap();
     let joint = table[(1, 3)].exp();
     println!("prod_j p(h_j | v) = {product:.4}, p(v, h) = {joint:.4}");
@@ -123,7 +123,12 @@ fn erratum_rbm_joint_product() {
     let total: f64 = (0..2)
         .flat_map(|k| (0..4).map(move |l| (k, l)))
         .map(|(k, l)| {
-            source::product_named_joint(&rbm, state(k, 1).view(), state(l, 2).view()).unwrap()
+            source::product_named_joint(
+                &rbm,
+                state(k, 1).unwrap().view(),
+                state(l, 2).unwrap().view(),
+            )
+            .unwrap()
         })
         .sum();
     println!("sum over (v, h) of prod_j p(h_j | v) = {total:.4}");

@@ -134,7 +134,7 @@ fn layers_too_large_to_enumerate_are_rejected() {
     )
     .unwrap();
     let e = rbm.log_z().unwrap_err();
-    assert!(matches!(e, Error::BadSize { value: 21, .. }), "{e}");
+    assert!(matches!(e, Error::TooLarge { value: 21, .. }), "{e}");
     assert!(rbm.model_moments().is_err());
 }
 
@@ -149,22 +149,21 @@ fn a_step_that_overflows_is_rejected_and_leaves_the_machine_unchanged() {
         Err(Error::NonFinite { .. })
     ));
     // A step of 2 * f64::MAX overflows to infinity.
-    let huge = verified_dl::rbm::Gradient {
-        w: g.w.mapv(|_| f64::MAX),
-        a: g.a.clone(),
-        b: g.b.clone(),
-    };
+    let huge = verified_dl::rbm::Gradient::new(
+        g.w().mapv(|_| f64::MAX),
+        g.hidden_bias().to_owned(),
+        g.visible_bias().to_owned(),
+    )
+    .unwrap();
     let e = rbm.ascend(&huge, 2.0).unwrap_err();
     assert!(
         matches!(e, Error::NonFinite { .. }) && e.to_string().contains("weights W"),
         "{e}"
     );
     assert_eq!(rbm, before);
-    let bad_shape = verified_dl::rbm::Gradient {
-        w: Array2::zeros((2, 2)),
-        a: g.a.clone(),
-        b: g.b.clone(),
-    };
+    let bad_shape =
+        verified_dl::rbm::Gradient::new(Array2::zeros((3, 1)), Array1::zeros(1), Array1::zeros(3))
+            .unwrap();
     assert!(matches!(
         rbm.ascend(&bad_shape, 1.0),
         Err(Error::ShapeMismatch { .. })
@@ -181,7 +180,8 @@ fn bad_training_settings_are_rejected() {
         seed: 0,
     };
     let e = train(data.view(), 2, Estimator::Cd(0), ok).unwrap_err();
-    assert!(e.to_string().contains("CD-0"), "{e}");
+    assert!(matches!(e, Error::BadSize { value: 0, .. }), "{e}");
+    assert_eq!(e.argument(), Some("number of Gibbs steps k"));
     let e = train(
         data.view(),
         2,
@@ -192,7 +192,11 @@ fn bad_training_settings_are_rejected() {
         },
     )
     .unwrap_err();
-    assert!(e.to_string().contains("-0.1"), "{e}");
+    assert!(
+        matches!(e, Error::OutOfRange { value, .. } if value == -0.1),
+        "{e}"
+    );
+    assert_eq!(e.argument(), Some("learning rate"));
     let e = train(
         data.view(),
         2,
@@ -203,8 +207,271 @@ fn bad_training_settings_are_rejected() {
         },
     )
     .unwrap_err();
-    assert!(e.to_string().contains("momentum 1"), "{e}");
+    assert!(
+        matches!(e, Error::OutOfRange { value, .. } if value == 1.0),
+        "{e}"
+    );
+    assert_eq!(e.argument(), Some("momentum"));
     let e = bars_and_stripes(0).unwrap_err();
     assert!(matches!(e, Error::BadSize { value: 0, .. }), "{e}");
     assert!(train(data.view(), 2, Estimator::Cd(1), ok).is_ok());
+}
+
+/// One probe: a call that once panicked, ran for minutes or returned a
+/// non-finite `Ok`, the variant it must now return, and the argument it names.
+struct Probe {
+    call: &'static str,
+    result: Result<(), Error>,
+    variant: fn(&Error) -> bool,
+    argument: &'static str,
+}
+
+fn probe<T>(
+    call: &'static str,
+    result: Result<T, Error>,
+    variant: fn(&Error) -> bool,
+    argument: &'static str,
+) -> Probe {
+    Probe {
+        call,
+        result: result.map(|_| ()),
+        variant,
+        argument,
+    }
+}
+
+#[test]
+fn no_probe_input_panics_runs_for_minutes_or_returns_a_non_finite_ok() {
+    use verified_dl::rbm::brute;
+    use verified_dl::rbm::chain::{chain_total_variation, gibbs_demo_rbm};
+    use verified_dl::rbm::exact::state;
+    use verified_dl::rbm::source;
+    use verified_dl::rbm::train::initial_rbm;
+    use verified_dl::rbm::Moments;
+
+    let small = rbm();
+    let wide = Rbm::from_weights(Array2::zeros((1, 64))).unwrap();
+    let thirty = Rbm::from_weights(Array2::zeros((2, 30))).unwrap();
+    let data = bars_and_stripes(2).unwrap();
+    let mut moments = Moments::zeros(3, 2).unwrap();
+    let other = Moments::zeros(2, 2).unwrap();
+    let settings = Schedule {
+        epochs: 1,
+        learning_rate: 0.1,
+        momentum: 0.0,
+        seed: 0,
+    };
+    let mut huge_w = Array2::zeros((3, 2));
+    huge_w[(0, 1)] = 1e308;
+    let probes = [
+        probe(
+            "state(0, 65)",
+            state(0, 65),
+            |e| {
+                matches!(
+                    e,
+                    Error::TooLarge {
+                        value: 65,
+                        limit: 64,
+                        ..
+                    }
+                )
+            },
+            "number of units n",
+        ),
+        probe(
+            "state(8, 3)",
+            state(8, 3),
+            |e| matches!(e, Error::BadSize { value: 8, .. }),
+            "state number index",
+        ),
+        probe(
+            "brute::p_h_given_v with 64 hidden units",
+            brute::p_h_given_v(&wide, array![1.0].view()),
+            |e| matches!(e, Error::TooLarge { value: 64, .. }),
+            "number of hidden units",
+        ),
+        probe(
+            "brute::free_energy with 30 hidden units",
+            brute::free_energy(&thirty, array![1.0, 0.0].view()),
+            |e| matches!(e, Error::TooLarge { value: 30, .. }),
+            "number of hidden units",
+        ),
+        probe(
+            "brute::p_v_given_h with 64 hidden units and 64 visible units",
+            brute::p_v_given_h(
+                &Rbm::from_weights(Array2::zeros((64, 1))).unwrap(),
+                array![1.0].view(),
+            ),
+            |e| matches!(e, Error::TooLarge { value: 64, .. }),
+            "number of visible units",
+        ),
+        probe(
+            "brute::log_z with 2 + 30 units",
+            brute::log_z(&thirty),
+            |e| matches!(e, Error::TooLarge { value: 32, .. }),
+            "number of units n_v + n_h",
+        ),
+        probe(
+            "Rbm::log_z with 21 units in each layer",
+            Rbm::from_weights(Array2::zeros((21, 21))).unwrap().log_z(),
+            |e| {
+                matches!(
+                    e,
+                    Error::TooLarge {
+                        value: 21,
+                        limit: 20,
+                        ..
+                    }
+                )
+            },
+            "number of hidden units",
+        ),
+        probe(
+            "Moments::add with a v of the wrong length",
+            moments.add(array![1.0, 0.0].view(), array![0.5, 0.5].view(), 1.0),
+            |e| matches!(e, Error::ShapeMismatch { .. }),
+            "visible vector v",
+        ),
+        probe(
+            "Moments::add with an h of the wrong length",
+            moments.add(array![1.0, 0.0, 1.0].view(), array![0.5].view(), 1.0),
+            |e| matches!(e, Error::ShapeMismatch { .. }),
+            "hidden vector h",
+        ),
+        probe(
+            "Moments::add with a NaN weight",
+            moments.add(
+                array![1.0, 0.0, 1.0].view(),
+                array![0.5, 0.5].view(),
+                f64::NAN,
+            ),
+            |e| matches!(e, Error::NonFinite { .. }),
+            "weight",
+        ),
+        probe(
+            "Moments::minus with moments of another shape",
+            Moments::zeros(3, 2).unwrap().minus(&other),
+            |e| matches!(e, Error::ShapeMismatch { .. }),
+            "other moments",
+        ),
+        probe(
+            "Moments::zeros(usize::MAX, 2)",
+            Moments::zeros(usize::MAX, 2),
+            |e| matches!(e, Error::Overflow { .. }),
+            "moments E[v h^T]",
+        ),
+        probe(
+            "Moments::zeros(0, usize::MAX) (found by tests/rbm/props.rs)",
+            Moments::zeros(0, usize::MAX),
+            |e| matches!(e, Error::TooLarge { .. }),
+            "moments E[h]: number of hidden units n_h",
+        ),
+        probe(
+            "initial_rbm on data of no columns with usize::MAX hidden units",
+            initial_rbm(
+                Array2::zeros((2, 0)).view(),
+                usize::MAX,
+                &mut verified_dl::check::seeded(0),
+            ),
+            |e| matches!(e, Error::TooLarge { .. }),
+            "hidden bias a: number of hidden units n_h",
+        ),
+        probe(
+            "source::product_of_sigma_h_x with a NaN hidden state (found by tests/rbm/props.rs)",
+            source::product_of_sigma_h_x(
+                &small,
+                array![1.0, 0.0, 1.0].view(),
+                array![f64::NAN, 0.0].view(),
+            ),
+            |e| matches!(e, Error::NonFinite { .. }),
+            "hidden state h",
+        ),
+        probe(
+            "chain_total_variation(burn_in = usize::MAX)",
+            chain_total_variation(&gibbs_demo_rbm(), &gibbs_demo_rbm(), usize::MAX, &[10], 0),
+            |e| matches!(e, Error::TooLarge { .. }),
+            "sweeps burn_in + last checkpoint",
+        ),
+        probe(
+            "chain_total_variation with checkpoints [10, 5]",
+            chain_total_variation(&gibbs_demo_rbm(), &gibbs_demo_rbm(), 0, &[10, 5], 0),
+            |e| matches!(e, Error::BadSize { value: 5, .. }),
+            "checkpoints[1]",
+        ),
+        probe(
+            "source::stray_constant(j = 5)",
+            source::stray_constant(&small, array![1.0, 0.0, 1.0].view(), 5),
+            |e| matches!(e, Error::BadSize { value: 5, .. }),
+            "hidden unit j",
+        ),
+        probe(
+            "source::marginal_by_source_chain(j = 5)",
+            source::marginal_by_source_chain(array![1.0, 1.0].view(), 5),
+            |e| matches!(e, Error::BadSize { value: 5, .. }),
+            "hidden unit j",
+        ),
+        probe(
+            "source::unit_sum(NaN)",
+            source::unit_sum(f64::NAN),
+            |e| matches!(e, Error::NonFinite { .. }),
+            "input x_i",
+        ),
+        probe(
+            "Rbm::new with a weight of 1e308",
+            Rbm::new(huge_w, Array1::zeros(2), Array1::zeros(3)),
+            |e| matches!(e, Error::OutOfRange { value, .. } if *value == 1e308),
+            "weights W at index [0, 1]",
+        ),
+        probe(
+            "Rbm::new with a hidden bias of -1e200",
+            Rbm::new(Array2::zeros((3, 2)), array![0.0, -1e200], Array1::zeros(3)),
+            |e| matches!(e, Error::OutOfRange { .. }),
+            "hidden bias a at index [1]",
+        ),
+        probe(
+            "Rbm::ascend by a step that leaves the range",
+            small.clone().ascend(
+                &small.gradient(array![[1.0, 1.0, 0.0]].view()).unwrap(),
+                1e300,
+            ),
+            |e| matches!(e, Error::OutOfRange { .. }),
+            "weights W at index [0, 0]",
+        ),
+        probe(
+            "initial_rbm with usize::MAX hidden units",
+            initial_rbm(data.view(), usize::MAX, &mut verified_dl::check::seeded(0)),
+            |e| matches!(e, Error::Overflow { .. }),
+            "weights W",
+        ),
+        probe(
+            "train for usize::MAX epochs",
+            train(
+                data.view(),
+                2,
+                Estimator::Exact,
+                Schedule {
+                    epochs: usize::MAX,
+                    ..settings
+                },
+            ),
+            |e| matches!(e, Error::TooLarge { .. }),
+            "epochs",
+        ),
+        probe(
+            "train with CD-usize::MAX",
+            train(data.view(), 2, Estimator::Cd(usize::MAX), settings),
+            |e| matches!(e, Error::TooLarge { .. }),
+            "number of Gibbs steps k",
+        ),
+    ];
+    for p in &probes {
+        match &p.result {
+            Ok(()) => panic!("{}: returned Ok", p.call),
+            Err(e) => {
+                assert!((p.variant)(e), "{}: wrong variant {e:?}", p.call);
+                assert_eq!(e.argument(), Some(p.argument), "{}: {e}", p.call);
+            }
+        }
+    }
 }

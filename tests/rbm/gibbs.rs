@@ -35,7 +35,7 @@ fn gibbs_chain_with_the_sources_stray_constant_misses_the_joint() {
     let stray = Rbm::new(
         rbm.w().to_owned(),
         Array1::ones(rbm.n_h()),
-        rbm.b().to_owned(),
+        rbm.visible_bias().to_owned(),
     )
     .unwrap();
     let tv =

@@ -38,9 +38,9 @@ fn gradient_matches_finite_differences_of_the_exact_log_likelihood() {
         let fd_w = gradient(|w| ll(w, &a, &b), &w, FD_STEP);
         let fd_a = gradient(|a| ll(&w, a, &b), &a, FD_STEP);
         let fd_b = gradient(|b| ll(&w, &a, b), &b, FD_STEP);
-        worst_w = worst_w.max(compare_arrays(&fd_w, &g.w).worst);
-        worst_a = worst_a.max(compare_arrays(&fd_a, &g.a).worst);
-        worst_b = worst_b.max(compare_arrays(&fd_b, &g.b).worst);
+        worst_w = worst_w.max(compare_arrays(&fd_w, &g.w().to_owned()).worst);
+        worst_a = worst_a.max(compare_arrays(&fd_a, &g.hidden_bias().to_owned()).worst);
+        worst_b = worst_b.max(compare_arrays(&fd_b, &g.visible_bias().to_owned()).worst);
         cases += 1;
     }
     verified_dl::verify!(
@@ -87,7 +87,7 @@ fn a_gradient_without_the_model_term_fails_the_check() {
         &w,
         FD_STEP,
     );
-    let error = compare_arrays(&fd_w, &data_term.vh).worst;
+    let error = compare_arrays(&fd_w, &data_term.vh().to_owned()).worst;
     assert!(
         error > 0.01,
         "data term alone within {error:e} of the gradient"

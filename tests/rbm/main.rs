@@ -8,4 +8,5 @@ mod errata;
 mod errors;
 mod gibbs;
 mod grad;
+mod props;
 mod train;

@@ -1,4 +1,5 @@
-//! The mdBook preprocessor that captions every listing.
+//! The mdBook preprocessor that captions every listing, and replaces every
+//! `{{#measured name}}` with the number a test recorded (see [`measured`]).
 //!
 //! Run by mdBook before its `links` preprocessor (so it still sees the
 //! `{{#include}}` lines and `<!-- uses: -->` comments), it puts a caption
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use crate::chapters::{title, Chapter};
 use crate::listings::{by_anchor, listings, Listing};
+use crate::measured;
 
 /// A Rust item a listing shows: its kind as rustdoc names its pages, its
 /// name, and for a method the type it belongs to.
@@ -277,6 +279,37 @@ pub fn preprocess(input: &str) -> Result<String, String> {
         return Err(format!("the book's src must be src/, not {src}"));
     }
     let root = Path::new(root);
+    let values = std::fs::read_to_string(root.join("src/appendix/measurements.tsv"))
+        .map(|t| measured::from_tsv(&t))
+        .unwrap_or_default();
+    let mut missing = Vec::new();
+    visit(book.get_mut("items"), &mut |ch| {
+        let path = ch
+            .get("source_path")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let Some(text) = ch.get("content").and_then(Value::as_str) else {
+            return;
+        };
+        match measured::substitute(text, &values) {
+            Ok(new) => ch["content"] = Value::String(new),
+            Err(list) => missing.extend(list.into_iter().map(|m| format!("src/{path}: {m}"))),
+        }
+        if std::env::var_os("BOOK_MEASURED_LENIENT").is_some() {
+            if let Some(text) = ch.get("content").and_then(Value::as_str) {
+                ch["content"] = Value::String(measured::substitute_lenient(text, &values));
+            }
+        }
+    });
+    // The structural test builds the book before the test run has written
+    // its records; it asks for leniency, the real builds never do.
+    if !missing.is_empty() && std::env::var_os("BOOK_MEASURED_LENIENT").is_none() {
+        return Err(format!(
+            "measured numbers without a record (run `make test`, which records them):\n{}",
+            missing.join("\n")
+        ));
+    }
     let mut chapters = Vec::new();
     let mut numbers = BTreeMap::new();
     visit(book.get_mut("items"), &mut |ch| {

@@ -190,6 +190,9 @@ pub struct Erratum {
     pub wrong: String,
     /// The correction (empty for a confirmation).
     pub correct: String,
+    /// An erratum's kind, from `**Erratum ID (kind).**`: `error` unless the
+    /// block says `notation` (loose notation, the statement itself true).
+    pub kind: String,
     /// The test that shows the source's version failing (or, for a
     /// confirmation, holding).
     pub test: String,
@@ -203,6 +206,34 @@ pub fn errata(chapter: &str, markdown: &str) -> std::result::Result<Vec<Erratum>
         "Erratum",
         "erratum",
         &["Source", "Wrong", "Correct", "Test"],
+    )
+}
+
+/// The omission blocks of a chapter: a step the source leaves out, which the
+/// book supplies. `<a id="omission-ID"></a>` then `> **Omission ID.**` with
+/// the fields *Source (place):*, *Supplied:* (where and what the book adds)
+/// and *Test:*. The *Supplied* text is kept in `correct`.
+pub fn omissions(chapter: &str, markdown: &str) -> std::result::Result<Vec<Erratum>, String> {
+    markers(
+        chapter,
+        markdown,
+        "Omission",
+        "omission",
+        &["Source", "Supplied", "Test"],
+    )
+}
+
+/// The remark blocks of a chapter: a step of the source that is right under
+/// an assumption it does not state. `<a id="remark-ID"></a>` then
+/// `> **Remark ID.**` with *Source (place):*, *Assumption:* (kept in `correct`)
+/// and *Test:*.
+pub fn remarks(chapter: &str, markdown: &str) -> std::result::Result<Vec<Erratum>, String> {
+    markers(
+        chapter,
+        markdown,
+        "Remark",
+        "remark",
+        &["Source", "Assumption", "Test"],
     )
 }
 
@@ -233,10 +264,24 @@ fn markers(
             continue;
         };
         let kind = heading.to_lowercase();
-        let id = rest
+        let heading_text = rest
             .split_once(".**")
             .map(|(id, _)| id.trim().to_string())
             .ok_or_else(|| format!("{chapter}:{}: {kind} heading without `.**`", i + 1))?;
+        // `ID (notation)`: the kind of an erratum, in parentheses after its id
+        let (id, erratum_kind) = match heading_text.split_once(" (") {
+            Some((id, k)) => (
+                id.trim().to_string(),
+                k.trim_end_matches(')').trim().to_string(),
+            ),
+            None => (heading_text.clone(), "error".to_string()),
+        };
+        if !["error", "notation"].contains(&erratum_kind.as_str()) {
+            return Err(format!(
+                "{chapter}:{}: {kind} {id}: unknown kind `{erratum_kind}` (error or notation)",
+                i + 1
+            ));
+        }
         let anchor = format!("<a id=\"{anchor_prefix}-{id}\"></a>");
         if i == 0 || lines[i - 1].trim() != anchor {
             return Err(format!(
@@ -268,11 +313,18 @@ fn markers(
                 .ok_or_else(|| format!("{chapter}: {kind} {id}: field {name} lacks ':*'"))?;
             let qualifier = after[..colon].trim().trim_matches(|c| c == '(' || c == ')');
             let text = &after[colon + 2..];
-            let end = ["*Source", "*Wrong:*", "*Correct:*", "*Test:*"]
-                .iter()
-                .filter_map(|m| text.find(m))
-                .min()
-                .unwrap_or(text.len());
+            let end = [
+                "*Source",
+                "*Wrong:*",
+                "*Correct:*",
+                "*Supplied:*",
+                "*Assumption:*",
+                "*Test:*",
+            ]
+            .iter()
+            .filter_map(|m| text.find(m))
+            .min()
+            .unwrap_or(text.len());
             Ok((qualifier.to_string(), text[..end].trim().to_string()))
         };
         let mut values = Vec::new();
@@ -292,7 +344,8 @@ fn markers(
             place: values[0].0.clone(),
             source: get("Source"),
             wrong: get("Wrong"),
-            correct: get("Correct"),
+            correct: [get("Correct"), get("Supplied"), get("Assumption")].concat(),
+            kind: erratum_kind,
             test: get("Test"),
         });
     }

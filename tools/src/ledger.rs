@@ -6,12 +6,22 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use verified_dl::check::ledger::{Entry, Method};
+use verified_dl::check::ledger::{Entry, Measured, Method};
 
 use crate::chapters::{escape_cell, label_sections, labels, Chapter};
 
 /// Reads every ledger line left in `dir` (the files written by `verified_dl::verify!`).
 pub fn read_ledger(dir: &Path) -> Vec<Entry> {
+    read_lines(dir, Entry::from_line)
+}
+
+/// Reads every measured value left in `dir` (the files written by
+/// `verified_dl::record!`).
+pub fn read_measured(dir: &Path) -> Vec<Measured> {
+    read_lines(dir, Measured::from_line)
+}
+
+fn read_lines<T>(dir: &Path, parse: fn(&str) -> Option<T>) -> Vec<T> {
     let Ok(files) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -20,11 +30,7 @@ pub fn read_ledger(dir: &Path) -> Vec<Entry> {
     paths
         .iter()
         .filter_map(|path| std::fs::read_to_string(path).ok())
-        .flat_map(|text| {
-            text.lines()
-                .filter_map(Entry::from_line)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|text| text.lines().filter_map(parse).collect::<Vec<_>>())
         .collect()
 }
 

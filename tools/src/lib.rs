@@ -4,12 +4,13 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | [`captions`] | the mdBook preprocessor that captions every listing |
+//! | [`captions`] | the mdBook preprocessor: listing captions and measured numbers |
 //! | [`chapters`] | reads the book's sources: chapters, labels, listings, fences, errata |
 //! | [`lint`] | the structural rules of the book, as one function that lists every breach |
 //! | [`ledger`] | the ledger appendix, from the records the checks leave |
 //! | [`errata`] | the errata appendix, from the chapters' erratum blocks |
 //! | [`listings`] | the book's listings as mdBook renders them, what each uses, the prelude |
+//! | [`measured`] | the numbers tests measured, quoted in the prose as `{{#measured name}}` |
 //! | [`figures`] | every figure of the book, drawn from the crate's experiments |
 //! | [`runner`] | the local runner behind the examples' Run buttons, and the preprocessor that makes them editable |
 //!
@@ -23,6 +24,7 @@ pub mod figures;
 pub mod ledger;
 pub mod lint;
 pub mod listings;
+pub mod measured;
 pub mod runner;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! `cargo run -p book-tools -- <command>`: regenerate what the book makes from code.
 //!
 //! * `figures`: write every figure under `src/figures/`;
-//! * `ledger [dir]`: write `src/appendix/ledger.md` from the records that the
+//! * `ledger [dir]`: write `src/appendix/ledger.md` and `measurements.tsv` (the
+//!   numbers the prose quotes) from the records that the
 //!   checks left in `dir/ledger/` (default `target/tmp`, where `verify!`
 //!   writes); fails, naming them, if any labelled equation has no record;
 //! * `errata`: write `src/appendix/errata.md` from the chapters' erratum blocks;
@@ -9,12 +10,13 @@
 //!   copied listings, from `code/error.rs` and `code/prelude.rs`;
 //! * `preprocess`: the mdBook preprocessor that captions every listing
 //!   (book.toml runs it; see `book_tools::captions`);
+//! * `typed-numbers`: list the numbers of the prose that look measured;
 //! * `lint`: list every breach of the book's structural rules (see `book_tools::lint`).
 
 use std::path::Path;
 use std::process::exit;
 
-use book_tools::{captions, chapters, errata, figures, ledger, lint, listings};
+use book_tools::{captions, chapters, errata, figures, ledger, lint, listings, measured};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,12 +45,20 @@ fn main() {
                 .map(|d| Path::new(d).to_path_buf())
                 .unwrap_or_else(|| root.join("target/tmp"));
             let entries = ledger::read_ledger(&dir.join("ledger"));
+            let values = ledger::read_measured(&dir.join("ledger"));
+            let quotable = measured::collect(&entries, &values);
             match ledger::ledger_markdown(&chapters(), &entries) {
                 Ok(md) => {
                     std::fs::write(root.join("src/appendix/ledger.md"), md).expect("write ledger");
+                    std::fs::write(
+                        root.join("src/appendix/measurements.tsv"),
+                        measured::to_tsv(&quotable),
+                    )
+                    .expect("write measurements");
                     println!(
-                        "wrote src/appendix/ledger.md ({} records from {})",
+                        "wrote src/appendix/ledger.md and measurements.tsv ({} checks and {} measured values from {})",
                         entries.len(),
+                        values.len(),
                         dir.display()
                     );
                 }
@@ -99,6 +109,19 @@ fn main() {
                     exit(1);
                 }
             }
+        }
+        Some("typed-numbers") => {
+            let mut n = 0;
+            for chapter in chapters() {
+                if chapter.path.starts_with("appendix/ledger") {
+                    continue;
+                }
+                for (line, text) in lint::unallowed_typed_numbers(&chapter.path, &chapter.text) {
+                    println!("src/{}:{line}: {text}", chapter.path);
+                    n += 1;
+                }
+            }
+            println!("{n} numbers that look measured and are not on the allow-list");
         }
         Some("lint") => {
             let problems = lint::lint(root);

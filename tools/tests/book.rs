@@ -60,6 +60,7 @@ fn mdbook_builds_without_warnings() {
         .arg("build")
         .arg("-d")
         .arg(&out_dir)
+        .env("BOOK_MEASURED_LENIENT", "1")
         .current_dir(root())
         .output()
         .expect("run mdbook");
@@ -92,11 +93,17 @@ impl Scratch {
         let s = Scratch(dir);
         s.write(
             "src/SUMMARY.md",
-            "# Summary\n\n- [One](one.md)\n- [Ledger](appendix/ledger.md)\n",
+            "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n- [Ledger](appendix/ledger.md)\n",
         );
         s.write(
             "src/one.md",
             "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```rust,ignore\n{{#include ../code/a.rs:f}}\n```\n",
+        );
+        // a second page shows the anchor too, so that tests which rewrite
+        // one.md leave it shown
+        s.write(
+            "src/two.md",
+            "# Two\n\n```rust,ignore\n{{#include ../code/a.rs:f}}\n```\n",
         );
         s.write(
             "src/appendix/ledger.md",
@@ -104,7 +111,7 @@ impl Scratch {
         );
         s.write(
             "code/lib.rs",
-            "#[doc = include_str!(\"../src/one.md\")]\n#[doc = include_str!(\"../src/appendix/ledger.md\")]\n",
+            "#[doc = include_str!(\"../src/one.md\")]\n#[doc = include_str!(\"../src/two.md\")]\n#[doc = include_str!(\"../src/appendix/ledger.md\")]\n",
         );
         s.write("code/a.rs", "// ANCHOR: f\nfn f() {}\n// ANCHOR_END: f\n");
         s.write(
@@ -136,17 +143,17 @@ fn the_scratch_book_is_sound() {
 #[test]
 fn catches_a_chapter_missing_from_the_summary_and_the_reverse() {
     let s = Scratch::new("summary");
-    s.write("src/two.md", "# Two\n");
-    assert_caught(&s.problems(), "src/two.md is not listed in SUMMARY.md");
+    s.write("src/extra.md", "# Extra\n");
+    assert_caught(&s.problems(), "src/extra.md is not listed in SUMMARY.md");
     s.write(
         "src/SUMMARY.md",
-        "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n- [Three](three.md)\n- [Ledger](appendix/ledger.md)\n",
+        "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n- [Extra](extra.md)\n- [Three](three.md)\n- [Ledger](appendix/ledger.md)\n",
     );
     assert_caught(
         &s.problems(),
         "SUMMARY.md lists three.md, which does not exist",
     );
-    assert_caught(&s.problems(), "src/two.md is not compiled as a doctest");
+    assert_caught(&s.problems(), "src/extra.md is not compiled as a doctest");
 }
 
 #[test]
@@ -271,4 +278,39 @@ fn catches_a_heading_with_math_and_no_explicit_id() {
         chapters::label_sections(&fs::read_to_string(s.0.join("src/one.md")).unwrap()),
         vec![("one.x".to_string(), "with-beta".to_string())]
     );
+}
+
+#[test]
+fn catches_a_measured_number_typed_by_hand() {
+    let s = Scratch::new("typed-numbers");
+    assert_eq!(s.problems(), Vec::<String>::new());
+    for typed in [
+        "the worst error is 1.05e-10.",
+        "the worst error is $1.05 \\times 10^{-10}$.",
+        "ICM restores 96.1% of the pixels.",
+        "checked on 512 machines.",
+    ] {
+        s.write(
+            "src/one.md",
+            &format!("# One\n\n$$\nx = 1 \\tag{{one.x}}\n$$\n\nWe find that {typed}\n"),
+        );
+        assert_caught(&s.problems(), "looks measured");
+    }
+    // the same numbers in code, in a comment, or quoted from the tests are fine
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\nThe tolerance `1e-7`, <!-- 96.1% --> and {{#measured one.x:worst}}.\n",
+    );
+    assert_eq!(s.problems(), Vec::<String>::new());
+}
+
+#[test]
+fn catches_an_anchor_that_no_page_shows() {
+    let s = Scratch::new("unshown-anchor");
+    assert_eq!(s.problems(), Vec::<String>::new());
+    s.write(
+        "code/a.rs",
+        "// ANCHOR: f\nfn f() {}\n// ANCHOR_END: f\n// ANCHOR: g\nfn g() {}\n// ANCHOR_END: g\n",
+    );
+    assert_caught(&s.problems(), "anchor `g` is shown by no page");
 }

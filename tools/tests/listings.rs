@@ -146,7 +146,6 @@ fn crate_name(l: &Listing) -> String {
 }
 
 #[test]
-#[ignore = "the chapters' listings are being made copyable; run with --ignored"]
 fn every_listing_compiles_as_copied() {
     let root = root();
     let chapters = read_chapters(&root).unwrap();

@@ -19,7 +19,7 @@ fn png(name: &str, pixels: &Array2<f64>) -> Figure {
 /// The figures of this chapter.
 pub fn figures() -> Vec<Figure> {
     let d = figure_8_30();
-    let [a_icm, a_cut, a_mpm] = accuracy_against_beta(&d);
+    let [a_icm, a_cut, a_mpm] = accuracy_against_beta(&d).expect("figure 8.30's images are valid");
     let plot = Plot {
         title: "Pixels restored against the coupling beta (eta = 2.1, h = 0)".to_string(),
         x_label: "beta".to_string(),

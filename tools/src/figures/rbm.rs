@@ -8,8 +8,9 @@ use verified_dl::rbm::bars_stripes::bars_and_stripes;
 use verified_dl::rbm::chain::{
     chain_total_variation, gibbs_demo_rbm, GIBBS_BURN_IN, GIBBS_CHAIN_SEED,
 };
+use verified_dl::rbm::exact::state;
 use verified_dl::rbm::experiment::{bas_runs, most_probable, BAS_EPOCHS, BAS_HIDDEN};
-use verified_dl::rbm::model::{state, Rbm};
+use verified_dl::rbm::model::Rbm;
 
 use super::raster::grayscale_png;
 use super::{Figure, Plot, Series};
@@ -39,7 +40,7 @@ fn gibbs_figure() -> Figure {
     let stray = Rbm::new(
         rbm.w().to_owned(),
         ndarray::Array1::ones(rbm.n_h()),
-        rbm.b().to_owned(),
+        rbm.visible_bias().to_owned(),
     )
     .expect("finite parameters");
     // 100, 200, 500, 1000, ..., 100 000 sweeps: prefixes of one chain.
@@ -82,7 +83,9 @@ pub fn figures() -> Vec<Figure> {
         let top = most_probable(&run.rbm, data.nrows()).expect("16 visible units enumerate");
         let mut images = Array2::zeros((top.len(), 16));
         for (n, &k) in top.iter().enumerate() {
-            images.row_mut(n).assign(&state(k, 16));
+            images
+                .row_mut(n)
+                .assign(&state(k, 16).expect("16 units and a state number below 2^16"));
         }
         rows.push(images);
     }
