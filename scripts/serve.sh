@@ -34,12 +34,13 @@ announce() {
 target/debug/runner serve --port "$RUNNER_PORT" --book-port "$PORT" > >(announce) &
 children+=($!)
 
-# The PDF, from a build of its own; copying it to src/book.pdf makes the
-# served book rebuild with it.
+# The PDF, from a build of its own. scripts/pdf.sh copies it to src/book.pdf,
+# which every later rebuild copies into book/; it goes into book/ now too.
 if command -v node >/dev/null && [ -x "${CHROMIUM:-/usr/bin/chromium}" ] && command -v pdftotext >/dev/null; then
   (
     if mdbook build -d target/pdf-book >/dev/null 2>&1 \
       && scripts/pdf.sh target/pdf-book target/book.pdf >target/pdf.log 2>&1; then
+      cp target/book.pdf book/book.pdf
       echo "==> the book as one PDF: http://127.0.0.1:$PORT/book.pdf"
     else
       echo "==> the PDF could not be made: see target/pdf.log"
