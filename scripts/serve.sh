@@ -25,7 +25,12 @@ announce() {
   while IFS= read -r line; do
     case $line in
       *runner-token=*)
-        sleep 1
+        # after mdBook's own "Serving on" line: once the book's port answers
+        for _ in $(seq 120); do
+          (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+          sleep 0.5
+        done
+        sleep 0.5
         printf '\n==> Open the book with its runner (the link carries its secret key):\n==>   %s\n\n' "${line##* }" ;;
       *) printf '%s\n' "$line" ;;
     esac
