@@ -165,6 +165,13 @@ for (const theme of ["light", "navy"]) {
 // new output; without the runner (no link, or the book opened as files) the
 // button says how to start it; and the token is nowhere in the built book.
 const runnerStats = await (async () => {
+  // What assets/runner.js relies on in mdBook's book.js (pinned: 0.5.3).
+  const bookJs = fs.readdirSync(bookDir).filter((f) => /^book(-[0-9a-f]+)?\.js$/.test(f));
+  const bookJsText = bookJs.map((f) => fs.readFileSync(path.join(bookDir, f), "utf8")).join("\n");
+  for (const hook of ["https://play.rust-lang.org/meta/crates", "https://play.rust-lang.org/evaluate.json",
+    "function playground_text", "'play-button'", "'result hljs language-bash'"]) {
+    if (!bookJsText.includes(hook)) failures.push(`runner: mdBook's book.js no longer has ${hook}; check assets/runner.js against it`);
+  }
   const exe = process.env.RUNNER
     ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../target/debug/runner");
   if (!fs.existsSync(exe)) {
