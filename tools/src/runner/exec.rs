@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 use super::deps::Deps;
 use super::program::program;
 
+/// Bytes of rustc's messages kept (a long list of errors is cut there).
+const COMPILER_OUTPUT: usize = 256 * 1024;
+
 /// The limits of one run.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -255,7 +258,7 @@ pub fn compile_and_run(
             .arg("--extern")
             .arg(format!("{name}={}", file.display()));
     }
-    let compiled = run_limited(rustc, limits.compile_time, 256 * 1024)?;
+    let compiled = run_limited(rustc, limits.compile_time, COMPILER_OUTPUT)?;
     let compile_time = compiled.elapsed;
     let compiled_ok = matches!(compiled.end, End::Exited { success: true, .. });
     if !compiled_ok {
@@ -323,7 +326,7 @@ fn describe(c: &Captured, limits: &Limits, compiling: bool) -> String {
         )),
         End::OutputCut => Some(format!(
             "stopped: {who} printed more than {} KiB, the output limit of a run; the output is cut there",
-            limits.output / 1024
+            if compiling { COMPILER_OUTPUT } else { limits.output } / 1024
         )),
     };
     if let Some(note) = note {
