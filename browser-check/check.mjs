@@ -5,9 +5,11 @@
 //
 // Usage: node check.mjs <built book folder> <screenshot folder>
 import { chromium } from "playwright-core";
-import http from "node:http";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serveBook, chromiumArgs } from "./static.mjs";
 
 const bookDir = path.resolve(process.argv[2] ?? "../book");
 const shotDir = path.resolve(process.argv[3] ?? "../screenshots");
@@ -24,22 +26,12 @@ if (!fs.existsSync(browserPath)) {
   process.exit(0);
 }
 
-const types = {
-  ".html": "text/html", ".css": "text/css", ".js": "text/javascript",
-  ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2",
-  ".woff": "font/woff", ".ttf": "font/ttf", ".json": "application/json",
-};
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, "http://127.0.0.1");
-  let file = path.join(bookDir, decodeURIComponent(url.pathname));
-  if (!file.startsWith(bookDir)) { res.writeHead(403); res.end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-  if (!fs.existsSync(file)) { res.writeHead(404); res.end("not found"); return; }
-  res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
-  fs.createReadStream(file).pipe(res);
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { origin, close: closeServer } = await serveBook(bookDir);
+// The book's local runner (tools/src/runner.rs), started below; its requests
+// are the only ones allowed to leave the book's origin, to 127.0.0.1.
+let runnerOrigin = null;
+const isLocal = (u) => u.startsWith(origin) || u.startsWith("data:") || u.startsWith("blob:")
+  || (runnerOrigin !== null && u.startsWith(runnerOrigin));
 
 // The pages: every chapter in the table of contents, then the print page.
 const toc = fs.readFileSync(path.join(bookDir, "toc.html"), "utf8");
@@ -48,8 +40,7 @@ pages.push("print.html");
 
 const browser = await chromium.launch({
   executablePath: browserPath,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: chromiumArgs,
 });
 fs.mkdirSync(shotDir, { recursive: true });
 const failures = [];
@@ -70,7 +61,7 @@ for (const theme of ["light", "navy"]) {
     const where = `${pagePath} (${theme})`;
     page.on("request", (r) => {
       const u = r.url();
-      if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:")) {
+      if (!isLocal(u)) {
         failures.push(`${where}: requested a non-local URL ${u}`);
       }
     });
@@ -149,7 +140,7 @@ for (const theme of ["light", "navy"]) {
     const page = await context.newPage();
     page.on("request", (r) => {
       const u = r.url();
-      if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:")) {
+      if (!isLocal(u)) {
         failures.push(`${pagePath}: requested a non-local URL ${u}`);
       }
     });
@@ -167,8 +158,122 @@ for (const theme of ["light", "navy"]) {
   await context.close();
   if (apiLinks.size === 0) failures.push("no chapter links the API documentation");
 }
+
+// The Run and edit buttons, on the book's local runner, as `make serve` starts
+// it: the link it prints opens the book; Run on one example of every page that
+// has one shows the program's output; an edited example runs again with the
+// new output; without the runner (no link, or the book opened as files) the
+// button says how to start it; and the token is nowhere in the built book.
+const runnerStats = await (async () => {
+  // What assets/runner.js relies on in mdBook's book.js (pinned: 0.5.3).
+  const bookJs = fs.readdirSync(bookDir).filter((f) => /^book(-[0-9a-f]+)?\.js$/.test(f));
+  const bookJsText = bookJs.map((f) => fs.readFileSync(path.join(bookDir, f), "utf8")).join("\n");
+  for (const hook of ["https://play.rust-lang.org/meta/crates", "https://play.rust-lang.org/evaluate.json",
+    "function playground_text", "'play-button'", "'result hljs language-bash'"]) {
+    if (!bookJsText.includes(hook)) failures.push(`runner: mdBook's book.js no longer has ${hook}; check assets/runner.js against it`);
+  }
+  const exe = process.env.RUNNER
+    ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../target/debug/runner");
+  if (!fs.existsSync(exe)) {
+    failures.push(`runner: ${exe} is missing (cargo build -p book-tools)`);
+    return null;
+  }
+  const bookPort = new URL(origin).port;
+  const runner = spawn(exe, ["serve", "--port", "0", "--book-port", bookPort, "--exit-on-stdin-close"],
+    { stdio: ["pipe", "pipe", "inherit"] });
+  const link = await new Promise((ok, fail) => {
+    let seen = "";
+    runner.stdout.on("data", (d) => {
+      seen += d;
+      const m = seen.match(/(http:\/\/127\.0\.0\.1:\d+\/#runner-port=(\d+)&runner-token=([0-9a-f]+))/);
+      if (m) ok({ url: m[1], port: m[2], token: m[3] });
+    });
+    runner.on("exit", (c) => fail(new Error(`the runner exited (${c}) before it listened: ${seen}`)));
+  });
+  runnerOrigin = `http://127.0.0.1:${link.port}`;
+  const stats = { ran: 0, pages: [] };
+  try {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
+    const page = await context.newPage();
+    page.on("pageerror", (e) => failures.push(`runner: script error ${e.message}`));
+    page.on("request", (r) => { if (!isLocal(r.url())) failures.push(`runner: requested a non-local URL ${r.url()}`); });
+    await page.goto(link.url.replace(/\/#/, "/index.html#"), { waitUntil: "networkidle" });
+    if (page.url().includes(link.token)) failures.push("runner: the token stayed in the address bar");
+    const runFirst = async (where) => {
+      const pre = page.locator("pre.playground").first();
+      await pre.hover(); // mdBook shows a code block's buttons on hover
+      await pre.locator(".play-button").click();
+      const result = pre.locator("code.result");
+      await result.waitFor();
+      await page.waitForFunction((el) => el && el.innerText !== "Running…",
+        await result.elementHandle(), { timeout: 120000 });
+      const text = await result.innerText();
+      if (/error(\[E\d+\])?:|panicked|\[runner\]|refused|does not answer|make serve/.test(text)) {
+        failures.push(`runner: ${where}: Run showed "${text.slice(0, 300)}"`);
+      }
+      return text;
+    };
+    for (const pagePath of pages.filter((p) => p !== "print.html")) {
+      await page.goto(`${origin}/${pagePath}`, { waitUntil: "networkidle" });
+      const examples = await page.locator("pre.playground").count();
+      if (!examples) continue;
+      const editable = await page.locator("pre.playground code.editable").count();
+      if (editable !== examples) failures.push(`runner: ${pagePath}: ${examples - editable} of ${examples} examples are not editable`);
+      await runFirst(pagePath);
+      stats.ran++;
+      stats.pages.push(pagePath);
+    }
+    if (stats.ran === 0) failures.push("runner: no page has a runnable example");
+    // Edit one example and run it again.
+    await page.goto(`${origin}/${stats.pages[0]}`, { waitUntil: "networkidle" });
+    await page.evaluate(() => {
+      const code = document.querySelector("pre.playground code.editable");
+      window.ace.edit(code).setValue([
+        "extern crate verified_dl;",
+        "use verified_dl::conv::size::conv_out_size;",
+        "fn main() {",
+        "    let m = conv_out_size(9, 3, 2).unwrap();",
+        "    println!(\"edited: M = {m}\");",
+        "}",
+      ].join("\n"), 1);
+    });
+    const edited = await runFirst(`${stats.pages[0]} (edited)`);
+    if (edited.trim() !== "edited: M = 4") failures.push(`runner: the edited example printed "${edited}", not "edited: M = 4"`);
+    await context.close();
+
+    // Without the runner's link, and opened as plain files: the button says how to start it.
+    for (const url of [`${origin}/${stats.pages[0]}`, `file://${path.join(bookDir, stats.pages[0])}`]) {
+      const ctx = await browser.newContext();
+      const p = await ctx.newPage();
+      p.on("pageerror", (e) => failures.push(`runner: ${url}: script error ${e.message}`));
+      p.on("request", (r) => {
+        const u = r.url();
+        if (!u.startsWith("file:") && !isLocal(u)) failures.push(`runner: ${url}: requested ${u}`);
+        if (u.startsWith(runnerOrigin)) failures.push(`runner: ${url}: called the runner without its link`);
+      });
+      await p.goto(url, { waitUntil: "load" });
+      const pre = p.locator("pre.playground").first();
+      await pre.hover();
+      await pre.locator(".play-button").click();
+      const text = await pre.locator("code.result").innerText();
+      if (!text.includes("make serve")) failures.push(`runner: ${url}: without the runner, Run showed "${text}"`);
+      await ctx.close();
+    }
+  } finally {
+    runner.stdin.end();
+    runner.kill();
+  }
+  // The token is in no file of the built book.
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+  for (const file of walk(bookDir)) {
+    if (fs.readFileSync(file).includes(link.token)) failures.push(`runner: the token is in ${file}`);
+  }
+  return stats;
+})();
+
 await browser.close();
-server.close();
+closeServer();
 
 // Every link to a section of another page of the book lands on an existing id.
 for (const link of internalLinks) {
@@ -179,6 +284,9 @@ for (const link of internalLinks) {
 }
 
 const n = pages.length;
+if (runnerStats && !failures.some((f) => f.startsWith("runner:"))) {
+  console.log(`browser check: Run clicked on ${runnerStats.ran} pages (${runnerStats.pages.join(", ")}), all ran on the local runner; an edited example ran with its new output; without the runner the button says how to start it; the token is in no file of the book.`);
+}
 if (failures.length) {
   console.error(`browser check: ${failures.length} problem(s) on ${n} pages:`);
   for (const f of failures) console.error(`  ${f}`);

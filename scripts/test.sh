@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every check of the book, in order, and stops at the first failure:
 #   1. the crate's tests: unit, integration (every labelled equation) and the
-#      chapters as doctests (`cargo test --workspace`);
+#      chapters as doctests, and the tools' tests, among them the local
+#      runner's security tests (`cargo test --workspace`);
 #   2. the ledger appendix, regenerated from what those tests measured;
 #   3. the API documentation (`cargo doc`, no warnings) and the book's build,
 #      which must print no warning (`mdbook build`);
 #   4. the book's examples under mdBook (`mdbook test`);
-#   5. every page in headless Chromium (no network, no raw TeX, no broken image).
+#   5. the book as one PDF, printed by headless Chromium and read back;
+#   6. every page in headless Chromium (no network, no raw TeX, no broken
+#      image), and the Run and edit buttons on the local runner.
 set -euo pipefail
 tools_started=$SECONDS
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
@@ -41,7 +44,16 @@ step "mdbook test: every example of the book, against this crate"
 deps=$(scripts/mdbook-deps.sh)
 mdbook test -L "$deps"
 
-step "browser: every page in headless Chromium"
+step "PDF: the print page through headless Chromium into book/book.pdf, read back"
+if command -v node >/dev/null && [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  scripts/pdf.sh book book/book.pdf
+elif [ "${CI:-}" = true ]; then
+  echo "PDF: node or Chromium is missing; under CI that is a failure"; exit 1
+else
+  echo "PDF: SKIPPED (node or Chromium is missing)"
+fi
+
+step "browser: every page in headless Chromium, and the examples' Run buttons on the local runner"
 if command -v node >/dev/null; then
   (cd browser-check && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent; })
   node browser-check/check.mjs book screenshots

@@ -14,6 +14,7 @@
 //! | [`items`] | the item a listing shows and its API page |
 //! | [`typed`] | the rule against measured numbers typed into the prose |
 //! | [`figures`] | every figure of the book, drawn from the crate's experiments |
+//! | [`runner`] | the local runner behind the examples' Run buttons, and the preprocessor that makes them editable |
 //!
 //! The binary `book` (`cargo run -p book-tools -- <command>`) runs them.
 #![forbid(unsafe_code)]
@@ -27,6 +28,7 @@ pub mod ledger;
 pub mod lint;
 pub mod listings;
 pub mod measured;
+pub mod runner;
 pub mod typed;
 
 use std::path::{Path, PathBuf};
