@@ -41,6 +41,7 @@ fn order_puts_parents_after_on_random_dags() {
     let mut rng = seeded(20);
     let mut failures = 0usize;
     let mut cases = 0usize;
+    let mut longest_walk_minus_bound = i64::MIN;
     for trial in 0..2000 {
         let n = 1 + trial % 30;
         let parents = random_dag(&mut rng, n, 0.3, n).unwrap();
@@ -49,8 +50,39 @@ fn order_puts_parents_after_on_random_dags() {
         // The first node of the order is childless, the last has no parents.
         failures += usize::from(parents.iter().any(|pa| pa.contains(&order[0])));
         failures += usize::from(!parents[order[n - 1]].is_empty());
+        // The existence proof's walk: from every node, step to a child until
+        // a childless node is reached. Without a cycle no node repeats, so it
+        // takes at most n - 1 steps.
+        let mut children = vec![Vec::new(); n];
+        for (k, pa) in parents.iter().enumerate() {
+            for &j in pa {
+                children[j].push(k);
+            }
+        }
+        for start in 0..n {
+            let steps = walk_to_childless(&children, start);
+            assert!(steps < n, "trial {trial}: {steps} steps on {n} nodes");
+            longest_walk_minus_bound = longest_walk_minus_bound.max(steps as i64 - (n as i64 - 1));
+        }
         cases += 1;
     }
+    // The bound n - 1 is reached, so it cannot be lowered: on a chain of 30
+    // nodes the walk from the root visits all 30 in 29 steps.
+    let chain30: Vec<Vec<usize>> = (0..30)
+        .map(|k| if k < 29 { vec![k + 1] } else { vec![] })
+        .collect();
+    let mut chain_children = vec![Vec::new(); 30];
+    for (k, pa) in chain30.iter().enumerate() {
+        for &j in pa {
+            chain_children[j].push(k);
+        }
+    }
+    let chain_steps = walk_to_childless(&chain_children, 29);
+    assert_eq!(chain_steps, 29);
+    assert_eq!(
+        longest_walk_minus_bound, 0,
+        "some walk should take exactly n - 1 steps"
+    );
     // The property fails for a wrong order: reversing a nontrivial one breaks it.
     let chain = vec![vec![1], vec![2], vec![]];
     let mut order = parents_after_order(&chain).unwrap();
@@ -58,6 +90,21 @@ fn order_puts_parents_after_on_random_dags() {
     order.reverse();
     assert!(!is_parents_after(&chain, &order).unwrap());
     verified_dl::verify!("bayes.order", Method::Property, 0.0, failures as f64, cases);
+    verified_dl::record!("bayesnet.order.dags", cases as f64);
+    verified_dl::record!("bayesnet.order.failures", failures as f64);
+    verified_dl::record!("bayesnet.order.chain-walk", chain_steps as f64);
+}
+
+/// The number of steps of the walk from `start` that goes to the first child
+/// until it reaches a childless node (the walk of the existence proof).
+fn walk_to_childless(children: &[Vec<usize>], start: usize) -> usize {
+    let (mut node, mut steps) = (start, 0);
+    while let Some(&child) = children[node].first() {
+        node = child;
+        steps += 1;
+        assert!(steps <= children.len(), "the walk repeats a node: a cycle");
+    }
+    steps
 }
 
 #[test]
@@ -102,6 +149,8 @@ fn cycles_are_found_and_named() {
         "the graph has a directed cycle through nodes 0 -> 2 -> 1"
     );
     verified_dl::verify!("bayes.order", Method::Property, 0.0, failures as f64, cases);
+    verified_dl::record!("bayesnet.cycles.graphs", cases as f64);
+    verified_dl::record!("bayesnet.cycles.failures", failures as f64);
 }
 
 #[test]
@@ -156,6 +205,11 @@ fn proof_steps_leave_the_smaller_factorization() {
         worst_total,
         NETWORKS
     );
+    verified_dl::record!("bayesnet.proof.networks", NETWORKS as f64);
+    verified_dl::record!("bayesnet.proof.steps", steps_checked as f64);
+    verified_dl::record!("bayesnet.proof.entries", entries as f64);
+    verified_dl::record!("bayesnet.proof.worst-step", worst_step);
+    verified_dl::record!("bayesnet.proof.worst-total", worst_total);
 }
 
 #[test]
@@ -173,6 +227,40 @@ fn total_by_enumeration_is_one() {
         worst,
         NETWORKS
     );
+    verified_dl::record!("bayesnet.enumeration.networks", NETWORKS as f64);
+    verified_dl::record!("bayesnet.enumeration.worst", worst);
+}
+
+/// `lcm(1, ..., n)` by repeated gcd, in `u128`.
+fn lcm_up_to(n: u128) -> u128 {
+    fn gcd(a: u128, b: u128) -> u128 {
+        if b == 0 {
+            a
+        } else {
+            gcd(b, a % b)
+        }
+    }
+    (1..=n).fold(1, |l, k| l / gcd(l, k) * k)
+}
+
+#[test]
+fn denominator_bound_of_the_exact_check() {
+    // Every denominator of the exact check divides lcm(1..12)^8 (at most 8
+    // nodes, row denominators up to 12): computed exactly in u128, it is
+    // 27720^8, between 2^118 and 2^119, so below the 2^127 of i128.
+    let lcm = lcm_up_to(12);
+    assert_eq!(lcm, 27720);
+    let bound = lcm.checked_pow(8).expect("27720^8 fits in u128");
+    assert!(
+        bound >= 1u128 << 118,
+        "27720^8 = {bound} is not below 2^118"
+    );
+    assert!(bound < 1u128 << 119);
+    assert!(bound < i128::MAX as u128);
+    let log2 = (bound as f64).log2();
+    assert!((118.0..119.0).contains(&log2));
+    verified_dl::record!("bayesnet.exact.lcm", lcm as f64);
+    verified_dl::record!("bayesnet.exact.log2-bound", log2);
 }
 
 #[test]
@@ -230,6 +318,10 @@ fn total_is_exactly_one_in_rationals() {
         misses as f64,
         steps_checked
     );
+    verified_dl::record!("bayesnet.exact.networks", cases as f64);
+    verified_dl::record!("bayesnet.exact.totals", (2 * cases + 1) as f64);
+    verified_dl::record!("bayesnet.exact.steps", steps_checked as f64);
+    verified_dl::record!("bayesnet.exact.misses", misses as f64);
 }
 
 #[test]
@@ -267,7 +359,8 @@ fn childless_marginal_is_the_network_without_it() {
     let mut rng = seeded(25);
     let mut worst = 0.0f64;
     let mut cases = 0usize;
-    for trial in 0..300 {
+    const CHILDLESS_NETWORKS: usize = 300;
+    for trial in 0..CHILDLESS_NETWORKS {
         let net = random_network(&mut rng, Shape::new(8, 2, 4, 3, 1 << 16).unwrap()).unwrap();
         let names: Vec<usize> = (0..net.len()).collect();
         let joint = Table::joint(&net, &names).unwrap();
@@ -297,6 +390,7 @@ fn childless_marginal_is_the_network_without_it() {
         worst,
         cases
     );
+    verified_dl::record!("bayesnet.childless.networks", CHILDLESS_NETWORKS as f64);
 }
 
 /// Sampling tolerance: under correct sampling the count of a configuration of
@@ -336,7 +430,8 @@ fn ancestral_sampling_reproduces_the_joint() {
     let sprinkler = example::sprinkler().unwrap();
     let (mut worst, mut cells) = worst_z(&sprinkler, 200_000, 26);
     let mut rng = seeded(27);
-    for seed in 0..20 {
+    const SAMPLED_NETWORKS: u64 = 20;
+    for seed in 0..SAMPLED_NETWORKS {
         let net = random_network(&mut rng, Shape::new(4, 2, 3, 3, 81).unwrap()).unwrap();
         let (z, c) = worst_z(&net, 50_000, 100 + seed);
         worst = worst.max(z);
@@ -390,4 +485,33 @@ fn ancestral_sampling_reproduces_the_joint() {
     );
     println!("worst z-score {worst:.3} over {cells} cells");
     verified_dl::verify!("bayes.sampling", Method::Sampling, SAMPLING_Z, worst, cells);
+    // The false-alarm rate of the tolerance: P(|Z| > 5) for a standard
+    // normal, by Simpson's rule on the density over [5, 45], checked against
+    // the Mills-ratio bounds phi(z)/z (1 - 1/z^2) < P(Z > z) < phi(z)/z.
+    let phi = |x: f64| (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let (a, b, m) = (SAMPLING_Z, SAMPLING_Z + 40.0, 40_000usize);
+    let h = (b - a) / m as f64;
+    let upper: f64 = (0..=m)
+        .map(|i| {
+            let w = if i == 0 || i == m {
+                1.0
+            } else if i % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            w * phi(a + i as f64 * h)
+        })
+        .sum::<f64>()
+        * h
+        / 3.0;
+    let z = SAMPLING_Z;
+    assert!(upper > phi(z) / z * (1.0 - 1.0 / (z * z)) && upper < phi(z) / z);
+    let cell = 2.0 * upper;
+    let any = 1.0 - (1.0 - cell).powi(cells as i32);
+    assert!(any <= cells as f64 * cell);
+    verified_dl::record!("bayesnet.sampling.cell-false-alarm", cell);
+    verified_dl::record!("bayesnet.sampling.any-false-alarm", any);
+    verified_dl::record!("bayesnet.sampling.ignoring-parents-z", wrong);
+    verified_dl::record!("bayesnet.sampling.networks", SAMPLED_NETWORKS as f64);
 }
