@@ -57,6 +57,7 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
     let mut worst = 0.0f64;
     let mut cases = 0usize;
     let mut beyond = 0usize;
+    let mut odd = 0usize;
     for n in 1..=30 {
         let (t, w) = gauss_hermite(n).unwrap();
         assert_eq!(t.len(), n);
@@ -81,6 +82,7 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
                 .sum();
             worst = worst.max((quad(m) - hermite_moment(m)).abs() / size.max(1.0));
             cases += 1;
+            odd += m % 2;
         }
         // Degree 2n is the first the rule gets wrong, by exactly n! sqrt(pi) / 2^n:
         // this catches a rule with one node too few or too many.
@@ -101,6 +103,10 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
         (cases - beyond) as f64
     );
     verified_dl::record!("bayesnet.gauss-hermite.degree-2n", beyond as f64);
+    // Odd moments (0 by cancellation) and even ones (Gamma((m+1)/2)).
+    let exact = cases - beyond;
+    crate::strata::assert_quarter("gauss-hermite", "odd", odd, exact);
+    crate::strata::assert_quarter("gauss-hermite", "even", exact - odd, exact);
     println!("worst {worst:e} over {cases} moments");
     verified_dl::verify!(
         "bayes.gauss-hermite",
@@ -152,6 +158,7 @@ fn each_conditional_integrates_to_one_on_a_fixed_axis() {
     let mut cases = 0usize;
     let mut rng = verified_dl::check::seeded(30);
     const PARENT_VALUES: usize = 200;
+    let mut by_parents = [0usize; 3];
     for _ in 0..PARENT_VALUES {
         let x = verified_dl::check::uniform(&mut rng, 3, -2.0, 2.0);
         let x: Vec<f64> = x
@@ -166,7 +173,13 @@ fn each_conditional_integrates_to_one_on_a_fixed_axis() {
                 .unwrap();
             worst = worst.max((total - 1.0).abs());
             cases += 1;
+            // three_nodes(): node 0 has parents [1, 2], node 1 has [2], node 2 none.
+            by_parents[[2, 1, 0][k]] += 1;
         }
+    }
+    // A root (the prior), one parent and two parents: each a third.
+    for (name, n) in ["root", "one-parent", "two-parents"].iter().zip(by_parents) {
+        crate::strata::assert_quarter("gaussian-step", name, n, cases);
     }
     verified_dl::verify!(
         "bayes.gaussian-step",

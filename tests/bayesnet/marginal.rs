@@ -49,12 +49,16 @@ fn marginals_agree_with_brute_force_on_random_networks() {
     let shape = Shape::new(8, 2, 4, 3, 1 << 12).unwrap();
     let mut rng = seeded(60);
     let (mut worst, mut cases) = (0.0f64, 0usize);
+    let mut roots = 0usize;
     const NETWORKS: usize = 200;
     const RATIONAL_NETWORKS: usize = 50;
     for _ in 0..NETWORKS {
         let net = random_network(&mut rng, shape).unwrap();
         for k in 0..net.len() {
             let m = net.marginal(k).unwrap();
+            if net.parents(k).unwrap().is_empty() {
+                roots += 1;
+            }
             for (a, b) in m.iter().zip(brute_force(&net, k)) {
                 worst = worst.max(rel_err(*a, b));
             }
@@ -74,6 +78,9 @@ fn marginals_agree_with_brute_force_on_random_networks() {
         }
     }
     verified_dl::record!("bayesnet.marginal.networks", NETWORKS as f64);
+    // Roots (the marginal is the table) and nodes with ancestors to eliminate.
+    crate::strata::assert_quarter("marginal", "root", roots, cases);
+    crate::strata::assert_quarter("marginal", "with-ancestors", cases - roots, cases);
     verified_dl::record!("bayesnet.marginal.worst", worst);
     verified_dl::record!("bayesnet.marginal.nodes", cases as f64);
     verified_dl::record!(
