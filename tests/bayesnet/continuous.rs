@@ -7,9 +7,10 @@ use verified_dl::check::{rel_err, EXACT_TOL};
 use verified_dl::Error;
 
 /// Tolerance of the Gaussian total and of the proof's step under quadrature:
-/// the bound, met with ample room by the 40-point rule (measured
-/// errors below 1e-13), while a density off by a constant factor (a missing
-/// 1/sqrt(2 pi), a sigma for a sigma^2) is off by order one.
+/// met by the 60-point rule with room (the totals recorded by
+/// `linear_gaussian_integrates_to_one` are below 1e-12), while a density off
+/// by a constant factor (a missing 1/sqrt(2 pi), a sigma for a sigma^2) is
+/// off by order one, as `tests/bayesnet/mutants.rs` shows.
 const QUAD_TOL: f64 = 1e-10;
 /// Nodes per axis of the tensor-product rule. The error falls geometrically
 /// with the number of nodes, more slowly the more correlated the variables:
