@@ -10,6 +10,11 @@ use verified_dl::bayesnet::sampling::AncestralSampler;
 use verified_dl::bayesnet::{example, parents_after_order, proof_steps, BayesNet, Rational, Table};
 use verified_dl::check::{rel_err, seeded, SeededRng, EXACT_TOL};
 
+/// How many of the order check's DAGs, and how many random networks, the
+/// checks of the mutants run on (the real checks run on more).
+const MUTANT_DAGS: usize = 300;
+const MUTANT_NETWORKS: usize = 60;
+
 /// Counts the mutants of one family: each must fail the check the real
 /// kernel passes.
 #[derive(Default)]
@@ -33,7 +38,7 @@ impl Tally {
 /// first node is childless and the last has no parents.
 fn order_check(kernel: &dyn Fn(&[Vec<usize>]) -> Vec<usize>) -> bool {
     let mut rng = seeded(20);
-    (0..300).all(|trial| {
+    (0..MUTANT_DAGS).all(|trial| {
         let n = 1 + trial % 30;
         let parents = random_dag(&mut rng, n, 0.3, n).unwrap();
         let order = kernel(&parents);
@@ -120,8 +125,9 @@ fn sum_out_check(kernel: &SumOut<'_>) -> bool {
     let shape = Shape::new(8, 2, 4, 3, 1 << 12).unwrap();
     let mut rng = seeded(22);
     let cases = crate::strata::proof_cases();
-    let nets =
-        crate::strata::stratified(&mut rng, 60, &cases, |r| random_network(r, shape).unwrap());
+    let nets = crate::strata::stratified(&mut rng, MUTANT_NETWORKS, &cases, |r| {
+        random_network(r, shape).unwrap()
+    });
     nets.iter().all(|net| {
         let net = net.clone();
         let names: Vec<usize> = (0..net.len()).collect();
@@ -281,8 +287,9 @@ fn joint_check(kernel: &Joint<'_>) -> bool {
     let shape = Shape::new(6, 2, 4, 3, 1 << 10).unwrap();
     let mut rng = seeded(23);
     let cases = crate::strata::proof_cases();
-    let nets =
-        crate::strata::stratified(&mut rng, 60, &cases, |r| random_network(r, shape).unwrap());
+    let nets = crate::strata::stratified(&mut rng, MUTANT_NETWORKS, &cases, |r| {
+        random_network(r, shape).unwrap()
+    });
     nets.into_iter().all(|net| {
         let configs: Vec<Vec<usize>> = verified_dl::bayesnet::joint::configurations(net.arity())
             .unwrap()
@@ -771,4 +778,6 @@ fn every_mutant_is_caught() {
     assert_eq!(caught, mutants);
     verified_dl::record!("bayesnet.mutants", mutants as f64);
     verified_dl::record!("bayesnet.mutants-caught", caught as f64);
+    verified_dl::record!("bayesnet.mutants.dags", MUTANT_DAGS as f64);
+    verified_dl::record!("bayesnet.mutants.networks", MUTANT_NETWORKS as f64);
 }
