@@ -7,9 +7,10 @@ use verified_dl::check::{rel_err, EXACT_TOL};
 use verified_dl::Error;
 
 /// Tolerance of the Gaussian total and of the proof's step under quadrature:
-/// the bound, met with ample room by the 40-point rule (measured
-/// errors below 1e-13), while a density off by a constant factor (a missing
-/// 1/sqrt(2 pi), a sigma for a sigma^2) is off by order one.
+/// met by the 60-point rule with room (the totals recorded by
+/// `linear_gaussian_integrates_to_one` are below 1e-12), while a density off
+/// by a constant factor (a missing 1/sqrt(2 pi), a sigma for a sigma^2) is
+/// off by order one, as `tests/bayesnet/mutants.rs` shows.
 const QUAD_TOL: f64 = 1e-10;
 /// Nodes per axis of the tensor-product rule. The error falls geometrically
 /// with the number of nodes, more slowly the more correlated the variables:
@@ -56,6 +57,8 @@ fn hermite_moment(m: usize) -> f64 {
 fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
     let mut worst = 0.0f64;
     let mut cases = 0usize;
+    let mut beyond = 0usize;
+    let mut odd = 0usize;
     for n in 1..=30 {
         let (t, w) = gauss_hermite(n).unwrap();
         assert_eq!(t.len(), n);
@@ -80,6 +83,7 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
                 .sum();
             worst = worst.max((quad(m) - hermite_moment(m)).abs() / size.max(1.0));
             cases += 1;
+            odd += m % 2;
         }
         // Degree 2n is the first the rule gets wrong, by exactly n! sqrt(pi) / 2^n:
         // this catches a rule with one node too few or too many.
@@ -92,7 +96,18 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
         worst = worst.max(rel_err(quad(2 * n), hermite_moment(2 * n) - error));
         assert!(worst <= EXACT_TOL, "n = {n}: {worst:e}");
         cases += 1;
+        beyond += 1;
     }
+    assert_eq!(cases, beyond + (1..=30).map(|n| 2 * n).sum::<usize>());
+    verified_dl::record!(
+        "bayesnet.gauss-hermite.exact-moments",
+        (cases - beyond) as f64
+    );
+    verified_dl::record!("bayesnet.gauss-hermite.degree-2n", beyond as f64);
+    // Odd moments (0 by cancellation) and even ones (Gamma((m+1)/2)).
+    let exact = cases - beyond;
+    crate::strata::assert_quarter("gauss-hermite", "odd", odd, exact);
+    crate::strata::assert_quarter("gauss-hermite", "even", exact - odd, exact);
     println!("worst {worst:e} over {cases} moments");
     verified_dl::verify!(
         "bayes.gauss-hermite",
@@ -106,20 +121,32 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
 #[test]
 fn linear_gaussian_integrates_to_one() {
     let mut worst = 0.0f64;
+    let mut deviations = Vec::new();
     for model in [three_nodes(), two_nodes()] {
         let total = model.total_by_gauss_hermite(NODES).unwrap();
         println!("{} nodes: total - 1 = {:e}", model.len(), total - 1.0);
         worst = worst.max((total - 1.0).abs());
+        deviations.push(total - 1.0);
     }
     // The check can fail: a rule too coarse for the correlated pair misses by far more.
-    assert!((two_nodes().total_by_gauss_hermite(6).unwrap() - 1.0).abs() > 1e-3);
+    let coarse = (two_nodes().total_by_gauss_hermite(6).unwrap() - 1.0).abs();
+    assert!(coarse > 1e-3);
+    // Why 60 nodes: 40 are enough for the three nodes, not for the pair.
+    let three_40 = (three_nodes().total_by_gauss_hermite(40).unwrap() - 1.0).abs();
+    let pair_40 = (two_nodes().total_by_gauss_hermite(40).unwrap() - 1.0).abs();
+    assert!(three_40 <= QUAD_TOL && pair_40 > QUAD_TOL);
     verified_dl::verify!(
         "bayes.gaussian-total",
         Method::Quadrature,
         QUAD_TOL,
         worst,
-        2
+        deviations.len()
     );
+    verified_dl::record!("bayesnet.gaussian.three-minus-one", deviations[0]);
+    verified_dl::record!("bayesnet.gaussian.pair-minus-one", deviations[1]);
+    verified_dl::record!("bayesnet.gaussian.three-40", three_40);
+    verified_dl::record!("bayesnet.gaussian.pair-40", pair_40);
+    verified_dl::record!("bayesnet.gaussian.pair-6", coarse);
 }
 
 #[test]
@@ -131,7 +158,9 @@ fn each_conditional_integrates_to_one_on_a_fixed_axis() {
     let mut worst = 0.0f64;
     let mut cases = 0usize;
     let mut rng = verified_dl::check::seeded(30);
-    for _ in 0..200 {
+    const PARENT_VALUES: usize = 200;
+    let mut by_parents = [0usize; 3];
+    for _ in 0..PARENT_VALUES {
         let x = verified_dl::check::uniform(&mut rng, 3, -2.0, 2.0).unwrap();
         let x: Vec<f64> = x
             .iter()
@@ -145,7 +174,13 @@ fn each_conditional_integrates_to_one_on_a_fixed_axis() {
                 .unwrap();
             worst = worst.max((total - 1.0).abs());
             cases += 1;
+            // three_nodes(): node 0 has parents [1, 2], node 1 has [2], node 2 none.
+            by_parents[[2, 1, 0][k]] += 1;
         }
+    }
+    // A root (the prior), one parent and two parents: each a third.
+    for (name, n) in ["root", "one-parent", "two-parents"].iter().zip(by_parents) {
+        crate::strata::assert_quarter("gaussian-step", name, n, cases);
     }
     verified_dl::verify!(
         "bayes.gaussian-step",
@@ -154,6 +189,7 @@ fn each_conditional_integrates_to_one_on_a_fixed_axis() {
         worst,
         cases
     );
+    verified_dl::record!("bayesnet.gaussian.parent-values", PARENT_VALUES as f64);
 }
 
 #[test]
@@ -184,6 +220,17 @@ fn moments_of_the_example() {
             );
         }
     }
+}
+
+#[test]
+fn correlation_of_the_pair() {
+    // By hand: Var x_1 = 0.25, Cov(x_0, x_1) = 1.5 * 0.25 = 0.375,
+    // Var x_0 = 2.25 * 0.25 + 0.16 = 0.7225 (sd 0.85), so the correlation is
+    // 0.375 / (0.5 * 0.85) = 15/17.
+    let (_, cov) = two_nodes().moments().unwrap();
+    let corr = cov[(0, 1)] / (cov[(0, 0)] * cov[(1, 1)]).sqrt();
+    assert!(rel_err(corr, 15.0 / 17.0) <= EXACT_TOL, "{corr}");
+    verified_dl::record!("bayesnet.gaussian.pair-correlation", corr);
 }
 
 #[test]

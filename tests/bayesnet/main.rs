@@ -6,6 +6,8 @@
 mod continuous;
 mod errors;
 mod marginal;
+mod mutants;
 mod network;
 mod props;
 mod source;
+mod strata;

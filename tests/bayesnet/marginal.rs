@@ -49,10 +49,16 @@ fn marginals_agree_with_brute_force_on_random_networks() {
     let shape = Shape::new(8, 2, 4, 3, 1 << 12).unwrap();
     let mut rng = seeded(60);
     let (mut worst, mut cases) = (0.0f64, 0usize);
-    for _ in 0..200 {
+    let mut roots = 0usize;
+    const NETWORKS: usize = 200;
+    const RATIONAL_NETWORKS: usize = 50;
+    for _ in 0..NETWORKS {
         let net = random_network(&mut rng, shape).unwrap();
         for k in 0..net.len() {
             let m = net.marginal(k).unwrap();
+            if net.parents(k).unwrap().is_empty() {
+                roots += 1;
+            }
             for (a, b) in m.iter().zip(brute_force(&net, k)) {
                 worst = worst.max(rel_err(*a, b));
             }
@@ -62,11 +68,24 @@ fn marginals_agree_with_brute_force_on_random_networks() {
     assert!(worst <= EXACT_TOL, "worst {worst:e} over {cases} marginals");
     // Exactly, in rationals.
     let mut rng = seeded(61);
-    for _ in 0..50 {
+    let mut exact = 0usize;
+    for _ in 0..RATIONAL_NETWORKS {
         let net = random_rational_network(&mut rng, Shape::new(6, 2, 3, 3, 1 << 10).unwrap(), 12)
             .unwrap();
         for k in 0..net.len() {
             assert_eq!(net.marginal(k).unwrap(), brute_force(&net, k), "node {k}");
+            exact += 1;
         }
     }
+    verified_dl::record!("bayesnet.marginal.networks", NETWORKS as f64);
+    // Roots (the marginal is the table) and nodes with ancestors to eliminate.
+    crate::strata::assert_quarter("marginal", "root", roots, cases);
+    crate::strata::assert_quarter("marginal", "with-ancestors", cases - roots, cases);
+    verified_dl::record!("bayesnet.marginal.worst", worst);
+    verified_dl::record!("bayesnet.marginal.nodes", cases as f64);
+    verified_dl::record!(
+        "bayesnet.marginal.rational-networks",
+        RATIONAL_NETWORKS as f64
+    );
+    verified_dl::record!("bayesnet.marginal.rational-nodes", exact as f64);
 }

@@ -12,6 +12,8 @@ use verified_dl::check::ledger::Method;
 use verified_dl::check::{rel_err, seeded, EXACT_TOL};
 use verified_dl::Error;
 
+use crate::strata;
+
 /// The random networks of the proof's checks: up to 12 nodes, arities 2 to 4,
 /// at most 3 parents and 2^16 joint configurations a network.
 fn shape() -> Shape {
@@ -41,6 +43,8 @@ fn order_puts_parents_after_on_random_dags() {
     let mut rng = seeded(20);
     let mut failures = 0usize;
     let mut cases = 0usize;
+    let mut longest_walk_minus_bound = i64::MIN;
+    let (mut multi_parent, mut several_childless) = (0usize, 0usize);
     for trial in 0..2000 {
         let n = 1 + trial % 30;
         let parents = random_dag(&mut rng, n, 0.3, n).unwrap();
@@ -49,8 +53,41 @@ fn order_puts_parents_after_on_random_dags() {
         // The first node of the order is childless, the last has no parents.
         failures += usize::from(parents.iter().any(|pa| pa.contains(&order[0])));
         failures += usize::from(!parents[order[n - 1]].is_empty());
+        // The existence proof's walk: from every node, step to a child until
+        // a childless node is reached. Without a cycle no node repeats, so it
+        // takes at most n - 1 steps.
+        let mut children = vec![Vec::new(); n];
+        for (k, pa) in parents.iter().enumerate() {
+            for &j in pa {
+                children[j].push(k);
+            }
+        }
+        multi_parent += usize::from(parents.iter().any(|pa| pa.len() >= 2));
+        several_childless += usize::from(children.iter().filter(|c| c.is_empty()).count() >= 2);
+        for start in 0..n {
+            let steps = walk_to_childless(&children, start);
+            assert!(steps < n, "trial {trial}: {steps} steps on {n} nodes");
+            longest_walk_minus_bound = longest_walk_minus_bound.max(steps as i64 - (n as i64 - 1));
+        }
         cases += 1;
     }
+    // The bound n - 1 is reached, so it cannot be lowered: on a chain of 30
+    // nodes the walk from the root visits all 30 in 29 steps.
+    let chain30: Vec<Vec<usize>> = (0..30)
+        .map(|k| if k < 29 { vec![k + 1] } else { vec![] })
+        .collect();
+    let mut chain_children = vec![Vec::new(); 30];
+    for (k, pa) in chain30.iter().enumerate() {
+        for &j in pa {
+            chain_children[j].push(k);
+        }
+    }
+    let chain_steps = walk_to_childless(&chain_children, 29);
+    assert_eq!(chain_steps, 29);
+    assert_eq!(
+        longest_walk_minus_bound, 0,
+        "some walk should take exactly n - 1 steps"
+    );
     // The property fails for a wrong order: reversing a nontrivial one breaks it.
     let chain = vec![vec![1], vec![2], vec![]];
     let mut order = parents_after_order(&chain).unwrap();
@@ -58,6 +95,23 @@ fn order_puts_parents_after_on_random_dags() {
     order.reverse();
     assert!(!is_parents_after(&chain, &order).unwrap());
     verified_dl::verify!("bayes.order", Method::Property, 0.0, failures as f64, cases);
+    verified_dl::record!("bayesnet.order.dags", cases as f64);
+    verified_dl::record!("bayesnet.order.failures", failures as f64);
+    verified_dl::record!("bayesnet.order.chain-walk", chain_steps as f64);
+    strata::assert_quarter("order", "multi-parent", multi_parent, cases);
+    strata::assert_quarter("order", "several-childless", several_childless, cases);
+}
+
+/// The number of steps of the walk from `start` that goes to the first child
+/// until it reaches a childless node (the walk of the existence proof).
+fn walk_to_childless(children: &[Vec<usize>], start: usize) -> usize {
+    let (mut node, mut steps) = (start, 0);
+    while let Some(&child) = children[node].first() {
+        node = child;
+        steps += 1;
+        assert!(steps <= children.len(), "the walk repeats a node: a cycle");
+    }
+    steps
 }
 
 #[test]
@@ -67,16 +121,29 @@ fn cycles_are_found_and_named() {
     let mut rng = seeded(21);
     let mut failures = 0usize;
     let mut cases = 0usize;
+    let (mut two_cycles, mut long_cycles) = (0usize, 0usize);
     for trial in 0..1000 {
         let n = 2 + trial % 20;
         let mut parents = random_dag(&mut rng, n, 0.4, n).unwrap();
         let order = parents_after_order(&parents).unwrap();
-        // order[i] has parents among later nodes; make a late node a child of an early one.
-        let (early, late) = (order[0], order[n - 1]);
-        parents[late].push(early);
-        // Make sure a path from late to early exists: let early have late as parent.
-        if !parents[early].contains(&late) {
-            parents[early].push(late);
+        // order[i] has parents among later nodes. Odd trials: walk from the
+        // root order[n - 1] along children to a childless node and close the
+        // path with an edge back to the root, a cycle of 3 or more nodes
+        // when the path has 2 or more edges. Otherwise, a 2-cycle: make a
+        // late node a child of an early one and the early one its child.
+        let root = order[n - 1];
+        let mut path = vec![root];
+        while let Some(child) = (0..n).find(|&k| parents[k].contains(path.last().unwrap())) {
+            path.push(child);
+        }
+        if trial % 2 == 1 && path.len() >= 3 {
+            parents[root].push(*path.last().unwrap());
+        } else {
+            let early = order[0];
+            parents[root].push(early);
+            if !parents[early].contains(&root) {
+                parents[early].push(root);
+            }
         }
         match parents_after_order(&parents) {
             Err(Error::Cycle { nodes }) => {
@@ -85,6 +152,11 @@ fn cycles_are_found_and_named() {
                     parents[to].contains(&from)
                 });
                 failures += usize::from(!closes || nodes.is_empty());
+                if nodes.len() >= 3 {
+                    long_cycles += 1;
+                } else {
+                    two_cycles += 1;
+                }
             }
             _ => failures += 1,
         }
@@ -102,6 +174,10 @@ fn cycles_are_found_and_named() {
         "the graph has a directed cycle through nodes 0 -> 2 -> 1"
     );
     verified_dl::verify!("bayes.order", Method::Property, 0.0, failures as f64, cases);
+    verified_dl::record!("bayesnet.cycles.graphs", cases as f64);
+    verified_dl::record!("bayesnet.cycles.failures", failures as f64);
+    strata::assert_quarter("cycles", "two-nodes", two_cycles, cases);
+    strata::assert_quarter("cycles", "three-or-more", long_cycles, cases);
 }
 
 #[test]
@@ -110,12 +186,16 @@ fn proof_steps_leave_the_smaller_factorization() {
     let (mut worst_step, mut worst_total) = (0.0f64, 0.0f64);
     let (mut steps_checked, mut entries) = (0usize, 0usize);
     let mut largest = 0usize;
-    for _ in 0..NETWORKS {
-        let net = random_network(&mut rng, shape()).unwrap();
+    let cases = strata::proof_cases();
+    let nets = strata::stratified(&mut rng, NETWORKS, &cases, |r| {
+        random_network(r, shape()).unwrap()
+    });
+    strata::coverage("proof", &nets, &cases);
+    for net in &nets {
         let names: Vec<usize> = (0..net.len()).collect();
-        let mut remaining = Table::joint(&net, &names).unwrap();
+        let mut remaining = Table::joint(net, &names).unwrap();
         largest = largest.max(remaining.values().len());
-        for step in proof_steps(&net).unwrap() {
+        for step in proof_steps(net).unwrap() {
             // Step j: sum the next node of the order out of what remains ...
             remaining = remaining.sum_out(step.summed).unwrap();
             // ... and it is the factorization of the network on the other nodes.
@@ -156,15 +236,24 @@ fn proof_steps_leave_the_smaller_factorization() {
         worst_total,
         NETWORKS
     );
+    verified_dl::record!("bayesnet.proof.networks", NETWORKS as f64);
+    verified_dl::record!("bayesnet.proof.steps", steps_checked as f64);
+    verified_dl::record!("bayesnet.proof.entries", entries as f64);
+    verified_dl::record!("bayesnet.proof.worst-step", worst_step);
+    verified_dl::record!("bayesnet.proof.worst-total", worst_total);
 }
 
 #[test]
 fn total_by_enumeration_is_one() {
     let mut rng = seeded(23);
     let mut worst = 0.0f64;
-    for _ in 0..NETWORKS {
-        let net = random_network(&mut rng, shape()).unwrap();
-        worst = worst.max(rel_err(total_by_enumeration(&net).unwrap(), 1.0));
+    let cases = strata::proof_cases();
+    let nets = strata::stratified(&mut rng, NETWORKS, &cases, |r| {
+        random_network(r, shape()).unwrap()
+    });
+    strata::coverage("enumeration", &nets, &cases);
+    for net in &nets {
+        worst = worst.max(rel_err(total_by_enumeration(net).unwrap(), 1.0));
     }
     verified_dl::verify!(
         "bayes.total",
@@ -173,6 +262,40 @@ fn total_by_enumeration_is_one() {
         worst,
         NETWORKS
     );
+    verified_dl::record!("bayesnet.enumeration.networks", NETWORKS as f64);
+    verified_dl::record!("bayesnet.enumeration.worst", worst);
+}
+
+/// `lcm(1, ..., n)` by repeated gcd, in `u128`.
+fn lcm_up_to(n: u128) -> u128 {
+    fn gcd(a: u128, b: u128) -> u128 {
+        if b == 0 {
+            a
+        } else {
+            gcd(b, a % b)
+        }
+    }
+    (1..=n).fold(1, |l, k| l / gcd(l, k) * k)
+}
+
+#[test]
+fn denominator_bound_of_the_exact_check() {
+    // Every denominator of the exact check divides lcm(1..12)^8 (at most 8
+    // nodes, row denominators up to 12): computed exactly in u128, it is
+    // 27720^8, between 2^118 and 2^119, so below the 2^127 of i128.
+    let lcm = lcm_up_to(12);
+    assert_eq!(lcm, 27720);
+    let bound = lcm.checked_pow(8).expect("27720^8 fits in u128");
+    assert!(
+        bound >= 1u128 << 118,
+        "27720^8 = {bound} is not below 2^118"
+    );
+    assert!(bound < 1u128 << 119);
+    assert!(bound < i128::MAX as u128);
+    let log2 = (bound as f64).log2();
+    assert!((118.0..119.0).contains(&log2));
+    verified_dl::record!("bayesnet.exact.lcm", lcm as f64);
+    verified_dl::record!("bayesnet.exact.log2-bound", log2);
 }
 
 #[test]
@@ -183,14 +306,18 @@ fn total_is_exactly_one_in_rationals() {
     let mut misses = 0usize;
     let mut steps_checked = 0usize;
     let cases = 300;
-    for _ in 0..cases {
-        let net = random_rational_network(&mut rng, shape, 12).unwrap();
-        misses += usize::from(total_by_enumeration(&net).unwrap() != Rational::ONE);
-        misses += usize::from(total_by_steps(&net).unwrap() != Rational::ONE);
+    let strata_cases = strata::proof_cases();
+    let nets = strata::stratified(&mut rng, cases, &strata_cases, |r| {
+        random_rational_network(r, shape, 12).unwrap()
+    });
+    strata::coverage("exact", &nets, &strata_cases);
+    for net in &nets {
+        misses += usize::from(total_by_enumeration(net).unwrap() != Rational::ONE);
+        misses += usize::from(total_by_steps(net).unwrap() != Rational::ONE);
         // Every step of the proof, exactly: the remaining sum *is* the smaller joint.
         let names: Vec<usize> = (0..net.len()).collect();
-        let mut remaining = Table::joint(&net, &names).unwrap();
-        for step in proof_steps(&net).unwrap() {
+        let mut remaining = Table::joint(net, &names).unwrap();
+        for step in proof_steps(net).unwrap() {
             remaining = remaining.sum_out(step.summed).unwrap();
             misses += usize::from(remaining != Table::joint(&step.rest, &step.names).unwrap());
             steps_checked += 1;
@@ -230,6 +357,10 @@ fn total_is_exactly_one_in_rationals() {
         misses as f64,
         steps_checked
     );
+    verified_dl::record!("bayesnet.exact.networks", cases as f64);
+    verified_dl::record!("bayesnet.exact.totals", (2 * cases + 1) as f64);
+    verified_dl::record!("bayesnet.exact.steps", steps_checked as f64);
+    verified_dl::record!("bayesnet.exact.misses", misses as f64);
 }
 
 #[test]
@@ -267,12 +398,19 @@ fn childless_marginal_is_the_network_without_it() {
     let mut rng = seeded(25);
     let mut worst = 0.0f64;
     let mut cases = 0usize;
-    for trial in 0..300 {
+    const CHILDLESS_NETWORKS: usize = 300;
+    let (mut isolated, mut with_parents) = (0usize, 0usize);
+    for trial in 0..CHILDLESS_NETWORKS {
         let net = random_network(&mut rng, Shape::new(8, 2, 4, 3, 1 << 16).unwrap()).unwrap();
         let names: Vec<usize> = (0..net.len()).collect();
         let joint = Table::joint(&net, &names).unwrap();
         // Every childless node, not only the first one of the order.
         for k in (0..net.len()).filter(|&k| net.children(k).unwrap().is_empty()) {
+            if net.parents(k).unwrap().is_empty() {
+                isolated += 1;
+            } else {
+                with_parents += 1;
+            }
             let rest: Vec<usize> = names.iter().copied().filter(|&j| j != k).collect();
             worst = worst.max(worst_against_joint(
                 &joint.sum_out(k).unwrap(),
@@ -297,22 +435,38 @@ fn childless_marginal_is_the_network_without_it() {
         worst,
         cases
     );
+    verified_dl::record!("bayesnet.childless.networks", CHILDLESS_NETWORKS as f64);
+    // The two kinds of childless node: one with parents (its table is a
+    // conditional) and an isolated one (its table is a prior).
+    strata::assert_quarter("childless", "with-parents", with_parents, cases);
+    strata::assert_quarter("childless", "isolated", isolated, cases);
 }
 
 /// Sampling tolerance: under correct sampling the count of a configuration of
 /// probability p in N draws has mean N p and standard deviation sqrt(N p (1-p)),
 /// so its z-score is close to a standard normal. |z| > 5 has probability
 /// 5.7e-7 each; over the 237 cells checked here, about 1.4e-4 in all.
-const SAMPLING_Z: f64 = 5.0;
+pub(crate) const SAMPLING_Z: f64 = 5.0;
 
 fn worst_z<T: Prob>(net: &BayesNet<T>, draws: usize, seed: u64) -> (f64, usize) {
     let sampler = AncestralSampler::new(net).unwrap();
+    let mut rng = seeded(seed);
+    worst_z_with(net, draws, |_| sampler.draw(&mut rng))
+}
+
+/// The worst |z| over the configurations of `net` in `draws` samples made by
+/// `draw` (an impossible configuration drawn is an infinite z), and how many
+/// configurations there are.
+pub(crate) fn worst_z_with<T: Prob>(
+    net: &BayesNet<T>,
+    draws: usize,
+    mut draw: impl FnMut(usize) -> Vec<usize>,
+) -> (f64, usize) {
     let names: Vec<usize> = (0..net.len()).collect();
     let joint = Table::joint(net, &names).unwrap();
     let mut counts = vec![0usize; joint.values().len()];
-    let mut rng = seeded(seed);
-    for _ in 0..draws {
-        let x = sampler.draw(&mut rng);
+    for i in 0..draws {
+        let x = draw(i);
         let index = x.iter().zip(net.arity()).fold(0, |i, (&v, &a)| i * a + v);
         counts[index] += 1;
     }
@@ -331,14 +485,38 @@ fn worst_z<T: Prob>(net: &BayesNet<T>, draws: usize, seed: u64) -> (f64, usize) 
     (worst, counts.len())
 }
 
+/// How many random networks the sampler is checked on, and the draws from each.
+const SAMPLED_NETWORKS: usize = 20;
+pub(crate) const SAMPLED_DRAWS: usize = 50_000;
+
+/// The cases of the sampling check: a node with several parents (the row
+/// index the sampler reads) and a configuration of probability 0 (which
+/// must never be drawn).
+pub(crate) fn sampling_cases() -> Vec<strata::Case<f64>> {
+    vec![
+        ("multi-parent", strata::multi_parent::<f64>),
+        ("zero-entry", strata::zero_entry::<f64>),
+    ]
+}
+
+/// The random networks of the sampling check (seed 27; up to 4 nodes,
+/// arities 2 and 3), stratified by `sampling_cases`.
+pub(crate) fn sampling_networks() -> Vec<BayesNet<f64>> {
+    let cases = sampling_cases();
+    let mut rng = seeded(27);
+    strata::stratified(&mut rng, SAMPLED_NETWORKS, &cases, |r| {
+        random_network(r, Shape::new(4, 2, 3, 3, 81).unwrap()).unwrap()
+    })
+}
+
 #[test]
 fn ancestral_sampling_reproduces_the_joint() {
     let sprinkler = example::sprinkler().unwrap();
     let (mut worst, mut cells) = worst_z(&sprinkler, 200_000, 26);
-    let mut rng = seeded(27);
-    for seed in 0..20 {
-        let net = random_network(&mut rng, Shape::new(4, 2, 3, 3, 81).unwrap()).unwrap();
-        let (z, c) = worst_z(&net, 50_000, 100 + seed);
+    let nets = sampling_networks();
+    strata::coverage("sampling", &nets, &sampling_cases());
+    for (seed, net) in (100..).zip(&nets) {
+        let (z, c) = worst_z(net, SAMPLED_DRAWS, seed);
         worst = worst.max(z);
         cells += c;
     }
@@ -390,4 +568,33 @@ fn ancestral_sampling_reproduces_the_joint() {
     );
     println!("worst z-score {worst:.3} over {cells} cells");
     verified_dl::verify!("bayes.sampling", Method::Sampling, SAMPLING_Z, worst, cells);
+    // The false-alarm rate of the tolerance: P(|Z| > 5) for a standard
+    // normal, by Simpson's rule on the density over [5, 45], checked against
+    // the Mills-ratio bounds phi(z)/z (1 - 1/z^2) < P(Z > z) < phi(z)/z.
+    let phi = |x: f64| (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let (a, b, m) = (SAMPLING_Z, SAMPLING_Z + 40.0, 40_000usize);
+    let h = (b - a) / m as f64;
+    let upper: f64 = (0..=m)
+        .map(|i| {
+            let w = if i == 0 || i == m {
+                1.0
+            } else if i % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            w * phi(a + i as f64 * h)
+        })
+        .sum::<f64>()
+        * h
+        / 3.0;
+    let z = SAMPLING_Z;
+    assert!(upper > phi(z) / z * (1.0 - 1.0 / (z * z)) && upper < phi(z) / z);
+    let cell = 2.0 * upper;
+    let any = 1.0 - (1.0 - cell).powi(cells as i32);
+    assert!(any <= cells as f64 * cell);
+    verified_dl::record!("bayesnet.sampling.cell-false-alarm", cell);
+    verified_dl::record!("bayesnet.sampling.any-false-alarm", any);
+    verified_dl::record!("bayesnet.sampling.ignoring-parents-z", wrong);
+    verified_dl::record!("bayesnet.sampling.networks", nets.len() as f64);
 }

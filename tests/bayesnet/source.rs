@@ -52,6 +52,23 @@ fn erratum_bayes_intersection() {
         left.get(&[0, 0]).unwrap(),
         r(11, 20).checked_mul(r(1, 3)).unwrap()
     );
+    // The numbers the erratum quotes (math x_2 is code node 1): the true
+    // p(x_2 = 0) = 1/2 * 9/10 + 1/2 * 1/5 = 11/20, summed from the table
+    // left after the sum, against p(x_2 = 0 | x_1) = 9/10 and 1/5.
+    let p_x2_0 = left
+        .get(&[0, 0])
+        .unwrap()
+        .checked_add(left.get(&[0, 1]).unwrap())
+        .unwrap();
+    let given = [net.table(1).unwrap()[(0, 0)], net.table(1).unwrap()[(1, 0)]];
+    let quoted = [
+        (p_x2_0, r(11, 20)),
+        (given[0], r(9, 10)),
+        (given[1], r(1, 5)),
+    ];
+    let misses = quoted.iter().filter(|(got, want)| got != want).count();
+    assert_eq!(misses, 0);
+    assert!(given.iter().all(|&g| g != p_x2_0));
     let mut wrong_for_every_x0 = true;
     for x0 in 0..2 {
         let right = |x1: usize, x2: usize| {
@@ -68,7 +85,16 @@ fn erratum_bayes_intersection() {
     // computed order is in no parent set.
     let order = parents_after_order(&parents).unwrap();
     assert!(union_condition(&parents, order[0]));
-    verified_dl::verify!("erratum.bayes-intersection", Method::Property, 0.0, 0.0, 1);
+    verified_dl::verify!(
+        "erratum.bayes-intersection",
+        Method::ExactArithmetic,
+        0.0,
+        misses as f64,
+        quoted.len()
+    );
+    verified_dl::record!("erratum.bayes-intersection.p-x2", p_x2_0.to_f64());
+    verified_dl::record!("erratum.bayes-intersection.given-0", given[0].to_f64());
+    verified_dl::record!("erratum.bayes-intersection.given-1", given[1].to_f64());
 }
 
 #[test]
@@ -90,6 +116,22 @@ fn erratum_bayes_separated_integrals() {
         let separated = c(x1).checked_mul(rest_total).unwrap();
         assert_ne!(separated, nested, "at x_1 = {x1}");
     }
+    let quoted = [(nested, r(5, 4)), (c(0), r(1, 2)), (c(1), r(3, 2))];
+    let misses = quoted.iter().filter(|(got, want)| got != want).count();
+    assert_eq!(misses, 0);
+    // Under the problem's hypothesis the source's equation is true: with a
+    // normalized table in place of g, c(x_1) = 1 for every x_1, and the
+    // nested sum equals the separated product at every value of x_1.
+    let normalized = [[r(1, 4), r(3, 4)], [r(2, 5), r(3, 5)]];
+    let c_norm = |x1: usize| normalized[x1][0].checked_add(normalized[x1][1]).unwrap();
+    let nested_norm = (0..2)
+        .map(|x1| p1[x1].checked_mul(c_norm(x1)).unwrap())
+        .try_fold(Rational::ZERO, |s, t| s.checked_add(t))
+        .unwrap();
+    for x1 in 0..2 {
+        assert_eq!(c_norm(x1).checked_mul(rest_total).unwrap(), nested_norm);
+    }
+    assert_eq!(nested_norm, Rational::ONE);
     // With a normalized table, c(x_1) = 1 for every x_1 and nesting and
     // separating agree: that, not the form of the integrals, is why the step holds.
     let net = example::sprinkler().unwrap();
@@ -105,11 +147,14 @@ fn erratum_bayes_separated_integrals() {
     }
     verified_dl::verify!(
         "erratum.bayes-separated-integrals",
-        Method::Property,
+        Method::ExactArithmetic,
         0.0,
-        0.0,
-        2
+        misses as f64,
+        quoted.len()
     );
+    verified_dl::record!("erratum.bayes-separated-integrals.nested", nested.to_f64());
+    verified_dl::record!("erratum.bayes-separated-integrals.c-0", c(0).to_f64());
+    verified_dl::record!("erratum.bayes-separated-integrals.c-1", c(1).to_f64());
 }
 
 #[test]
@@ -121,24 +166,40 @@ fn erratum_bayes_integration_variables() {
     let names: Vec<usize> = (0..net.len()).collect();
     let mut remaining = Table::joint(&net, &names).unwrap();
     let steps = proof_steps(&net).unwrap();
-    let mut not_one = 0;
+    let mut not_one = 0usize;
+    let mut last = Vec::new();
     for (j, step) in steps.iter().enumerate() {
-        assert!(
-            remaining.values().iter().any(|&v| v != Rational::ONE),
-            "after {j} of {} sums",
-            net.len()
-        );
-        not_one += 1;
+        not_one += usize::from(remaining.values().iter().any(|&v| v != Rational::ONE));
+        if j == net.len() - 1 {
+            last = remaining.values().to_vec();
+        }
         remaining = remaining.sum_out(step.summed).unwrap();
     }
     assert_eq!(remaining.values(), &[Rational::ONE]);
-    // After K - 1 sums what is left is p(x_{I_K}), the prior of "cloudy".
+    // Every j < K = 4 leaves a table with an entry other than 1.
+    assert_eq!(not_one, net.len());
+    // After K - 1 sums what is left is p(x_{I_K}), the prior of "cloudy":
+    // (1/2, 1/2), the table of node 3.
+    assert_eq!(last, vec![r(1, 2), r(1, 2)]);
+    assert_eq!(steps.last().unwrap().summed, 3);
     verified_dl::verify!(
         "erratum.bayes-integration-variables",
-        Method::Property,
+        Method::ExactArithmetic,
         0.0,
-        0.0,
-        not_one
+        (net.len() - not_one) as f64,
+        net.len()
+    );
+    verified_dl::record!(
+        "erratum.bayes-integration-variables.not-one",
+        not_one as f64
+    );
+    verified_dl::record!(
+        "erratum.bayes-integration-variables.last-0",
+        last[0].to_f64()
+    );
+    verified_dl::record!(
+        "erratum.bayes-integration-variables.last-1",
+        last[1].to_f64()
     );
 }
 
@@ -162,10 +223,18 @@ fn cyclic_total(theta: Rational) -> Rational {
 
 #[test]
 fn cyclic_factorization_does_not_sum_to_one() {
+    // The values the text quotes: Z(9/10) = 1 + (4/5)^2 = 41/25, Z(0) = 2.
     assert_eq!(cyclic_total(r(9, 10)), r(41, 25));
     assert_eq!(cyclic_total(r(0, 1)), r(2, 1));
+    verified_dl::record!(
+        "bayesnet.cycle.z-nine-tenths",
+        cyclic_total(r(9, 10)).to_f64()
+    );
+    verified_dl::record!("bayesnet.cycle.z-zero", cyclic_total(r(0, 1)).to_f64());
     // Z(theta) = 1 + (2 theta - 1)^2, exactly, on a grid of theta; 1 only at 1/2.
     let mut misses = 0;
+    let mut ones = 0usize;
+    let mut values = 0usize;
     for i in 0..=20 {
         let theta = r(i, 20);
         let d = r(2 * i - 20, 20);
@@ -174,7 +243,10 @@ fn cyclic_factorization_does_not_sum_to_one() {
             .unwrap();
         misses += usize::from(cyclic_total(theta) != formula);
         assert_eq!(cyclic_total(theta) == Rational::ONE, i == 10);
+        ones += usize::from(cyclic_total(theta) == Rational::ONE);
+        values += 1;
     }
+    assert_eq!(ones, 1);
     // The network type refuses the cycle and names its nodes.
     let t = arr2(&[[r(9, 10), r(1, 10)], [r(1, 10), r(9, 10)]]);
     let err = BayesNet::new(vec![2, 2], vec![vec![1], vec![0]], vec![t.clone(), t]).unwrap_err();
@@ -184,6 +256,6 @@ fn cyclic_factorization_does_not_sum_to_one() {
         Method::ExactArithmetic,
         0.0,
         misses as f64,
-        21
+        values
     );
 }
