@@ -277,7 +277,7 @@ fn network_gradient_matches_finite_differences() {
     coverage.check("network", false);
     let worst = worst.unwrap();
     println!("network: {worst}; {partials} partial derivatives; coverage {coverage:?}");
-    verified_dl::record!("conv.network.partials", partials as f64);
+    verified_dl::record!("conv.random.network.partials", partials as f64);
     verify!(
         "conv.network",
         Method::FiniteDifferences,
@@ -285,6 +285,7 @@ fn network_gradient_matches_finite_differences() {
         worst.worst,
         CASES
     );
+    verified_dl::record!("conv.random.network.worst", worst.worst);
 }
 
 /// A random input, filters and upstream gradient G for one shape; the
@@ -318,6 +319,7 @@ fn conv_dw_matches_finite_differences() {
     }
     coverage.check("dW", false);
     verify!("conv.dW", Method::FiniteDifferences, FD_TOL, worst, CASES);
+    verified_dl::record!("conv.random.dW.worst", worst);
 }
 
 #[test]
@@ -349,6 +351,7 @@ fn conv_dx_matches_finite_differences() {
     assert!(uncovered > 0, "no case with rows that no window reaches");
     coverage.check("dX", false);
     verify!("conv.dX", Method::FiniteDifferences, FD_TOL, worst, CASES);
+    verified_dl::record!("conv.random.dX.worst", worst);
 }
 
 #[test]
@@ -373,6 +376,7 @@ fn conv_dx_is_full_correlation_of_dilated_gradient() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.dX-full.worst", worst);
 }
 
 #[test]
@@ -410,6 +414,7 @@ fn pool_gradient_matches_finite_differences() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.pool-grad.worst", worst);
 }
 
 #[test]
@@ -439,6 +444,7 @@ fn fc_gradient_matches_finite_differences() {
         worst = worst.max(r.worst);
     }
     verify!("conv.fc", Method::FiniteDifferences, FD_TOL, worst, CASES);
+    verified_dl::record!("conv.random.fc.worst", worst);
 }
 
 #[test]
@@ -468,6 +474,7 @@ fn softmax_jacobian_matches_finite_differences() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.softmax-jac.worst", worst);
 }
 
 #[test]
@@ -502,6 +509,7 @@ fn softmax_xent_gradient_matches_finite_differences() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.softmax-xent.worst", worst);
 }
 
 /// A random general convolution: batch, channels, filters, rectangular input
@@ -556,6 +564,7 @@ fn general_conv_gradients_match_finite_differences() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.general-grad.worst", worst);
 }
 
 #[test]
@@ -597,6 +606,7 @@ fn general_conv_reduces_to_source_layer() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.general-reduces.worst", worst);
 }
 
 #[test]
@@ -623,6 +633,7 @@ fn fast_path_equals_loops() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.im2col.worst", worst);
 }
 
 #[test]
@@ -666,6 +677,7 @@ fn fast_path_equals_loops_across_blocks() {
         worst,
         cases.len()
     );
+    verified_dl::record!("conv.random.im2col-blocks.worst", worst);
 }
 
 #[test]
@@ -785,4 +797,5 @@ fn pool_backward_sends_ties_to_the_first_maximum_on_random_maps() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.pool-tie.worst", worst);
 }
