@@ -69,6 +69,7 @@ fn output_sizes_match_visited_positions() {
         }
     }
     verify!("conv.size", Method::Exhaustive, 0.0, 0.0, cases);
+    verified_dl::record!("conv.size.cases", cases as f64);
 }
 
 #[test]
@@ -103,6 +104,7 @@ fn pool_sizes_match_visited_windows() {
         }
     }
     verify!("conv.pool-size", Method::Exhaustive, 0.0, 0.0, cases);
+    verified_dl::record!("conv.pool-size.cases", cases as f64);
 }
 
 #[test]
@@ -600,6 +602,7 @@ fn flatten_formulas_of_source_are_exact_inverses() {
         }
     }
     verify!("conv.flatten", Method::Exhaustive, 0.0, 0.0, cases);
+    verified_dl::record!("conv.flatten.indices", cases as f64);
 }
 
 #[test]
@@ -935,6 +938,13 @@ fn target_check_is_a_sum_within_its_tolerance() {
     assert!(!ok(array![1.5, -0.5]));
     assert!(!ok(array![f64::NAN, 1.0]));
     assert!(!ok(array![f64::INFINITY, 0.0]));
+    // for an accepted target off by up to the tolerance, the gradient
+    // sigma - t differs from its loss's gradient sigma * sum(t) - t by
+    // sigma_j (sum(t) - 1), at most TARGET_SUM_TOL per entry
+    let t = array![0.25, 0.75 + 0.9 * TARGET_SUM_TOL];
+    let exact = verified_dl::numerics::softmax(z.view()) * t.sum() - &t;
+    let grad = softmax_xent_grad(z.view(), t.view()).unwrap();
+    assert!((&grad - &exact).iter().all(|e| e.abs() <= TARGET_SUM_TOL));
     // the rounding of a distribution written in f64, t / sum(t), for
     // lengths up to 1000: a few ulps times the length, far inside the tolerance
     let mut rng = seeded(18);

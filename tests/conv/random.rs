@@ -445,6 +445,7 @@ fn fc_gradient_matches_finite_differences() {
     }
     verify!("conv.fc", Method::FiniteDifferences, FD_TOL, worst, CASES);
     verified_dl::record!("conv.random.fc.worst", worst);
+    verified_dl::record!("conv.random.cases", CASES as f64);
 }
 
 #[test]
@@ -606,6 +607,8 @@ fn general_conv_reduces_to_source_layer() {
         worst,
         CASES
     );
+    // the same sums in the same order: no rounding separates them
+    assert_eq!(worst, 0.0);
     verified_dl::record!("conv.random.general-reduces.worst", worst);
 }
 
@@ -678,6 +681,7 @@ fn fast_path_equals_loops_across_blocks() {
         cases.len()
     );
     verified_dl::record!("conv.random.im2col-blocks.worst", worst);
+    verified_dl::record!("conv.random.im2col-blocks.cases", cases.len() as f64);
 }
 
 #[test]
