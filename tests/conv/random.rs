@@ -25,7 +25,7 @@ const CASES: usize = 600;
 /// a step of FD_STEP = 1e-5 changes an entry of Y by at most 1e-5 times the
 /// largest |X| or |W| (below 1 here), so a margin of 1e-4 keeps every winner.
 /// Inputs with a smaller margin are drawn again (from the same seeded stream).
-const MIN_MARGIN: f64 = 1e-4;
+pub(crate) const MIN_MARGIN: f64 = 1e-4;
 
 /// Draws a network shape without constraints; the edges (k = d, s = 1,
 /// s > k, p = 1, p = map size, s not dividing d - k) all occur with
@@ -72,7 +72,7 @@ fn unconstrained_shape(rng: &mut Rng) -> Sh {
 /// and holds the edges with a single window (k = d) or a single pooled
 /// entry. Odd cases have several filters (C = 2 or 3), even ones 1 to 3.
 /// Each stratum is drawn by rejection from the unconstrained generator.
-fn random_shape(rng: &mut Rng, case: usize) -> Sh {
+pub(crate) fn random_shape(rng: &mut Rng, case: usize) -> Sh {
     loop {
         let mut sh = unconstrained_shape(rng);
         if case % 2 == 1 {
@@ -92,39 +92,39 @@ fn random_shape(rng: &mut Rng, case: usize) -> Sh {
 
 /// A network shape as plain numbers, to draw and to count edge cases.
 #[derive(Debug, Clone, Copy)]
-struct Sh {
-    d: usize,
-    k: usize,
-    s: usize,
-    p: usize,
-    t: usize,
-    filters: usize,
-    classes: usize,
+pub(crate) struct Sh {
+    pub(crate) d: usize,
+    pub(crate) k: usize,
+    pub(crate) s: usize,
+    pub(crate) p: usize,
+    pub(crate) t: usize,
+    pub(crate) filters: usize,
+    pub(crate) classes: usize,
 }
 
 impl Sh {
-    fn conv(&self) -> Conv {
+    pub(crate) fn conv(&self) -> Conv {
         Conv::new(self.k, self.s).unwrap()
     }
-    fn pool(&self) -> Pool {
+    pub(crate) fn pool(&self) -> Pool {
         Pool::new(self.p, self.t).unwrap()
     }
-    fn shape(&self) -> Shape {
+    pub(crate) fn shape(&self) -> Shape {
         Shape::new(self.d, self.conv(), self.pool(), self.filters, self.classes).unwrap()
     }
-    fn conv_side(&self) -> verified_dl::Result<usize> {
+    pub(crate) fn conv_side(&self) -> verified_dl::Result<usize> {
         conv_out_size(self.d, self.k, self.s)
     }
-    fn pool_side(&self) -> verified_dl::Result<usize> {
+    pub(crate) fn pool_side(&self) -> verified_dl::Result<usize> {
         self.pool().out_size(self.conv_side()?)
     }
     /// Neighbouring pooling windows share entries: p >= 2, t < p, and there
     /// are at least two windows along an axis (Q >= 2).
-    fn overlapping_pools(&self) -> bool {
+    pub(crate) fn overlapping_pools(&self) -> bool {
         self.p >= 2 && self.t < self.p && self.pool_side().unwrap() >= 2
     }
     /// The stride divides d - k: every row of the input lies in a window.
-    fn s_divides(&self) -> bool {
+    pub(crate) fn s_divides(&self) -> bool {
         (self.d - self.k) % self.s == 0
     }
 }
@@ -290,7 +290,7 @@ fn network_gradient_matches_finite_differences() {
 
 /// A random input, filters and upstream gradient G for one shape; the
 /// checked loss is L = sum G * Y, whose gradient with respect to Y is G.
-fn conv_case(rng: &mut Rng, case: usize) -> (Sh, Array2<f64>, Array3<f64>, Array3<f64>) {
+pub(crate) fn conv_case(rng: &mut Rng, case: usize) -> (Sh, Array2<f64>, Array3<f64>, Array3<f64>) {
     let sh = random_shape(rng, case);
     let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0);
     let w = uniform(rng, (sh.filters, sh.k, sh.k), -1.0, 1.0);
@@ -731,7 +731,7 @@ fn network_im2col_path_equals_loops() {
 
 /// Whether some pooling window (p x p at stride t) of some map of `y` holds
 /// its largest value twice: an independent scan, by exact comparison.
-fn has_tie(y: &Array3<f64>, p: usize, t: usize) -> bool {
+pub(crate) fn has_tie(y: &Array3<f64>, p: usize, t: usize) -> bool {
     let (maps, m, _) = y.dim();
     let q = (m - p) / t + 1;
     (0..maps).any(|c| {
