@@ -563,7 +563,7 @@ fn gaussian_check(
     let total_ok = (total - 1.0).abs() <= QUAD_TOL;
     let mut rng = seeded(30);
     let step_ok = (0..20).all(|_| {
-        let u = verified_dl::check::uniform(&mut rng, 3, -2.0, 2.0);
+        let u = verified_dl::check::uniform(&mut rng, 3, -2.0, 2.0).unwrap();
         let mut x: Vec<f64> = (0..3)
             .map(|k| mean[k] + u[k] * cov[(k, k)].sqrt())
             .collect();

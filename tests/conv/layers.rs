@@ -4,7 +4,9 @@
 
 use ndarray::{array, Array1, Array2, Array3, Array4};
 use verified_dl::check::ledger::Method;
-use verified_dl::check::{compare_arrays, gradient, rel_err, seeded, uniform, FD_STEP, FD_TOL};
+use verified_dl::check::{
+    compare_arrays, gradient, rel_err, seeded, uniform, EXACT_TOL, FD_STEP, FD_TOL,
+};
 use verified_dl::conv::convolution::*;
 use verified_dl::conv::dense::*;
 use verified_dl::conv::fast::{conv2d_backward_fast, conv2d_forward_fast};
@@ -67,6 +69,7 @@ fn output_sizes_match_visited_positions() {
         }
     }
     verify!("conv.size", Method::Exhaustive, 0.0, 0.0, cases);
+    verified_dl::record!("conv.size.cases", cases as f64);
 }
 
 #[test]
@@ -101,6 +104,7 @@ fn pool_sizes_match_visited_windows() {
         }
     }
     verify!("conv.pool-size", Method::Exhaustive, 0.0, 0.0, cases);
+    verified_dl::record!("conv.pool-size.cases", cases as f64);
 }
 
 #[test]
@@ -134,9 +138,24 @@ fn erratum_conv_output_size() {
         }
     }
     assert!(wrong > 0);
+    let r =
+        |name: &str, v: f64| verified_dl::record!(format!("erratum.conv-output-size.{name}"), v);
+    r("m-5-3-1", conv_out_size(5, 3, 1).unwrap() as f64);
+    r("source-y", source::conv_size_y(5, 3).unwrap());
+    r("m-7-3-2", window_starts(7, 3, 2).len() as f64);
+    r("source-dy", source::conv_size_dy(7, 3, 2).unwrap());
+    r("q", sh.pool_side() as f64);
+    r("source-q", source::pool_size(7, 3, 2, 2).unwrap());
+    r("flat", sh.flat_len() as f64);
+    r(
+        "source-flat",
+        2.0 * source::pool_size(7, 3, 2, 2).unwrap().powi(2),
+    );
+    r("cases", cases as f64);
+    r("wrong", wrong as f64);
     verify!(
         "erratum.conv-output-size",
-        Method::Property,
+        Method::Exhaustive,
         0.0,
         0.0,
         cases
@@ -145,6 +164,13 @@ fn erratum_conv_output_size() {
 
 /// The source's dW formula against finite differences of L = sum G * Y.
 fn source_dw_error(d: usize, k: usize, s: usize, seed: u64) -> f64 {
+    source_dw_errors(d, k, s, seed).0
+}
+
+/// The source's dW formula's worst relative error against finite
+/// differences of L = sum G * Y and against the exact gradient (conv.dW),
+/// and the worst relative error of (conv.dW) against the finite differences.
+fn source_dw_errors(d: usize, k: usize, s: usize, seed: u64) -> (f64, f64, f64) {
     let mut rng = seeded(seed);
     let x = uniform(&mut rng, (d, d), -1.0, 1.0).unwrap();
     let w = uniform(&mut rng, (2, k, k), -1.0, 1.0).unwrap();
@@ -154,9 +180,14 @@ fn source_dw_error(d: usize, k: usize, s: usize, seed: u64) -> f64 {
         |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), cv(w.dim().1, s)).unwrap()).sum(),
         &w,
         FD_STEP,
+    ).unwrap();
+    let stated = source::dw(x.view(), g.view(), k, s).unwrap();
+    let exact = conv_backward_w(x.view(), g.view(), cv(k, s)).unwrap();
+    (
+        compare_arrays(&fd, &stated).worst,
+        compare_arrays(&exact, &stated).worst,
+        compare_arrays(&fd, &exact).worst,
     )
-    .unwrap();
-    compare_arrays(&fd, &source::dw(x.view(), g.view(), k, s).unwrap()).worst
 }
 
 #[test]
@@ -174,13 +205,17 @@ fn source_dw_is_right_when_its_limit_is_an_integer() {
         }
     }
     verify!("conv.dW", Method::FiniteDifferences, FD_TOL, worst, cases);
+    verified_dl::record!("conv.dW.source-divisible.worst", worst);
+    verified_dl::record!("conv.dW.source-divisible.cases", cases as f64);
 }
 
 #[test]
 fn erratum_conv_dw_limit() {
     // d = 5, k = 3, s = 2: (d-k+1)/s = 1.5, so the sum stops at m = n = 1 and
     // misses the windows at m = 2 or n = 2, which are there (conv_out_size = 2)
-    let err = source_dw_error(5, 3, 2, 7);
+    assert_eq!(source::conv_size_dy(5, 3, 2).unwrap(), 1.5);
+    assert_eq!(conv_out_size(5, 3, 2).unwrap(), 2);
+    let (err, err_exact, ours) = source_dw_errors(5, 3, 2, 7);
     println!(
         "source dW against finite differences at d=5, k=3, s=2: worst relative error {err:.3}"
     );
@@ -188,7 +223,25 @@ fn erratum_conv_dw_limit() {
         err > 0.1,
         "the source's dW should be visibly wrong here, error {err}"
     );
-    verify!("erratum.conv-dw-limit", Method::Property, 0.0, 0.0, 1);
+    // the quoted error is the same against the exact gradient: the finite
+    // differences and (conv.dW) differ by at most FD_TOL relatively, which
+    // moves a relative error of about 1 by at most a few FD_TOL
+    assert!(
+        (err - err_exact).abs() <= 4.0 * FD_TOL,
+        "{err} against finite differences, {err_exact} against (conv.dW)"
+    );
+    verified_dl::record!("erratum.conv-dw-limit.source-error", err);
+    verified_dl::record!(
+        "erratum.conv-dw-limit.limit",
+        source::conv_size_dy(5, 3, 2).unwrap()
+    );
+    verify!(
+        "erratum.conv-dw-limit",
+        Method::FiniteDifferences,
+        FD_TOL,
+        ours,
+        1
+    );
 }
 
 #[test]
@@ -206,22 +259,34 @@ fn erratum_conv_index() {
         },
         &w,
         FD_STEP,
-    )
-    .unwrap();
+    ).unwrap();
     let derivative = fd[[0, n - 1, q - 1]];
-    assert!((derivative - x[[(m - 1) * s + n - 1, (n - 1) * s + q - 1]]).abs() < FD_TOL);
+    let truth = x[[(m - 1) * s + n - 1, (n - 1) * s + q - 1]];
+    assert!(rel_err(derivative, truth) <= FD_TOL);
     let stated = x[[(m - 1) * s + p - 1, (n - 1) * s + q - 1]];
     assert!(
         (derivative - stated).abs() > 0.1,
         "{derivative} vs {stated}"
     );
-    // with the weight's row named p, as in the corrected formula, the source's right side is right
+    // with the weight's row named p, as in the corrected formula (the one
+    // symbol n read as p), the source's right side is right
+    let mut worst = 0.0f64;
     for a in 0..k {
         for b in 0..k {
-            assert!((fd[[0, a, b]] - x[[(m - 1) * s + a, (n - 1) * s + b]]).abs() < FD_TOL);
+            let e = rel_err(fd[[0, a, b]], x[[(m - 1) * s + a, (n - 1) * s + b]]);
+            assert!(e <= FD_TOL);
+            worst = worst.max(e);
         }
     }
-    verify!("erratum.conv-index", Method::Property, 0.0, 0.0, 1);
+    verified_dl::record!("erratum.conv-index.derivative", derivative);
+    verified_dl::record!("erratum.conv-index.stated", stated);
+    verify!(
+        "erratum.conv-index",
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst,
+        k * k
+    );
 }
 
 #[test]
@@ -246,8 +311,33 @@ fn erratum_conv_forward_sum() {
                 .unwrap();
         let misses = row.iter().filter(|&&v| (v - stated).abs() > 0.01).count();
         assert!(misses >= 2, "p = {p}: {stated} against {row:?}");
+        verified_dl::record!(format!("erratum.conv-forward-sum.stated-p{p}"), stated);
     }
-    verify!("erratum.conv-forward-sum", Method::Property, 0.0, 0.0, k);
+    for (j, v) in row.iter().enumerate() {
+        verified_dl::record!(format!("erratum.conv-forward-sum.y1{}", j + 1), *v);
+    }
+    // with the one symbol n of the outer sum read as p (the same substitution
+    // as in erratum conv-index), the source's sum is the forward pass: the
+    // 1-based sum over p and q, in the code's order of terms, gives every entry
+    let mut worst = 0.0f64;
+    for mm in 1..=3 {
+        for nn in 1..=3 {
+            let mut sum = 0.0;
+            for p in 1..=k {
+                for q in 1..=k {
+                    sum += x[[(mm - 1) * s + p - 1, (nn - 1) * s + q - 1]] * w[[0, p - 1, q - 1]];
+                }
+            }
+            worst = worst.max(rel_err(sum, y[[0, mm - 1, nn - 1]]));
+        }
+    }
+    verify!(
+        "erratum.conv-forward-sum",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        9
+    );
 }
 
 #[test]
@@ -291,11 +381,12 @@ fn erratum_conv_pool_grad() {
         |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
         &y,
         FD_STEP,
-    )
-    .unwrap();
+    ).unwrap();
     let ours = max_pool_backward(y.view(), g.view(), pl(p, 1)).unwrap();
-    assert!(compare_arrays(&fd, &ours).within(FD_TOL));
-    assert!((ours[[0, 1, 1]] - 10.0).abs() < 1e-12); // 1 + 2 + 3 + 4
+    let ours_vs_fd = compare_arrays(&fd, &ours);
+    assert!(ours_vs_fd.within(FD_TOL));
+    assert_eq!(ours[[0, 1, 1]], 10.0); // 1 + 2 + 3 + 4, exact in f64
+    assert!(rel_err(fd[[0, 1, 1]], 10.0) <= FD_TOL);
     let stated = source::pool_grad(
         y.index_axis(ndarray::Axis(0), 0),
         g.index_axis(ndarray::Axis(0), 0),
@@ -313,7 +404,18 @@ fn erratum_conv_pool_grad() {
     // the window that starts at (1,1) is at offset (2,2): (1,1) never won anything
     assert_eq!(stated[[0, 0]], 4.0);
     assert!(fd[[0, 0, 0]].abs() < FD_TOL);
-    verify!("erratum.conv-pool-grad", Method::Property, 0.0, 0.0, 1);
+    assert_eq!(ours[[0, 0, 0]], 0.0);
+    verified_dl::record!("erratum.conv-pool-grad.winner", ours[[0, 1, 1]]);
+    verified_dl::record!("erratum.conv-pool-grad.winner-fd", fd[[0, 1, 1]]);
+    verified_dl::record!("erratum.conv-pool-grad.source-winner", stated[[1, 1]]);
+    verified_dl::record!("erratum.conv-pool-grad.source-loser", stated[[0, 0]]);
+    verify!(
+        "erratum.conv-pool-grad",
+        Method::FiniteDifferences,
+        FD_TOL,
+        ours_vs_fd.worst,
+        1
+    );
 }
 
 /// The corrected form of the source's pooling gradient (stride 1), written
@@ -370,8 +472,7 @@ fn corrected_source_pool_grad_matches_finite_differences() {
                     |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
                     &y,
                     FD_STEP,
-                )
-                .unwrap();
+                ).unwrap();
                 let y2 = y.index_axis(ndarray::Axis(0), 0).to_owned();
                 let g2 = g.index_axis(ndarray::Axis(0), 0).to_owned();
                 let corrected = corrected_pool_grad(&y2, &g2, p);
@@ -389,6 +490,8 @@ fn corrected_source_pool_grad_matches_finite_differences() {
         worst,
         cases
     );
+    verified_dl::record!("conv.pool-grad.corrected-source.worst", worst);
+    verified_dl::record!("conv.pool-grad.corrected-source.cases", cases as f64);
 }
 
 #[test]
@@ -398,6 +501,7 @@ fn source_pool_grad_is_right_only_for_p_1() {
     // from finite differences on almost every map
     let mut rng = seeded(41);
     let (mut right_p1, mut wrong, mut cases_p2) = (0, 0, 0);
+    let mut worst_ours = 0.0f64;
     for m_size in 1..=8 {
         for p in 1..=m_size {
             for _ in 0..10 {
@@ -411,8 +515,7 @@ fn source_pool_grad_is_right_only_for_p_1() {
                     |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
                     &y,
                     FD_STEP,
-                )
-                .unwrap();
+                ).unwrap();
                 let stated = source::pool_grad(
                     y.index_axis(ndarray::Axis(0), 0),
                     g.index_axis(ndarray::Axis(0), 0),
@@ -421,6 +524,8 @@ fn source_pool_grad_is_right_only_for_p_1() {
                 .unwrap();
                 let err =
                     compare_arrays(&fd.index_axis(ndarray::Axis(0), 0).to_owned(), &stated).worst;
+                let ours = max_pool_backward(y.view(), g.view(), pl(p, 1)).unwrap();
+                worst_ours = worst_ours.max(compare_arrays(&fd, &ours).worst);
                 if p == 1 {
                     assert!(err < FD_TOL, "p = 1 must agree, error {err}");
                     right_p1 += 1;
@@ -436,12 +541,16 @@ fn source_pool_grad_is_right_only_for_p_1() {
         right_p1 > 0 && wrong * 10 >= cases_p2 * 9,
         "{wrong} of {cases_p2}"
     );
+    verified_dl::record!("erratum.conv-pool-grad.right-p1", right_p1 as f64);
+    verified_dl::record!("erratum.conv-pool-grad.wrong", wrong as f64);
+    verified_dl::record!("erratum.conv-pool-grad.cases-p2", cases_p2 as f64);
+    // the same maps through the crate's backward pass: right on all of them
     verify!(
         "erratum.conv-pool-grad",
-        Method::Property,
-        0.0,
-        0.0,
-        cases_p2
+        Method::FiniteDifferences,
+        FD_TOL,
+        worst_ours,
+        right_p1 + cases_p2
     );
 }
 
@@ -493,6 +602,7 @@ fn flatten_formulas_of_source_are_exact_inverses() {
         }
     }
     verify!("conv.flatten", Method::Exhaustive, 0.0, 0.0, cases);
+    verified_dl::record!("conv.flatten.indices", cases as f64);
 }
 
 #[test]
@@ -510,8 +620,7 @@ fn flatten_backward_is_unflatten() {
                 |p: &Array3<f64>| g.dot(&flatten(p.view()).unwrap()),
                 &pooled,
                 FD_STEP,
-            )
-            .unwrap();
+            ).unwrap();
             let back = unflatten(g.view(), (maps, q, q)).unwrap();
             worst = worst.max(compare_arrays(&fd, &back).worst);
             for c in 1..=maps {
@@ -547,7 +656,27 @@ fn erratum_conv_flatten_symbol() {
     assert_eq!(map, 2);
     assert_ne!(map, k);
     assert_eq!(source::flat_to_map(i, 3).unwrap(), (2, 1, 1));
-    verify!("erratum.conv-flatten-symbol", Method::Property, 0.0, 0.0, 1);
+    // the crate: the network of this shape has 3x3 pooled maps and 18 flat
+    // entries; flat index 10 (0-based 9) is entry (1,1) of map 2 (0-based
+    // (1, 0, 0)), and flattening the network's pooled maps puts that entry there
+    let sh = Shape::new(d, cv(k, s), pl(p, 1), 2, 2).unwrap();
+    assert_eq!(sh.pool_side(), 3);
+    assert_eq!(sh.flat_len(), 18);
+    let (c, m, n) = unflat_index(i - 1, sh.pool_side(), sh.pool_side()).unwrap();
+    assert_eq!((c + 1, m + 1, n + 1), (map, 1, 1));
+    assert_ne!(c + 1, k);
+    assert_eq!(flat_index(c, m, n, 3, 3).unwrap(), i - 1);
+    let pooled = Array3::from_shape_fn((2, 3, 3), |(c, m, n)| (100 * c + 10 * m + n) as f64);
+    let f = flatten(pooled.view()).unwrap();
+    assert_eq!(f[i - 1], pooled[[map - 1, 0, 0]]);
+    verified_dl::record!("erratum.conv-flatten-symbol.map", (c + 1) as f64);
+    verify!(
+        "erratum.conv-flatten-symbol",
+        Method::Exhaustive,
+        0.0,
+        0.0,
+        1
+    );
 }
 
 #[test]
@@ -755,4 +884,78 @@ fn bad_input_is_an_error_that_names_the_values() {
         m.contains("pool window p = 3") && m.contains("map size 2"),
         "{m}"
     );
+}
+
+#[test]
+fn omission_conv_dw_chain_rule_sums_entry_by_entry() {
+    // The source's chain rule, sum_{m,n} dLoss/dY^i dY^i_{m,n}/dW^i_{p,q},
+    // writes the first factor without its (m,n). Each term must carry the
+    // gradient of the entry Y_{m,n} it differentiates: built from finite
+    // differences of every entry Y_{m,n} separately (the Jacobian dY/dW), the
+    // sum of G_{m,n} dY_{m,n}/dW equals the finite differences of
+    // L = sum G * Y, while one factor for all terms (sum G, the nearest
+    // reading of an unindexed dLoss/dY) does not.
+    let (d, k, s) = (5, 2, 1);
+    let x = uniform(&mut seeded(15), (d, d), -1.0, 1.0).unwrap();
+    let w = uniform(&mut seeded(16), (1, k, k), -1.0, 1.0).unwrap();
+    let m = conv_out_size(d, k, s).unwrap();
+    let g = uniform(&mut seeded(17), (1, m, m), -1.0, 1.0).unwrap();
+    let y_of = |w: &Array3<f64>| conv_forward(x.view(), w.view(), cv(k, s)).unwrap();
+    let mut chain = Array3::<f64>::zeros(w.dim());
+    let mut unindexed = Array3::<f64>::zeros(w.dim());
+    for mm in 0..m {
+        for nn in 0..m {
+            let dy = gradient(|w: &Array3<f64>| y_of(w)[[0, mm, nn]], &w, FD_STEP).unwrap();
+            chain = chain + &dy * g[[0, mm, nn]];
+            unindexed = unindexed + &dy * g.sum();
+        }
+    }
+    let fd = gradient(|w: &Array3<f64>| (&g * &y_of(w)).sum(), &w, FD_STEP).unwrap();
+    let exact = conv_backward_w(x.view(), g.view(), cv(k, s)).unwrap();
+    let r = compare_arrays(&fd, &chain).max(compare_arrays(&exact, &chain));
+    assert!(r.within(FD_TOL), "{r}");
+    let wrong = compare_arrays(&fd, &unindexed).worst;
+    assert!(
+        wrong > 0.1,
+        "an unindexed factor should be wrong here: {wrong}"
+    );
+    verified_dl::record!("omission.conv-dw-chain-index.unindexed-error", wrong);
+    verify!("conv.dW", Method::FiniteDifferences, FD_TOL, r.worst, 1);
+}
+
+#[test]
+fn target_check_is_a_sum_within_its_tolerance() {
+    // check_target accepts exactly: finite entries >= 0 whose sum is within
+    // TARGET_SUM_TOL of 1; so it accepts a vector that sums to 1 + 0.9e-9,
+    // which is not a distribution, and rejects one that sums to 1 + 1.1e-9
+    let z = array![0.3, -0.2];
+    let ok = |t: Array1<f64>| cross_entropy(z.view(), t.view()).is_ok();
+    assert!(ok(array![0.5, 0.5]));
+    assert!(ok(array![0.5, 0.5 + 0.9 * TARGET_SUM_TOL]));
+    assert!(ok(array![0.5, 0.5 - 0.9 * TARGET_SUM_TOL]));
+    assert!(!ok(array![0.5, 0.5 + 1.1 * TARGET_SUM_TOL]));
+    assert!(!ok(array![0.5, 0.5 - 1.1 * TARGET_SUM_TOL]));
+    assert!(!ok(array![1.5, -0.5]));
+    assert!(!ok(array![f64::NAN, 1.0]));
+    assert!(!ok(array![f64::INFINITY, 0.0]));
+    // for an accepted target off by up to the tolerance, the gradient
+    // sigma - t differs from its loss's gradient sigma * sum(t) - t by
+    // sigma_j (sum(t) - 1), at most TARGET_SUM_TOL per entry
+    let t = array![0.25, 0.75 + 0.9 * TARGET_SUM_TOL];
+    let exact = verified_dl::numerics::softmax(z.view()) * t.sum() - &t;
+    let grad = softmax_xent_grad(z.view(), t.view()).unwrap();
+    assert!((&grad - &exact).iter().all(|e| e.abs() <= TARGET_SUM_TOL));
+    // the rounding of a distribution written in f64, t / sum(t), for
+    // lengths up to 1000: a few ulps times the length, far inside the tolerance
+    let mut rng = seeded(18);
+    let mut worst = 0.0f64;
+    for n in 1..=1000usize {
+        let t = uniform(&mut rng, n, 0.0, 1.0).unwrap();
+        let t = &t / t.sum();
+        let off = (t.sum() - 1.0).abs();
+        assert!(off <= n as f64 * f64::EPSILON, "n = {n}: {off:e}");
+        worst = worst.max(off);
+    }
+    assert!(worst < TARGET_SUM_TOL / 1000.0);
+    verified_dl::record!("conv.target-sum.rounding", worst);
 }

@@ -5,6 +5,7 @@
 
 mod errors;
 mod layers;
+mod mutants;
 mod props;
 mod random;
 mod train;

@@ -25,11 +25,12 @@ const CASES: usize = 600;
 /// a step of FD_STEP = 1e-5 changes an entry of Y by at most 1e-5 times the
 /// largest |X| or |W| (below 1 here), so a margin of 1e-4 keeps every winner.
 /// Inputs with a smaller margin are drawn again (from the same seeded stream).
-const MIN_MARGIN: f64 = 1e-4;
+pub(crate) const MIN_MARGIN: f64 = 1e-4;
 
-/// Draws a random network shape; the edges (k = d, s = 1, s > k, p = 1,
-/// p = map size, s not dividing d - k) all occur with probability above 1/10.
-fn random_shape(rng: &mut Rng) -> Sh {
+/// Draws a network shape without constraints; the edges (k = d, s = 1,
+/// s > k, p = 1, p = map size, s not dividing d - k) all occur with
+/// probability above 1/10.
+fn unconstrained_shape(rng: &mut Rng) -> Sh {
     let d = rng.random_range(1..=10);
     let k = match rng.random_range(0..10) {
         0 => d,
@@ -63,78 +64,146 @@ fn random_shape(rng: &mut Rng) -> Sh {
     }
 }
 
+/// Draws the network shape of case number `case`, stratified: the cases
+/// take turns between four strata, so that each holds a quarter of them.
+/// Stratum 0 has overlapping pooling windows (p >= 2, t < p) on a pooled
+/// map of side Q >= 2; stratum 1 a stride that does not divide d - k, with
+/// M >= 2; stratum 2 has M >= 2 and Q >= 2; stratum 3 is unconstrained,
+/// and holds the edges with a single window (k = d) or a single pooled
+/// entry. Odd cases have several filters (C = 2 or 3), even ones 1 to 3.
+/// Each stratum is drawn by rejection from the unconstrained generator.
+pub(crate) fn random_shape(rng: &mut Rng, case: usize) -> Sh {
+    loop {
+        let mut sh = unconstrained_shape(rng);
+        if case % 2 == 1 {
+            sh.filters = rng.random_range(2..=3);
+        }
+        let ok = match case % 4 {
+            0 => sh.overlapping_pools(),
+            1 => !sh.s_divides() && sh.conv_side().unwrap() >= 2,
+            2 => sh.conv_side().unwrap() >= 2 && sh.pool_side().unwrap() >= 2,
+            _ => true,
+        };
+        if ok {
+            return sh;
+        }
+    }
+}
+
 /// A network shape as plain numbers, to draw and to count edge cases.
 #[derive(Debug, Clone, Copy)]
-struct Sh {
-    d: usize,
-    k: usize,
-    s: usize,
-    p: usize,
-    t: usize,
-    filters: usize,
-    classes: usize,
+pub(crate) struct Sh {
+    pub(crate) d: usize,
+    pub(crate) k: usize,
+    pub(crate) s: usize,
+    pub(crate) p: usize,
+    pub(crate) t: usize,
+    pub(crate) filters: usize,
+    pub(crate) classes: usize,
 }
 
 impl Sh {
-    fn conv(&self) -> Conv {
+    pub(crate) fn conv(&self) -> Conv {
         Conv::new(self.k, self.s).unwrap()
     }
-    fn pool(&self) -> Pool {
+    pub(crate) fn pool(&self) -> Pool {
         Pool::new(self.p, self.t).unwrap()
     }
-    fn shape(&self) -> Shape {
+    pub(crate) fn shape(&self) -> Shape {
         Shape::new(self.d, self.conv(), self.pool(), self.filters, self.classes).unwrap()
     }
-    fn conv_side(&self) -> verified_dl::Result<usize> {
+    pub(crate) fn conv_side(&self) -> verified_dl::Result<usize> {
         conv_out_size(self.d, self.k, self.s)
     }
-    fn pool_side(&self) -> verified_dl::Result<usize> {
+    pub(crate) fn pool_side(&self) -> verified_dl::Result<usize> {
         self.pool().out_size(self.conv_side()?)
+    }
+    /// Neighbouring pooling windows share entries: p >= 2, t < p, and there
+    /// are at least two windows along an axis (Q >= 2).
+    pub(crate) fn overlapping_pools(&self) -> bool {
+        self.p >= 2 && self.t < self.p && self.pool_side().unwrap() >= 2
+    }
+    /// The stride divides d - k: every row of the input lies in a window.
+    pub(crate) fn s_divides(&self) -> bool {
+        (self.d - self.k) % self.s == 0
     }
 }
 
-/// Counts of the edge cases among the shapes; each must occur at least 10 times.
+/// The coverage of one test's cases: how many have each named case of the
+/// derivation, and how many each edge.
 #[derive(Default, Debug)]
-struct Edges {
+struct Coverage {
+    cases: usize,
+    m_ge_2: usize,
+    q_ge_2: usize,
+    overlapping_pools: usize,
+    s_not_dividing: usize,
+    several_filters: usize,
+    /// Cases with two equal largest entries in some pooling window; counted
+    /// only by tests that allow ties (the gradient checks exclude them).
+    ties: usize,
     k_eq_d: usize,
     s_one: usize,
     s_gt_k: usize,
     p_one: usize,
     p_full: usize,
-    s_not_dividing: usize,
-    overlapping_pools: usize,
 }
 
-impl Edges {
+impl Coverage {
     fn add(&mut self, sh: &Sh) {
         let m = sh.conv_side().unwrap();
+        self.cases += 1;
+        self.m_ge_2 += (m >= 2) as usize;
+        self.q_ge_2 += (sh.pool_side().unwrap() >= 2) as usize;
+        self.overlapping_pools += sh.overlapping_pools() as usize;
+        self.s_not_dividing += !sh.s_divides() as usize;
+        self.several_filters += (sh.filters >= 2) as usize;
         self.k_eq_d += (sh.k == sh.d) as usize;
         self.s_one += (sh.s == 1) as usize;
         self.s_gt_k += (sh.s > sh.k) as usize;
         self.p_one += (sh.p == 1) as usize;
         self.p_full += (sh.p == m) as usize;
-        self.s_not_dividing += ((sh.d - sh.k) % sh.s != 0) as usize;
-        self.overlapping_pools +=
-            (sh.p >= 2 && sh.t < sh.p && sh.pool_side().unwrap() >= 2) as usize;
     }
-    fn assert_covered(&self) {
-        for (name, n) in [
-            ("k = d", self.k_eq_d),
-            ("s = 1", self.s_one),
-            ("s > k", self.s_gt_k),
-            ("p = 1", self.p_one),
-            ("p = map size", self.p_full),
-            ("s does not divide d - k", self.s_not_dividing),
-            ("overlapping pooling windows", self.overlapping_pools),
-        ] {
+    /// Asserts that each named case has at least a quarter of the cases (and
+    /// ties too, if `with_ties`) and each edge at least 10, and records the
+    /// counts as `conv.coverage.<test>.<case>`.
+    fn check(&self, test: &str, with_ties: bool) {
+        let mut named = vec![
+            ("m-ge-2", self.m_ge_2),
+            ("q-ge-2", self.q_ge_2),
+            ("overlapping-pools", self.overlapping_pools),
+            ("s-not-dividing", self.s_not_dividing),
+            ("several-filters", self.several_filters),
+        ];
+        if with_ties {
+            named.push(("ties", self.ties));
+        }
+        for &(name, n) in &named {
             assert!(
-                n >= 10,
-                "edge case {name} occurred only {n} times: {self:?}"
+                4 * n >= self.cases,
+                "{test}: case {name} has only {n} of {} cases: {self:?}",
+                self.cases
             );
         }
+        let edges = [
+            ("k-eq-d", self.k_eq_d),
+            ("s-one", self.s_one),
+            ("s-gt-k", self.s_gt_k),
+            ("p-one", self.p_one),
+            ("p-full", self.p_full),
+        ];
+        for &(name, n) in &edges {
+            assert!(
+                n >= 10,
+                "{test}: edge {name} occurred only {n} times: {self:?}"
+            );
+        }
+        for (name, n) in named.into_iter().chain(edges) {
+            verified_dl::record!(format!("conv.coverage.{test}.{name}"), n as f64);
+        }
+        verified_dl::record!(format!("conv.coverage.{test}.cases"), self.cases as f64);
     }
 }
-
 /// A network and an input image whose pooling margin is at least MIN_MARGIN.
 fn net_and_image(sh: Sh, rng: &mut Rng) -> (Net, Array2<f64>) {
     loop {
@@ -150,11 +219,12 @@ fn net_and_image(sh: Sh, rng: &mut Rng) -> (Net, Array2<f64>) {
 #[test]
 fn network_gradient_matches_finite_differences() {
     let mut rng = seeded(101);
-    let mut edges = Edges::default();
+    let mut coverage = Coverage::default();
     let mut worst: Option<Report> = None;
-    for _ in 0..CASES {
-        let sh = random_shape(&mut rng);
-        edges.add(&sh);
+    let mut partials = 0;
+    for case in 0..CASES {
+        let sh = random_shape(&mut rng, case);
+        coverage.add(&sh);
         let (net, x) = net_and_image(sh, &mut rng);
         let label = rng.random_range(0..sh.classes);
         let (_, g) = net.loss_and_grad(x.view(), label).unwrap();
@@ -167,8 +237,7 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.w,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
         let fd_v = gradient(
             |v: &Array2<f64>| {
                 Net::from_weights(net.shape(), net.w.clone(), v.clone(), net.b.clone())
@@ -178,8 +247,7 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.v,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
         let fd_b = gradient(
             |b: &Array1<f64>| {
                 Net::from_weights(net.shape(), net.w.clone(), net.v.clone(), b.clone())
@@ -189,14 +257,13 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.b,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
         let fd_x = gradient(
             |x: &Array2<f64>| net.loss(x.view(), label).unwrap(),
             &x,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
+        partials += fd_w.len() + fd_v.len() + fd_b.len() + fd_x.len();
         let r = compare_arrays(&fd_w, &g.w)
             .max(compare_arrays(&fd_v, &g.v))
             .max(compare_arrays(&fd_b, &g.b))
@@ -207,9 +274,10 @@ fn network_gradient_matches_finite_differences() {
             Some(w) => w.max(r),
         });
     }
-    edges.assert_covered();
+    coverage.check("network", false);
     let worst = worst.unwrap();
-    println!("network: {worst}; edges {edges:?}");
+    println!("network: {worst}; {partials} partial derivatives; coverage {coverage:?}");
+    verified_dl::record!("conv.random.network.partials", partials as f64);
     verify!(
         "conv.network",
         Method::FiniteDifferences,
@@ -217,12 +285,13 @@ fn network_gradient_matches_finite_differences() {
         worst.worst,
         CASES
     );
+    verified_dl::record!("conv.random.network.worst", worst.worst);
 }
 
 /// A random input, filters and upstream gradient G for one shape; the
 /// checked loss is L = sum G * Y, whose gradient with respect to Y is G.
-fn conv_case(rng: &mut Rng) -> (Sh, Array2<f64>, Array3<f64>, Array3<f64>) {
-    let sh = random_shape(rng);
+pub(crate) fn conv_case(rng: &mut Rng, case: usize) -> (Sh, Array2<f64>, Array3<f64>, Array3<f64>) {
+    let sh = random_shape(rng, case);
     let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0).unwrap();
     let w = uniform(rng, (sh.filters, sh.k, sh.k), -1.0, 1.0).unwrap();
     let m = sh.conv_side().unwrap();
@@ -234,36 +303,40 @@ fn conv_case(rng: &mut Rng) -> (Sh, Array2<f64>, Array3<f64>, Array3<f64>) {
 fn conv_dw_matches_finite_differences() {
     let mut rng = seeded(102);
     let mut worst = 0.0f64;
-    for _ in 0..CASES {
-        let (sh, x, w, g) = conv_case(&mut rng);
+    let mut coverage = Coverage::default();
+    for case in 0..CASES {
+        let (sh, x, w, g) = conv_case(&mut rng, case);
+        coverage.add(&sh);
         let dw = conv_backward_w(x.view(), g.view(), sh.conv()).unwrap();
         let fd = gradient(
             |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), sh.conv()).unwrap()).sum(),
             &w,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
         let r = compare_arrays(&fd, &dw);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
     }
+    coverage.check("dW", false);
     verify!("conv.dW", Method::FiniteDifferences, FD_TOL, worst, CASES);
+    verified_dl::record!("conv.random.dW.worst", worst);
 }
 
 #[test]
 fn conv_dx_matches_finite_differences() {
     let mut rng = seeded(103);
     let mut worst = 0.0f64;
+    let mut coverage = Coverage::default();
     let mut uncovered = 0;
-    for _ in 0..CASES {
-        let (sh, x, w, g) = conv_case(&mut rng);
+    for case in 0..CASES {
+        let (sh, x, w, g) = conv_case(&mut rng, case);
+        coverage.add(&sh);
         let dx = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.conv()).unwrap();
         let fd = gradient(
             |x: &Array2<f64>| (&g * &conv_forward(x.view(), w.view(), sh.conv()).unwrap()).sum(),
             &x,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
         let r = compare_arrays(&fd, &dx);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
@@ -276,21 +349,26 @@ fn conv_dx_matches_finite_differences() {
         }
     }
     assert!(uncovered > 0, "no case with rows that no window reaches");
+    coverage.check("dX", false);
     verify!("conv.dX", Method::FiniteDifferences, FD_TOL, worst, CASES);
+    verified_dl::record!("conv.random.dX.worst", worst);
 }
 
 #[test]
 fn conv_dx_is_full_correlation_of_dilated_gradient() {
     let mut rng = seeded(104);
     let mut worst = 0.0f64;
-    for _ in 0..CASES {
-        let (sh, _, w, g) = conv_case(&mut rng);
+    let mut coverage = Coverage::default();
+    for case in 0..CASES {
+        let (sh, _, w, g) = conv_case(&mut rng, case);
+        coverage.add(&sh);
         let loops = conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.conv()).unwrap();
         let full = conv_backward_x_full(w.view(), g.view(), (sh.d, sh.d), sh.conv()).unwrap();
         let r = compare_arrays(&loops, &full);
         assert!(r.within(EXACT_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
     }
+    coverage.check("dX-full", false);
     verify!(
         "conv.dX-full",
         Method::FloatingPoint,
@@ -298,14 +376,17 @@ fn conv_dx_is_full_correlation_of_dilated_gradient() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.dX-full.worst", worst);
 }
 
 #[test]
 fn pool_gradient_matches_finite_differences() {
     let mut rng = seeded(105);
     let mut worst = 0.0f64;
-    for _ in 0..CASES {
-        let sh = random_shape(&mut rng);
+    let mut coverage = Coverage::default();
+    for case in 0..CASES {
+        let sh = random_shape(&mut rng, case);
+        coverage.add(&sh);
         let m = sh.conv_side().unwrap();
         let y = loop {
             let y = uniform(&mut rng, (sh.filters, m, m), -1.0, 1.0).unwrap();
@@ -320,12 +401,12 @@ fn pool_gradient_matches_finite_differences() {
             |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), sh.pool()).unwrap()).sum(),
             &y,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
         let r = compare_arrays(&fd, &dy);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
     }
+    coverage.check("pool-grad", false);
     verify!(
         "conv.pool-grad",
         Method::FiniteDifferences,
@@ -333,6 +414,7 @@ fn pool_gradient_matches_finite_differences() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.pool-grad.worst", worst);
 }
 
 #[test]
@@ -362,6 +444,8 @@ fn fc_gradient_matches_finite_differences() {
         worst = worst.max(r.worst);
     }
     verify!("conv.fc", Method::FiniteDifferences, FD_TOL, worst, CASES);
+    verified_dl::record!("conv.random.fc.worst", worst);
+    verified_dl::record!("conv.random.cases", CASES as f64);
 }
 
 #[test]
@@ -376,8 +460,7 @@ fn softmax_jacobian_matches_finite_differences() {
             |z: &Array1<f64>| verified_dl::numerics::softmax(z.view()),
             &z,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
         let jac = softmax_jacobian(z.view()).unwrap();
         // the backward pass is g^T J, computed without J
         let back = softmax_backward(z.view(), g.view()).unwrap();
@@ -392,6 +475,7 @@ fn softmax_jacobian_matches_finite_differences() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.softmax-jac.worst", worst);
 }
 
 #[test]
@@ -414,8 +498,7 @@ fn softmax_xent_gradient_matches_finite_differences() {
             |z: &Array1<f64>| cross_entropy(z.view(), target.view()).unwrap(),
             &z,
             FD_STEP,
-        )
-        .unwrap();
+        ).unwrap();
         let r = compare_arrays(&fd, &grad);
         assert!(r.within(FD_TOL), "{r}");
         worst = worst.max(r.worst);
@@ -427,6 +510,7 @@ fn softmax_xent_gradient_matches_finite_differences() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.softmax-xent.worst", worst);
 }
 
 /// A random general convolution: batch, channels, filters, rectangular input
@@ -462,18 +546,15 @@ fn general_conv_gradients_match_finite_differences() {
             (&g * &conv2d_forward(x.view(), w.view(), b.view(), s).unwrap()).sum()
         };
         let grads = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
-        let r = compare_arrays(
-            &gradient(|x| loss(x, &w, &b), &x, FD_STEP).unwrap(),
-            &grads.x,
-        )
-        .max(compare_arrays(
-            &gradient(|w| loss(&x, w, &b), &w, FD_STEP).unwrap(),
-            &grads.w,
-        ))
-        .max(compare_arrays(
-            &gradient(|b| loss(&x, &w, b), &b, FD_STEP).unwrap(),
-            &grads.b,
-        ));
+        let r = compare_arrays(&gradient(|x| loss(x, &w, &b), &x, FD_STEP).unwrap(), &grads.x)
+            .max(compare_arrays(
+                &gradient(|w| loss(&x, w, &b), &w, FD_STEP).unwrap(),
+                &grads.w,
+            ))
+            .max(compare_arrays(
+                &gradient(|b| loss(&x, &w, b), &b, FD_STEP).unwrap(),
+                &grads.b,
+            ));
         assert!(r.within(FD_TOL), "{r}");
         worst = worst.max(r.worst);
     }
@@ -484,6 +565,7 @@ fn general_conv_gradients_match_finite_differences() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.general-grad.worst", worst);
 }
 
 #[test]
@@ -491,8 +573,10 @@ fn general_conv_reduces_to_source_layer() {
     // one image, one channel, no bias: the general convolution is the source's layer
     let mut rng = seeded(110);
     let mut worst = 0.0f64;
-    for _ in 0..CASES {
-        let (sh, x, w, g) = conv_case(&mut rng);
+    let mut coverage = Coverage::default();
+    for case in 0..CASES {
+        let (sh, x, w, g) = conv_case(&mut rng, case);
+        coverage.add(&sh);
         let x4 = x.clone().into_shape_with_order((1, 1, sh.d, sh.d)).unwrap();
         let w4 = w
             .clone()
@@ -515,6 +599,7 @@ fn general_conv_reduces_to_source_layer() {
         assert!(r.within(EXACT_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
     }
+    coverage.check("general-reduces", false);
     verify!(
         "conv.general",
         Method::FloatingPoint,
@@ -522,6 +607,9 @@ fn general_conv_reduces_to_source_layer() {
         worst,
         CASES
     );
+    // the same sums in the same order: no rounding separates them
+    assert_eq!(worst, 0.0);
+    verified_dl::record!("conv.random.general-reduces.worst", worst);
 }
 
 #[test]
@@ -548,6 +636,7 @@ fn fast_path_equals_loops() {
         worst,
         CASES
     );
+    verified_dl::record!("conv.random.im2col.worst", worst);
 }
 
 #[test]
@@ -591,20 +680,35 @@ fn fast_path_equals_loops_across_blocks() {
         worst,
         cases.len()
     );
+    verified_dl::record!("conv.random.im2col-blocks.worst", worst);
+    verified_dl::record!("conv.random.im2col-blocks.cases", cases.len() as f64);
 }
 
 #[test]
 fn network_im2col_path_equals_loops() {
     // the network's two convolution paths: loss, logits and every gradient
-    // agree up to the rounding of sums taken in another order
+    // agree up to the rounding of sums taken in another order; no finite
+    // differences here, so ties are allowed: every other case draws an
+    // image that repeats with period s along both axes, whose every map
+    // is then constant (each window sees the same pixels), so that every
+    // pooling window with p >= 2 is a tie
     let mut rng = seeded(112);
     let mut worst = 0.0f64;
-    for _ in 0..CASES {
-        let sh = random_shape(&mut rng);
+    let mut coverage = Coverage::default();
+    for case in 0..CASES {
+        let sh = random_shape(&mut rng, case);
+        coverage.add(&sh);
         let net = Net::new(sh.shape(), &mut rng).unwrap();
         let fast = net.clone().with_conv_path(ConvPath::Im2col);
         assert_eq!(fast.conv_path(), ConvPath::Im2col);
-        let x = uniform(&mut rng, (sh.d, sh.d), -1.0, 1.0).unwrap();
+        let x = if (case / 4) % 2 == 0 {
+            let base = uniform(&mut rng, (sh.s, sh.s), -1.0, 1.0).unwrap();
+            Array2::from_shape_fn((sh.d, sh.d), |(u, v)| base[[u % sh.s, v % sh.s]])
+        } else {
+            uniform(&mut rng, (sh.d, sh.d), -1.0, 1.0).unwrap()
+        };
+        let y = conv_forward(x.view(), net.w.view(), sh.conv()).unwrap();
+        coverage.ties += has_tie(&y, sh.p, sh.t) as usize;
         let label = rng.random_range(0..sh.classes);
         let (loss, g) = net.loss_and_grad(x.view(), label).unwrap();
         let (loss_fast, g_fast) = fast.loss_and_grad(x.view(), label).unwrap();
@@ -620,5 +724,82 @@ fn network_im2col_path_equals_loops() {
         assert!(verified_dl::check::rel_err(loss, loss_fast) <= EXACT_TOL);
         worst = worst.max(r.worst);
     }
-    println!("network, im2col path against the loops: worst {worst:e}");
+    coverage.check("network-im2col", true);
+    println!("network, im2col path against the loops: worst {worst:e}; coverage {coverage:?}");
+    verified_dl::record!("conv.network-im2col.worst", worst);
+}
+
+/// Whether some pooling window (p x p at stride t) of some map of `y` holds
+/// its largest value twice: an independent scan, by exact comparison.
+pub(crate) fn has_tie(y: &Array3<f64>, p: usize, t: usize) -> bool {
+    let (maps, m, _) = y.dim();
+    let q = (m - p) / t + 1;
+    (0..maps).any(|c| {
+        (0..q).any(|i| {
+            (0..q).any(|j| {
+                let window: Vec<f64> = (0..p * p)
+                    .map(|e| y[[c, i * t + e / p, j * t + e % p]])
+                    .collect();
+                let top = window.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                window.iter().filter(|&&v| v == top).count() >= 2
+            })
+        })
+    })
+}
+
+#[test]
+fn pool_backward_sends_ties_to_the_first_maximum_on_random_maps() {
+    // maps whose entries take one of three values, so that most windows with
+    // p >= 2 hold a tie; the backward pass must send each window's gradient
+    // to the first largest entry in row-major order (conv.pool-tie), found
+    // here by an independent scan: the window's maximum first, then the
+    // first entry equal to it
+    let mut rng = seeded(113);
+    let mut coverage = Coverage::default();
+    let mut windows = 0;
+    let mut worst = 0.0f64;
+    for case in 0..CASES {
+        let sh = random_shape(&mut rng, case);
+        coverage.add(&sh);
+        let m = sh.conv_side().unwrap();
+        let q = sh.pool_side().unwrap();
+        let y = Array3::from_shape_fn((sh.filters, m, m), |_| {
+            f64::from(rng.random_range(0..3u8)) / 2.0
+        });
+        coverage.ties += has_tie(&y, sh.p, sh.t) as usize;
+        let g = uniform(&mut rng, (sh.filters, q, q), -1.0, 1.0).unwrap();
+        let dy = max_pool_backward(y.view(), g.view(), sh.pool()).unwrap();
+        let mut expected = Array3::<f64>::zeros(y.dim());
+        for c in 0..sh.filters {
+            for i in 0..q {
+                for j in 0..q {
+                    let cells: Vec<(usize, usize)> = (0..sh.p)
+                        .flat_map(|a| (0..sh.p).map(move |b| (a, b)))
+                        .map(|(a, b)| (i * sh.t + a, j * sh.t + b))
+                        .collect();
+                    let top = cells
+                        .iter()
+                        .map(|&(u, v)| y[[c, u, v]])
+                        .fold(f64::NEG_INFINITY, f64::max);
+                    let &(u, v) = cells.iter().find(|&&(u, v)| y[[c, u, v]] == top).unwrap();
+                    expected[[c, u, v]] += g[[c, i, j]];
+                    windows += 1;
+                }
+            }
+        }
+        let r = compare_arrays(&expected, &dy);
+        assert!(r.within(EXACT_TOL), "{sh:?}: {r}");
+        worst = worst.max(r.worst);
+    }
+    coverage.check("pool-tie", true);
+    println!("ties: {windows} windows; coverage {coverage:?}");
+    verified_dl::record!("conv.pool-tie.windows", windows as f64);
+    verify!(
+        "conv.pool-tie",
+        Method::FloatingPoint,
+        EXACT_TOL,
+        worst,
+        CASES
+    );
+    verified_dl::record!("conv.random.pool-tie.worst", worst);
 }
