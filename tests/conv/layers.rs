@@ -180,7 +180,8 @@ fn source_dw_errors(d: usize, k: usize, s: usize, seed: u64) -> (f64, f64, f64) 
         |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), cv(w.dim().1, s)).unwrap()).sum(),
         &w,
         FD_STEP,
-    ).unwrap();
+    )
+    .unwrap();
     let stated = source::dw(x.view(), g.view(), k, s).unwrap();
     let exact = conv_backward_w(x.view(), g.view(), cv(k, s)).unwrap();
     (
@@ -259,7 +260,8 @@ fn erratum_conv_index() {
         },
         &w,
         FD_STEP,
-    ).unwrap();
+    )
+    .unwrap();
     let derivative = fd[[0, n - 1, q - 1]];
     let truth = x[[(m - 1) * s + n - 1, (n - 1) * s + q - 1]];
     assert!(rel_err(derivative, truth) <= FD_TOL);
@@ -381,7 +383,8 @@ fn erratum_conv_pool_grad() {
         |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
         &y,
         FD_STEP,
-    ).unwrap();
+    )
+    .unwrap();
     let ours = max_pool_backward(y.view(), g.view(), pl(p, 1)).unwrap();
     let ours_vs_fd = compare_arrays(&fd, &ours);
     assert!(ours_vs_fd.within(FD_TOL));
@@ -472,7 +475,8 @@ fn corrected_source_pool_grad_matches_finite_differences() {
                     |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
                     &y,
                     FD_STEP,
-                ).unwrap();
+                )
+                .unwrap();
                 let y2 = y.index_axis(ndarray::Axis(0), 0).to_owned();
                 let g2 = g.index_axis(ndarray::Axis(0), 0).to_owned();
                 let corrected = corrected_pool_grad(&y2, &g2, p);
@@ -515,7 +519,8 @@ fn source_pool_grad_is_right_only_for_p_1() {
                     |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), pl(p, 1)).unwrap()).sum(),
                     &y,
                     FD_STEP,
-                ).unwrap();
+                )
+                .unwrap();
                 let stated = source::pool_grad(
                     y.index_axis(ndarray::Axis(0), 0),
                     g.index_axis(ndarray::Axis(0), 0),
@@ -620,7 +625,8 @@ fn flatten_backward_is_unflatten() {
                 |p: &Array3<f64>| g.dot(&flatten(p.view()).unwrap()),
                 &pooled,
                 FD_STEP,
-            ).unwrap();
+            )
+            .unwrap();
             let back = unflatten(g.view(), (maps, q, q)).unwrap();
             worst = worst.max(compare_arrays(&fd, &back).worst);
             for c in 1..=maps {

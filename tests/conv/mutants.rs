@@ -168,7 +168,8 @@ fn every_mutant_fails_the_check_that_the_kernel_passes() {
                 },
                 &w,
                 FD_STEP,
-            ).unwrap();
+            )
+            .unwrap();
             let dw = if mutation == 0 {
                 conv_backward_w(x.view(), g.view(), sh.conv()).unwrap()
             } else {
@@ -188,7 +189,8 @@ fn every_mutant_fails_the_check_that_the_kernel_passes() {
                 },
                 &x,
                 FD_STEP,
-            ).unwrap();
+            )
+            .unwrap();
             let dx = if mutation == 0 {
                 conv_backward_x(w.view(), g.view(), (sh.d, sh.d), sh.conv()).unwrap()
             } else {
@@ -211,7 +213,8 @@ fn every_mutant_fails_the_check_that_the_kernel_passes() {
                 |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), sh.pool()).unwrap()).sum(),
                 &y,
                 FD_STEP,
-            ).unwrap();
+            )
+            .unwrap();
             let dy = if mutation == 0 {
                 max_pool_backward(y.view(), g.view(), sh.pool()).unwrap()
             } else {
@@ -289,7 +292,8 @@ fn every_mutant_fails_the_check_that_the_kernel_passes() {
                 |z: &Array1<f64>| cross_entropy(z.view(), target.view()).unwrap(),
                 &z,
                 FD_STEP,
-            ).unwrap();
+            )
+            .unwrap();
             let sigma = softmax(z.view());
             let grad = match mutation {
                 0 => softmax_xent_grad(z.view(), target.view()).unwrap(),
@@ -333,7 +337,8 @@ fn every_mutant_fails_the_check_that_the_kernel_passes() {
                 |x: &Array2<f64>| net.loss(x.view(), label).unwrap(),
                 &x,
                 FD_STEP,
-            ).unwrap();
+            )
+            .unwrap();
             compare_arrays(&fd, &dx).within(FD_TOL)
         });
         results.push(("conv.network", 2, ok));

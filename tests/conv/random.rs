@@ -237,7 +237,8 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.w,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         let fd_v = gradient(
             |v: &Array2<f64>| {
                 Net::from_weights(net.shape(), net.w.clone(), v.clone(), net.b.clone())
@@ -247,7 +248,8 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.v,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         let fd_b = gradient(
             |b: &Array1<f64>| {
                 Net::from_weights(net.shape(), net.w.clone(), net.v.clone(), b.clone())
@@ -257,12 +259,14 @@ fn network_gradient_matches_finite_differences() {
             },
             &net.b,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         let fd_x = gradient(
             |x: &Array2<f64>| net.loss(x.view(), label).unwrap(),
             &x,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         partials += fd_w.len() + fd_v.len() + fd_b.len() + fd_x.len();
         let r = compare_arrays(&fd_w, &g.w)
             .max(compare_arrays(&fd_v, &g.v))
@@ -312,7 +316,8 @@ fn conv_dw_matches_finite_differences() {
             |w: &Array3<f64>| (&g * &conv_forward(x.view(), w.view(), sh.conv()).unwrap()).sum(),
             &w,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         let r = compare_arrays(&fd, &dw);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
@@ -336,7 +341,8 @@ fn conv_dx_matches_finite_differences() {
             |x: &Array2<f64>| (&g * &conv_forward(x.view(), w.view(), sh.conv()).unwrap()).sum(),
             &x,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         let r = compare_arrays(&fd, &dx);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
@@ -401,7 +407,8 @@ fn pool_gradient_matches_finite_differences() {
             |y: &Array3<f64>| (&g * &max_pool_forward(y.view(), sh.pool()).unwrap()).sum(),
             &y,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         let r = compare_arrays(&fd, &dy);
         assert!(r.within(FD_TOL), "{sh:?}: {r}");
         worst = worst.max(r.worst);
@@ -460,7 +467,8 @@ fn softmax_jacobian_matches_finite_differences() {
             |z: &Array1<f64>| verified_dl::numerics::softmax(z.view()),
             &z,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         let jac = softmax_jacobian(z.view()).unwrap();
         // the backward pass is g^T J, computed without J
         let back = softmax_backward(z.view(), g.view()).unwrap();
@@ -498,7 +506,8 @@ fn softmax_xent_gradient_matches_finite_differences() {
             |z: &Array1<f64>| cross_entropy(z.view(), target.view()).unwrap(),
             &z,
             FD_STEP,
-        ).unwrap();
+        )
+        .unwrap();
         let r = compare_arrays(&fd, &grad);
         assert!(r.within(FD_TOL), "{r}");
         worst = worst.max(r.worst);
@@ -546,15 +555,18 @@ fn general_conv_gradients_match_finite_differences() {
             (&g * &conv2d_forward(x.view(), w.view(), b.view(), s).unwrap()).sum()
         };
         let grads = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
-        let r = compare_arrays(&gradient(|x| loss(x, &w, &b), &x, FD_STEP).unwrap(), &grads.x)
-            .max(compare_arrays(
-                &gradient(|w| loss(&x, w, &b), &w, FD_STEP).unwrap(),
-                &grads.w,
-            ))
-            .max(compare_arrays(
-                &gradient(|b| loss(&x, &w, b), &b, FD_STEP).unwrap(),
-                &grads.b,
-            ));
+        let r = compare_arrays(
+            &gradient(|x| loss(x, &w, &b), &x, FD_STEP).unwrap(),
+            &grads.x,
+        )
+        .max(compare_arrays(
+            &gradient(|w| loss(&x, w, &b), &w, FD_STEP).unwrap(),
+            &grads.w,
+        ))
+        .max(compare_arrays(
+            &gradient(|b| loss(&x, &w, b), &b, FD_STEP).unwrap(),
+            &grads.b,
+        ));
         assert!(r.within(FD_TOL), "{r}");
         worst = worst.max(r.worst);
     }
