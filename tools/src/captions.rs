@@ -35,6 +35,7 @@ fn relative(from_chapter: &str, to: &str) -> String {
 
 /// The caption of `listing` in `chapter`, as HTML.
 pub fn caption(
+    root: &Path,
     listing: &Listing,
     label: &str,
     labels: &BTreeMap<String, String>,
@@ -56,7 +57,7 @@ pub fn caption(
         Some(i) => i.name.clone(),
         None => listing.anchor.clone(),
     };
-    let item_html = match api_page(listing) {
+    let item_html = match api_page(root, listing) {
         Some(page) => format!(
             "<a href=\"{}\"><code>{name}</code></a>",
             relative(&listing.chapter, &page)
@@ -209,7 +210,7 @@ pub fn preprocess(input: &str) -> Result<String, String> {
         let label = labels.get(&l.key()).cloned().unwrap_or_default();
         captions.insert(
             (l.chapter.clone(), l.line),
-            caption(l, &label, &labels, &index, first),
+            caption(root, l, &label, &labels, &index, first),
         );
     }
     visit(book.get_mut("items"), &mut |ch| {

@@ -125,7 +125,7 @@ pub fn module_dir(file: &str) -> Option<String> {
 
 /// The API page of a listing's item, relative to the book's root, or `None`
 /// for an item rustdoc does not document.
-pub fn api_page(listing: &Listing) -> Option<String> {
+pub fn api_page(root: &std::path::Path, listing: &Listing) -> Option<String> {
     let item = first_item(&listing.text)?;
     if !item.public {
         return None;
@@ -133,10 +133,67 @@ pub fn api_page(listing: &Listing) -> Option<String> {
     if item.kind == "macro" {
         return Some(format!("api/verified_dl/macro.{}.html", item.name));
     }
-    let dir = module_dir(&listing.file)?;
-    let page = format!("api/{dir}/{}.{}.html", item.kind, item.name);
+    // An `impl` block may stand in another file than its type: the page is
+    // the type's, in the module that defines it.
+    let (file, kind) = if is_impl(&listing.text) {
+        type_home(root, &item.name)?
+    } else {
+        (listing.file.clone(), item.kind.to_string())
+    };
+    let dir = module_dir(&file)?;
+    let page = format!("api/{dir}/{kind}.{}.html", item.name);
     Some(match item.method {
         Some(m) => format!("{page}#method.{m}"),
         None => page,
     })
+}
+
+/// Whether the listing's first item is an `impl` block.
+fn is_impl(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("//") && !l.starts_with("#["))
+        .is_some_and(|l| l.starts_with("impl"))
+}
+
+/// The file of the crate that defines the public type `name`, and whether it
+/// is a `struct` or an `enum`.
+pub fn type_home(root: &std::path::Path, name: &str) -> Option<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root.join("code"), &mut files);
+    // the crate root defines no type but the doctest markers of the chapters
+    for path in files.into_iter().filter(|p| !p.ends_with("code/lib.rs")) {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for kind in ["struct", "enum"] {
+            let decl = format!("pub {kind} {name}");
+            let found = text.lines().any(|l| {
+                l.trim_start().strip_prefix(&decl).is_some_and(|rest| {
+                    !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+            });
+            if found {
+                let rel = path
+                    .strip_prefix(root)
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                return Some((rel, kind.to_string()));
+            }
+        }
+    }
+    None
 }
