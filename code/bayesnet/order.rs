@@ -50,20 +50,22 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
     }
     // Every unplaced node has an unplaced child: walk along such children
     // until a node repeats; the walk from its first visit is a cycle.
-    // cannot fail: fewer than n nodes were placed.
-    let start = (0..n).find(|&k| !placed[k]).expect("some node is unplaced");
+    // fewer than n nodes were placed, so one is unplaced
+    let start = (0..n)
+        .find(|&k| !placed[k])
+        .ok_or_else(|| Error::Invalid("every node is placed".to_string()))?;
     let mut walk = vec![start];
     let mut seen = vec![usize::MAX; n];
     seen[start] = 0;
     loop {
         // cannot fail: the walk starts with one node and only grows.
-        let last = *walk.last().expect("the walk is not empty");
-        // cannot fail: a node left unplaced had a child left unplaced, or it
-        // would have become childless and been placed.
+        let last = *walk.last().expect("the walk is not empty"); // cannot fail: it starts with one node and only grows
+                                                                 // a node left unplaced had a child left unplaced, or it would have
+                                                                 // become childless and been placed: the error cannot happen
         let next = *children[last]
             .iter()
             .find(|&&c| !placed[c])
-            .expect("an unplaced node has an unplaced child");
+            .ok_or_else(|| Error::Invalid(format!("node {last} has no unplaced child")))?;
         if seen[next] != usize::MAX {
             return Err(Error::Cycle {
                 nodes: walk[seen[next]..].to_vec(),

@@ -164,10 +164,11 @@ pub fn proof_steps<T: Prob>(net: &BayesNet<T>) -> Result<Vec<Step<T>>> {
     let mut names: Vec<usize> = (0..net.len()).collect();
     let mut steps = Vec::with_capacity(order.len());
     for &summed in &order {
-        // cannot fail: `summed` is not summed out yet, so it is still named.
+        // `summed` is not summed out yet, so it is still named: the error
+        // cannot happen, and is an error rather than a panic all the same.
         let k = names
             .binary_search(&summed)
-            .expect("an unsummed node is named");
+            .map_err(|_| Error::Invalid(format!("node {summed} was summed out twice")))?;
         rest = rest.without(k)?;
         names.remove(k);
         steps.push(Step {

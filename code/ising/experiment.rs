@@ -50,13 +50,12 @@ pub struct Denoising {
 /// Bishop's figure 8.30: the test image, 10% of its pixels flipped, and the
 /// estimates of ICM, of the graph cut and (beyond Bishop) of the maximum
 /// posterior marginals, with beta = 1.0, eta = 2.1, h = 0.
-pub fn figure_8_30() -> Denoising {
-    // cannot fail: every input below is a constant of this module, valid
-    let x = test_image(SIDE, SIDE).expect("SIDE x SIDE is a valid size");
-    let y = add_noise(x.view(), 0.1, &mut seeded(NOISE_SEED)).expect("a valid image");
+pub fn figure_8_30() -> Result<Denoising> {
+    let x = test_image(SIDE, SIDE)?;
+    let y = add_noise(x.view(), 0.1, &mut seeded(NOISE_SEED))?;
     let p = Params::bishop();
-    let by_icm = icm(y.view(), &p, ICM_SWEEPS).expect("ICM converges").x;
-    let cut = map_graph_cut(y.view(), &p).expect("a valid image").x;
+    let by_icm = icm(y.view(), &p, ICM_SWEEPS)?.x;
+    let cut = map_graph_cut(y.view(), &p)?.x;
     let m = marginals(
         y.view(),
         y.view(),
@@ -64,17 +63,16 @@ pub fn figure_8_30() -> Denoising {
         BURN_IN,
         SAMPLES,
         &mut seeded(GIBBS_SEED),
-    )
-    .expect("a valid image");
-    let mpm = mpm(m.view(), y.view()).expect("marginals of y's shape");
-    Denoising {
+    )?;
+    let mpm = mpm(m.view(), y.view())?;
+    Ok(Denoising {
         x,
         y,
         icm: by_icm,
         cut,
         marginals: m,
         mpm,
-    }
+    })
 }
 // ANCHOR_END: ising_figure_8_30
 

@@ -38,7 +38,7 @@ pub fn bars_and_stripes(side: usize) -> Result<Array2<f64>> {
         }
     }
     let count = rows.len() / (side * side);
-    // cannot fail: exactly count rows of side * side pixels were pushed.
-    Ok(Array2::from_shape_vec((count, side * side), rows).expect("count rows of side^2 pixels"))
+    Array2::from_shape_vec((count, side * side), rows)
+        .map_err(|e| Error::Invalid(format!("bars and stripes of side {side}: {e}")))
 }
 // ANCHOR_END: bars_and_stripes

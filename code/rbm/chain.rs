@@ -26,8 +26,8 @@ pub fn gibbs_demo_rbm() -> Rbm {
             uniform(&mut rng, 3, -1.0, 1.0)?,
         )
     };
-    // cannot fail: finite bounds, small shapes that match, draws in [-2, 2).
-    draw().expect("finite parameters of matching shapes")
+    // finite bounds, small shapes that match, draws in [-2, 2)
+    draw().expect("finite parameters of matching shapes") // cannot fail: constants above
 }
 
 // ANCHOR: chain_total_variation

@@ -15,7 +15,7 @@ use verified_dl::ising::model::{energy, Params};
 /// Figure 8.30's images, computed once for the tests of this file.
 fn denoising() -> &'static Denoising {
     static D: OnceLock<Denoising> = OnceLock::new();
-    D.get_or_init(figure_8_30)
+    D.get_or_init(|| figure_8_30().unwrap())
 }
 
 /// The fraction of pixels where `a` and `b` agree, counted here.

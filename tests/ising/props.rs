@@ -714,7 +714,7 @@ proptest! {
 /// The one public function without input: it runs on the chapter's constants.
 #[test]
 fn figure_8_30_is_finite() {
-    let d = verified_dl::ising::experiment::figure_8_30();
+    let d = verified_dl::ising::experiment::figure_8_30().unwrap();
     assert!(d.marginals.iter().all(|p| (0.0..=1.0).contains(p)));
     for estimate in [&d.icm, &d.cut, &d.mpm] {
         let f = d.restored(estimate).unwrap();

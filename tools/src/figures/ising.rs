@@ -18,7 +18,7 @@ fn png(name: &str, pixels: &Array2<f64>) -> Figure {
 
 /// The figures of this chapter.
 pub fn figures() -> Vec<Figure> {
-    let d = figure_8_30();
+    let d = figure_8_30().expect("figure 8.30 uses valid constants");
     let [a_icm, a_cut, a_mpm] = accuracy_against_beta(&d).expect("figure 8.30's images are valid");
     let plot = Plot {
         title: "Pixels restored against the coupling beta (eta = 2.1, h = 0)".to_string(),
