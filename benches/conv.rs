@@ -1,5 +1,5 @@
 //! The convolution loops against the im2col fast path on a 1x64x64 input with
-//! 16 filters of 5x5, at stride 1 and 2: `cargo bench --bench conv`.
+//! 16 filters of 5x5, at stride 1 and 2: `cargo bench --features bench --bench conv`.
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -182,6 +182,12 @@ fn markers(
     Ok(out)
 }
 
+/// Text of a chapter's block, with its links to places on the chapter's own
+/// page (`](#erratum-x)`) made to work from the appendix.
+fn from_chapter(text: &str, chapter: &str) -> String {
+    text.replace("](#", &format!("](../{}#", chapter.replace(".md", ".html")))
+}
+
 /// The introduction of the errata appendix, above the generated tables.
 pub const ERRATA_PREAMBLE: &str = include_str!("errata_preamble.md");
 
@@ -211,9 +217,9 @@ pub fn errata_markdown(
                 e.id,
                 escape_cell(&e.place),
                 e.kind,
-                escape_cell(&e.source),
-                escape_cell(&e.wrong),
-                escape_cell(&e.correct),
+                escape_cell(&from_chapter(&e.source, &chapter.path)),
+                escape_cell(&from_chapter(&e.wrong, &chapter.path)),
+                escape_cell(&from_chapter(&e.correct, &chapter.path)),
                 escape_cell(&e.test)
             ));
         }
@@ -231,8 +237,8 @@ pub fn errata_markdown(
                 chapter.path.replace(".md", ".html"),
                 e.id,
                 escape_cell(&e.place),
-                escape_cell(&e.source),
-                escape_cell(&e.correct),
+                escape_cell(&from_chapter(&e.source, &chapter.path)),
+                escape_cell(&from_chapter(&e.correct, &chapter.path)),
                 escape_cell(&e.test)
             ));
         }
