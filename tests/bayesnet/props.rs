@@ -229,7 +229,7 @@ fn brute_marginal(net: &BayesNet<f64>, k: usize) -> Vec<f64> {
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         failure_persistence: None,
-        ..ProptestConfig::with_cases(cases)
+        ..ProptestConfig::with_cases(crate::scaled(cases))
     }
 }
 

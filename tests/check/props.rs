@@ -221,7 +221,7 @@ fn bad_input_is_an_error_that_names_the_argument() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2500))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(2500)))]
 
     #[test]
     fn numerics_never_panic_and_stay_in_range(x in hostile(), z in proptest::collection::vec(hostile(), 0..6)) {

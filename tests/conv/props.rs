@@ -236,7 +236,7 @@ fn scale_of<D: Dimension>(a: &ndarray::Array<f64, D>) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(LAYER_CASES))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(LAYER_CASES)))]
 
     #[test]
     fn sizes_and_geometry(d in size(), k in size(), s in size()) {
@@ -521,7 +521,7 @@ fn fill<D: Dimension, Sh: ndarray::ShapeBuilder<Dim = D>>(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(NETWORK_CASES))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(NETWORK_CASES)))]
 
     #[test]
     fn network((sizes, vals, label, lr) in net_case()) {
@@ -577,7 +577,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(DATA_CASES))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(DATA_CASES)))]
 
     #[test]
     fn data_and_training(count in size(), d in size(), len in size(), noise in val(), seed in any::<u64>(), epochs in 0..2usize, lr in val()) {
@@ -633,8 +633,9 @@ fn enough_property_cases() {
 fn deep_network_cases_are_many() {
     // run the network property's generator on its own, to count how many of
     // its cases reach a valid shape (the property itself only counts)
-    let mut runner =
-        proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(NETWORK_CASES));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(
+        crate::scaled(NETWORK_CASES),
+    ));
     let mut deep = 0;
     for _ in 0..NETWORK_CASES {
         let (sizes, _, _, _) = net_case().new_tree(&mut runner).unwrap().current();

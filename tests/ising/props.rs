@@ -271,7 +271,7 @@ fn denoising(x: Array2<i8>, y: Array2<i8>) -> Denoising {
 // ---------- model ----------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(1000)))]
 
     #[test]
     fn params_accepts_exactly_the_documented_range((h, beta, eta) in any_params()) {
@@ -357,7 +357,7 @@ proptest! {
 // ---------- ICM ----------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(800))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(800)))]
 
     #[test]
     fn icm_never_raises_the_energy(
@@ -414,7 +414,7 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1500))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(1500)))]
 
     #[test]
     fn max_flow_is_a_feasible_flow_of_the_minimum_cut_value(
@@ -486,7 +486,7 @@ proptest! {
 // ---------- graph cut ----------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(800))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(800)))]
 
     #[test]
     fn cut_graph_costs_the_energy_minus_a_constant(
@@ -560,7 +560,7 @@ proptest! {
 // ---------- Gibbs ----------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(800))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(800)))]
 
     #[test]
     fn gibbs_gives_probabilities(
@@ -629,7 +629,7 @@ proptest! {
 // ---------- images and grids ----------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1500))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(1500)))]
 
     #[test]
     fn images_and_grids(
@@ -687,7 +687,7 @@ proptest! {
 // ---------- the experiment ----------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(40))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(40)))]
 
     #[test]
     fn the_experiment_on_small_images((x, y) in image_pair(), estimate in image()) {

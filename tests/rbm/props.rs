@@ -367,7 +367,7 @@ const CASES_ASCEND: u32 = 1000;
 const CASES_DATA_SET: u32 = 300;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_CONSTRUCTORS))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_CONSTRUCTORS)))]
 
     #[test]
     fn constructors_and_getters((w, a, b) in any_parameters()) {
@@ -399,7 +399,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_STATES))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_STATES)))]
 
     #[test]
     fn state_numbers(index in prop_oneof![0usize..64, Just(usize::MAX), any::<usize>()], n in size()) {
@@ -418,7 +418,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_CONDITIONALS))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_CONDITIONALS)))]
 
     #[test]
     fn energy_inputs_and_conditionals((rbm, v, h) in machine_and_states()) {
@@ -470,7 +470,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_EXACT))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_EXACT)))]
 
     #[test]
     fn exact_sums((rbm, data) in machine_and_data()) {
@@ -508,7 +508,7 @@ sum += log_sum_exp(&brute::log_joint_table(&rbm).unwrap().row(number(v)).to_vec(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_MOMENTS))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_MOMENTS)))]
 
     #[test]
     fn moments_accumulate(
@@ -549,7 +549,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_SAMPLING))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_SAMPLING)))]
 
     #[test]
     fn sampling((rbm, v, h) in machine_and_states(), seed in any::<u64>()) {
@@ -583,7 +583,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_BRUTE))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_BRUTE)))]
 
     #[test]
     fn brute_force_references((rbm, v, h) in machine_and_states()) {
@@ -620,7 +620,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_SOURCE))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_SOURCE)))]
 
     #[test]
     fn source_formulas(
@@ -650,7 +650,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_ASCEND))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_ASCEND)))]
 
     #[test]
     fn ascend((rbm, data) in machine_and_data(), rate in value(), scale in value()) {
@@ -674,7 +674,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_TRAIN))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_TRAIN)))]
 
     #[test]
     fn training(
@@ -706,7 +706,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_CHAIN))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_CHAIN)))]
 
     #[test]
     fn chains(
@@ -731,7 +731,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_EXPERIMENT))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_EXPERIMENT)))]
 
     #[test]
     fn exact_marginals((rbm, data) in machine_and_data(), count in size()) {
@@ -749,7 +749,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(CASES_DATA_SET))]
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_DATA_SET)))]
 
     #[test]
     fn data_set(side in prop_oneof![0usize..=6, Just(12usize), Just(13usize), Just(usize::MAX)]) {
