@@ -75,6 +75,7 @@ fn worst_cell(e: &Entry) -> String {
 pub fn ledger_markdown(
     chapters: &[Chapter],
     entries: &[Entry],
+    values: &[Measured],
 ) -> std::result::Result<String, Vec<String>> {
     let mut by_label: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
     for e in entries {
@@ -139,7 +140,39 @@ pub fn ledger_markdown(
         "\n{total} checks of {} labelled equations.\n",
         by_label_count(chapters)
     ));
+    s.push_str(&counts_section(
+        values,
+        ".coverage.",
+        "Coverage of the random checks",
+        "How many of the random cases of each check fall in each case its \
+         derivation is about (the generators are stratified, and each test asserts \
+         at least a quarter for every named case).",
+    ));
+    s.push_str(&counts_section(
+        values,
+        ".mutants-caught",
+        "Broken kernels caught",
+        "How many deliberately broken copies of each family of kernels (an index \
+         off by one, a wrong sign, a missing term) the checks of the family reject; \
+         each test asserts that it rejects all of them.",
+    ));
     Ok(s)
+}
+
+/// A table of the recorded values whose names contain `marker`, in name order.
+fn counts_section(values: &[Measured], marker: &str, title: &str, intro: &str) -> String {
+    let mut rows: BTreeMap<&str, f64> = BTreeMap::new();
+    for v in values.iter().filter(|v| v.name.contains(marker)) {
+        rows.insert(&v.name, v.value);
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("\n## {title}\n\n{intro}\n\n| record | count |\n|---|---|\n");
+    for (name, value) in rows {
+        s.push_str(&format!("| `{name}` | {value} |\n"));
+    }
+    s
 }
 
 fn by_label_count(chapters: &[Chapter]) -> usize {

@@ -47,7 +47,7 @@ fn main() {
             let entries = ledger::read_ledger(&dir.join("ledger"));
             let values = ledger::read_measured(&dir.join("ledger"));
             let quotable = measured::collect(&entries, &values);
-            match ledger::ledger_markdown(&chapters(), &entries) {
+            match ledger::ledger_markdown(&chapters(), &entries, &values) {
                 Ok(md) => {
                     std::fs::write(root.join("src/appendix/ledger.md"), md).expect("write ledger");
                     std::fs::write(
