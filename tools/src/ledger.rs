@@ -146,7 +146,7 @@ pub fn ledger_markdown(
         "Coverage of the random checks",
         "How many of the random cases of each check fall in each case its \
          derivation is about (the generators are stratified, and each test asserts \
-         at least a quarter for every named case).",
+         a minimum count for every case it names).",
     ));
     s.push_str(&counts_section(
         values,
