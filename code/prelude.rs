@@ -7,11 +7,15 @@
 //! Notation chapter instead: the same error module with the same imports,
 //! generated from this file and `code/error.rs`.
 
+#[doc(no_inline)]
 pub use crate::error::*;
 
 // ANCHOR: imports
 // The imports every listing assumes.
+#[doc(no_inline)]
 pub use ndarray::prelude::*;
+#[doc(no_inline)]
 pub use ndarray::{IntoDimension, Zip};
+#[doc(no_inline)]
 pub use rand::{Rng, RngExt, SeedableRng};
 // ANCHOR_END: imports

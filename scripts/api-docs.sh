@@ -5,6 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+rm -rf target/doc   # no page left over from an earlier build
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet -p verified_dl --no-deps
 rm -rf src/api
 mkdir -p src/api

@@ -39,6 +39,10 @@ log=$(mdbook build 2>&1) || { printf '%s\n' "$log"; exit 1; }
 if printf '%s\n' "$log" | grep -E 'WARN|ERROR'; then
   echo "mdbook build printed warnings"; exit 1
 fi
+# Every page, the API documentation's included, loads nothing from the network.
+if grep -rhoE '<(script|link|img|iframe)[^>]+(src|href)="https?://[^"]+' book | grep -oE 'https?://[^"]+' | sort -u | grep .; then
+  echo "the built book loads the resources above from the network"; exit 1
+fi
 
 step "mdbook test: every example of the book, against this crate"
 deps=$(scripts/mdbook-deps.sh)

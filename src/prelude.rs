@@ -286,6 +286,9 @@ pub fn ensure_shape(what: &str, expected: &[usize], found: &[usize]) -> Result<(
 }
 
 // The imports every listing assumes.
+#[doc(no_inline)]
 pub use ndarray::prelude::*;
+#[doc(no_inline)]
 pub use ndarray::{IntoDimension, Zip};
+#[doc(no_inline)]
 pub use rand::{Rng, RngExt, SeedableRng};
