@@ -14,7 +14,10 @@ text=$(pdftotext -enc UTF-8 "$pdf" - | tr -s ' \n' '  ')
 # (Chromium drops the space where a long heading wraps: compare without spaces.)
 outline=$(pdftohtml -xml -i -stdout "$pdf" 2>/dev/null | sed -n '/<outline>/,$p' | tr -d ' \n')
 pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
-if raw=$(printf '%s' "$text" | grep -oE '\$\$|\\(frac|sum|prod|partial|mathbb|mathbf|mathrm|tag|begin|left|right|cdot|ldots|sigma)\b' | head -3) && [ -n "$raw" ]; then
+# (sed, not head, takes the first three: head would end the pipe early, and
+# under pipefail a grep killed by SIGPIPE would hide the very matches it found)
+raw=$(printf '%s' "$text" | { grep -oE '\$\$|\\(frac|sum|prod|partial|mathbb|mathbf|mathrm|tag|begin|left|right|cdot|ldots|sigma)\b' || true; } | sed -n 1,3p)
+if [ -n "$raw" ]; then
   echo "pdf check: raw TeX in the text: $(printf '%s' "$raw" | tr '\n' ' ')"; fail=1
 fi
 titles=0
