@@ -568,10 +568,9 @@ fn bad_input_is_an_error_that_names_the_value() {
     bad[(1, 0)] = 0;
     let err = energy(bad.view(), bad.view(), &p).unwrap_err();
     assert!(
-        matches!(&err, Error::BadValue { index, value, .. } if *index == vec![1, 0] && *value == 0.0),
+        matches!(&err, Error::BadValue { index, value, allowed, .. } if *index == vec![1, 0] && *value == 0.0 && allowed.contains("-1 or +1")),
         "{err}"
     );
-    assert!(err.to_string().contains("-1 or +1"), "{err}");
     bad[(1, 0)] = 3;
     assert!(
         matches!(local_diff(x.view(), bad.view(), &p, (0, 0)), Err(Error::BadValue { value, .. }) if value == 3.0)

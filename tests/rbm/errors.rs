@@ -22,12 +22,13 @@ fn parameters_of_the_wrong_shape_are_rejected() {
     assert!(
         matches!(&e, Error::ShapeMismatch { expected, found, .. } if expected == &[2] && found == &[3])
     );
-    assert!(e.to_string().contains("hidden bias a"), "{e}");
+    assert_eq!(e.argument(), Some("hidden bias a"), "{e}");
     let e = Rbm::new(w, Array1::zeros(2), Array1::zeros(4)).unwrap_err();
     assert!(
-        e.to_string().contains("visible bias b") && e.to_string().contains("[4]"),
+        matches!(&e, Error::ShapeMismatch { found, .. } if found == &[4]),
         "{e}"
     );
+    assert_eq!(e.argument(), Some("visible bias b"), "{e}");
     let e = Rbm::new(Array2::zeros((0, 2)), Array1::zeros(2), Array1::zeros(0)).unwrap_err();
     assert!(matches!(e, Error::BadSize { value: 0, .. }), "{e}");
 }
@@ -41,7 +42,7 @@ fn non_finite_parameters_are_rejected() {
         matches!(&e, Error::NonFinite { index, .. } if index == &[2, 1]),
         "{e}"
     );
-    assert!(e.to_string().contains("weights W"), "{e}");
+    assert_eq!(e.argument(), Some("weights W"), "{e}");
     let e = Rbm::new(
         Array2::zeros((3, 2)),
         array![0.0, f64::INFINITY],
@@ -49,16 +50,17 @@ fn non_finite_parameters_are_rejected() {
     )
     .unwrap_err();
     assert!(
-        e.to_string().contains("inf") && e.to_string().contains("hidden bias a"),
+        matches!(&e, Error::NonFinite { value, .. } if value.is_infinite()),
         "{e}"
     );
+    assert_eq!(e.argument(), Some("hidden bias a"), "{e}");
     let e = Rbm::new(
         Array2::zeros((3, 2)),
         Array1::zeros(2),
         array![f64::NEG_INFINITY, 0.0, 0.0],
     )
     .unwrap_err();
-    assert!(e.to_string().contains("visible bias b"), "{e}");
+    assert_eq!(e.argument(), Some("visible bias b"), "{e}");
 }
 
 #[test]
@@ -71,15 +73,13 @@ fn states_other_than_0_and_1_are_rejected() {
         matches!(&e, Error::BadValue { index, value, .. } if index == &[1] && *value == 0.5),
         "{e}"
     );
-    assert!(
-        e.to_string().contains("visible state v") && e.to_string().contains("0.5"),
-        "{e}"
-    );
+    assert_eq!(e.argument(), Some("visible state v"), "{e}");
     let e = rbm.p_v_given_h(array![-1.0, 1.0].view()).unwrap_err();
     assert!(
-        e.to_string().contains("hidden state h") && e.to_string().contains("-1"),
+        matches!(&e, Error::BadValue { value, .. } if *value == -1.0),
         "{e}"
     );
+    assert_eq!(e.argument(), Some("hidden state h"), "{e}");
     let e = rbm
         .p_h_given_v(array![1.0, f64::NAN, 0.0].view())
         .unwrap_err();
@@ -87,7 +87,10 @@ fn states_other_than_0_and_1_are_rejected() {
     let e = rbm
         .prob_h_given_v(array![2.0, 0.0].view(), array![1.0, 1.0, 0.0].view())
         .unwrap_err();
-    assert!(e.to_string().contains('2'), "{e}");
+    assert!(
+        matches!(&e, Error::BadValue { value, .. } if *value == 2.0),
+        "{e}"
+    );
 }
 
 #[test]
@@ -101,7 +104,7 @@ fn states_of_the_wrong_length_are_rejected() {
     let e = rbm
         .free_energy_hidden(array![1.0, 0.0, 1.0].view())
         .unwrap_err();
-    assert!(e.to_string().contains("hidden state h"), "{e}");
+    assert_eq!(e.argument(), Some("hidden state h"), "{e}");
 }
 
 #[test]
@@ -118,9 +121,10 @@ fn bad_data_is_rejected() {
         .gradient(array![[1.0, 0.0, 1.0], [0.0, 3.0, 1.0]].view())
         .unwrap_err();
     assert!(
-        e.to_string().contains("data vector 1") && e.to_string().contains('3'),
+        matches!(&e, Error::BadValue { value, .. } if *value == 3.0),
         "{e}"
     );
+    assert_eq!(e.argument(), Some("data vector 1"), "{e}");
     let e = rbm.data_moments(Array2::zeros((0, 3)).view()).unwrap_err();
     assert!(matches!(e, Error::BadSize { value: 0, .. }), "{e}");
 }
@@ -156,10 +160,8 @@ fn a_step_that_overflows_is_rejected_and_leaves_the_machine_unchanged() {
     )
     .unwrap();
     let e = rbm.ascend(&huge, 2.0).unwrap_err();
-    assert!(
-        matches!(e, Error::NonFinite { .. }) && e.to_string().contains("weights W"),
-        "{e}"
-    );
+    assert!(matches!(e, Error::NonFinite { .. }), "{e}");
+    assert_eq!(e.argument(), Some("weights W"), "{e}");
     assert_eq!(rbm, before);
     let bad_shape =
         verified_dl::rbm::Gradient::new(Array2::zeros((3, 1)), Array1::zeros(1), Array1::zeros(3))
