@@ -125,12 +125,17 @@ pub fn test_name(module: &str) -> String {
 /// Writes `entry` to `<dir>/ledger/<label>@<test>.tsv` (one file an entry, so
 /// tests running in parallel never write the same file).
 pub fn record(dir: &str, entry: &Entry) {
+    let file = format!("{}@{}.tsv", entry.label, entry.test.replace("::", "."));
+    write_record(dir, &file, &entry.to_line());
+}
+
+/// Writes one record line to `<dir>/ledger/<file>`.
+fn write_record(dir: &str, file: &str, line: &str) {
     let folder = Path::new(dir).join("ledger");
     if fs::create_dir_all(&folder).is_err() {
         return; // the ledger is a report; a read-only target must not fail a check
     }
-    let file = format!("{}@{}.tsv", entry.label, entry.test.replace("::", "."));
-    let _ = fs::write(folder.join(file), entry.to_line() + "\n");
+    let _ = fs::write(folder.join(file), format!("{line}\n"));
 }
 
 /// Asserts that a measured error is within its tolerance and records it in the ledger.
@@ -210,12 +215,8 @@ impl Measured {
 
 /// Writes `m` to `<dir>/ledger/=<name>@<test>.tsv`.
 pub fn record_measured(dir: &str, m: &Measured) {
-    let folder = Path::new(dir).join("ledger");
-    if fs::create_dir_all(&folder).is_err() {
-        return; // the ledger is a report; a read-only target must not fail a check
-    }
     let file = format!("={}@{}.tsv", m.name, m.test.replace("::", "."));
-    let _ = fs::write(folder.join(file), m.to_line() + "\n");
+    write_record(dir, &file, &m.to_line());
 }
 
 /// Records a number the book quotes: `record!(name, value)`, in an
