@@ -8,6 +8,7 @@
 pub mod bayesnet;
 pub mod checking;
 pub mod conv;
+pub mod draw;
 pub mod ising;
 pub mod plot;
 pub mod raster;

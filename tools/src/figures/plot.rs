@@ -62,11 +62,7 @@ const COLORS: [&str; 6] = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
 ];
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use super::draw::{display_width, math};
 
 /// Tick positions for the range [lo, hi] (in axis units: log10 for log axes).
 fn ticks(lo: f64, hi: f64, log: bool) -> Vec<f64> {
@@ -91,7 +87,7 @@ fn ticks(lo: f64, hi: f64, log: bool) -> Vec<f64> {
 
 fn tick_label(v: f64, log: bool) -> String {
     if log {
-        format!("1e{}", v as i64)
+        format!("10^{{{}}}", v as i64).replace('-', "−")
     } else if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e5) {
         let s = format!("{v:.4}");
         let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -101,7 +97,11 @@ fn tick_label(v: f64, log: bool) -> String {
             s.to_string()
         }
     } else {
-        format!("{v:.0e}")
+        let s = format!("{v:.0e}");
+        match s.split_once('e') {
+            Some((m, e)) => format!("{m}·10^{{{}}}", e.replace('-', "−")),
+            None => s,
+        }
     }
 }
 
@@ -162,7 +162,7 @@ impl Plot {
             s,
             r#"<text x="{:.2}" y="22" text-anchor="middle" font-size="15">{}</text>"#,
             W / 2.0,
-            escape(&self.title)
+            math(&self.title, 15.0)
         );
         // Axes box and ticks.
         let _ = writeln!(
@@ -178,7 +178,7 @@ impl Plot {
                 r##"<line x1="{x:.2}" y1="{:.2}" x2="{x:.2}" y2="{TOP}" stroke="#ddd"/><text x="{x:.2}" y="{:.2}" text-anchor="middle">{}</text>"##,
                 H - BOTTOM,
                 H - BOTTOM + 18.0,
-                tick_label(t, self.log_x)
+                math(&tick_label(t, self.log_x), 13.0)
             );
         }
         for t in ticks(y0, y1, self.log_y) {
@@ -189,7 +189,7 @@ impl Plot {
                 W - RIGHT,
                 LEFT - 6.0,
                 y + 4.0,
-                tick_label(t, self.log_y)
+                math(&tick_label(t, self.log_y), 13.0)
             );
         }
         let _ = writeln!(
@@ -197,14 +197,14 @@ impl Plot {
             r#"<text x="{:.2}" y="{:.2}" text-anchor="middle">{}</text>"#,
             LEFT + (W - LEFT - RIGHT) / 2.0,
             H - 10.0,
-            escape(&self.x_label)
+            math(&self.x_label, 13.0)
         );
         let _ = writeln!(
             s,
             r#"<text x="16" y="{:.2}" text-anchor="middle" transform="rotate(-90 16 {:.2})">{}</text>"#,
             TOP + (H - TOP - BOTTOM) / 2.0,
             TOP + (H - TOP - BOTTOM) / 2.0,
-            escape(&self.y_label)
+            math(&self.y_label, 13.0)
         );
         let mut legend: Vec<(&str, &String)> = Vec::new();
         // Curves, then the legend on a white box above them.
@@ -235,13 +235,9 @@ impl Plot {
         // The legend goes in the corner of the plot that hides the fewest points.
         let longest = legend
             .iter()
-            .map(|(_, n)| n.chars().count())
-            .max()
-            .unwrap_or(0);
-        let (bw, bh) = (
-            34.0 + 7.2 * longest as f64,
-            8.0 + 18.0 * legend.len() as f64,
-        );
+            .map(|(_, n)| display_width(n))
+            .fold(0.0, f64::max);
+        let (bw, bh) = (34.0 + 7.2 * longest, 8.0 + 18.0 * legend.len() as f64);
         let corners = [
             (W - RIGHT - bw - 4.0, TOP + 4.0),
             (LEFT + 4.0, TOP + 4.0),
@@ -275,7 +271,7 @@ impl Plot {
                 ly - 6.0,
                 lx + 20.0,
                 ly,
-                escape(name)
+                math(name, 13.0)
             );
         }
         s.push_str("</svg>\n");
