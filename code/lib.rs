@@ -37,6 +37,8 @@ pub mod chapters {
     pub struct Notation;
     #[doc = include_str!("../src/checking.md")]
     pub struct Checking;
+    #[doc = include_str!("../src/checking/numerics.md")]
+    pub struct CheckingNumerics;
     #[doc = include_str!("../src/conv.md")]
     pub struct Conv;
     #[doc = include_str!("../src/conv/convolution.md")]

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use rand::{RngExt, SeedableRng};
 
 // ANCHOR: tolerances
-/// Step of the central differences: near the optimum (3 eps)^(1/3) ~ 1e-5 for f64.
+/// Step of the central differences: near the optimum (3u)^(1/3), u = 2^-53, ~ 1e-5 for f64.
 pub const FD_STEP: f64 = 1e-5;
 /// Tolerance of a gradient checked by central differences (relative error, see [`rel_err`]).
 ///
@@ -152,26 +152,26 @@ pub fn compare_arrays<D: Dimension>(expected: &Array<f64, D>, actual: &Array<f64
 // ANCHOR: gradient
 /// The gradient of a scalar function by central differences:
 ///
-/// df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / (2h).
+/// df/dx_i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).
 ///
-/// The truncation error is h^2 f'''/6 and the round-off error about eps |f| / h;
-/// the chapter *How this book checks its claims* derives the best h from them.
-/// An error if the step `h` is not a positive finite number.
-pub fn gradient<D, F>(mut f: F, x: &Array<f64, D>, h: f64) -> Result<Array<f64, D>>
+/// The truncation error is eps^2 f'''/6 and the round-off error about u |f| / eps (u the unit round-off);
+/// the chapter *How this book checks its claims* derives the best eps from them.
+/// An error if the step `eps` is not a positive finite number.
+pub fn gradient<D, F>(mut f: F, x: &Array<f64, D>, eps: f64) -> Result<Array<f64, D>>
 where
     D: Dimension,
     F: FnMut(&Array<f64, D>) -> f64,
 {
-    ensure_step(h)?;
+    ensure_step(eps)?;
     let mut probe = x.as_standard_layout().into_owned();
     let mut grad = Vec::with_capacity(x.len());
     for i in 0..x.len() {
-        let xi = nudge(&mut probe, i, h)?;
+        let xi = nudge(&mut probe, i, eps)?;
         let up = f(&probe);
-        set(&mut probe, i, xi - h)?;
+        set(&mut probe, i, xi - eps)?;
         let down = f(&probe);
         set(&mut probe, i, xi)?;
-        grad.push((up - down) / (2.0 * h));
+        grad.push((up - down) / (2.0 * eps));
     }
     Array::from_shape_vec(x.raw_dim(), grad)
         .map_err(|e| Error::Invalid(format!("the gradient's shape: {e}")))
@@ -180,13 +180,13 @@ where
 
 // ANCHOR: fd_helpers
 /// Checks that a finite-difference step is a positive finite number.
-fn ensure_step(h: f64) -> Result<()> {
-    if h > 0.0 && h.is_finite() {
+fn ensure_step(eps: f64) -> Result<()> {
+    if eps > 0.0 && eps.is_finite() {
         Ok(())
     } else {
         Err(Error::OutOfRange {
-            what: "finite-difference step h".to_string(),
-            value: h,
+            what: "finite-difference step eps".to_string(),
+            value: eps,
             range: "(0, inf)".to_string(),
         })
     }
@@ -225,30 +225,30 @@ fn probe_error(i: usize, shape: &[usize]) -> Error {
 ///
 /// Row `r` holds the derivatives of output `r` (outputs in row-major order),
 /// column `c` those with respect to input `c` (inputs in row-major order).
-/// An error if `h` is not a positive finite number, or if `f` returns
+/// An error if `eps` is not a positive finite number, or if `f` returns
 /// outputs of different lengths.
-pub fn jacobian<D, E, F>(mut f: F, x: &Array<f64, D>, h: f64) -> Result<Array2<f64>>
+pub fn jacobian<D, E, F>(mut f: F, x: &Array<f64, D>, eps: f64) -> Result<Array2<f64>>
 where
     D: Dimension,
     E: Dimension,
     F: FnMut(&Array<f64, D>) -> Array<f64, E>,
 {
-    ensure_step(h)?;
+    ensure_step(eps)?;
     let mut probe = x.as_standard_layout().into_owned();
     let n_in = x.len();
     let n_out = f(x).len();
     crate::error::ensure_allocatable("the Jacobian", &[n_out, n_in])?;
     let mut jac = Array2::zeros((n_out, n_in));
     for c in 0..n_in {
-        let xc = nudge(&mut probe, c, h)?;
+        let xc = nudge(&mut probe, c, eps)?;
         let up = f(&probe);
-        set(&mut probe, c, xc - h)?;
+        set(&mut probe, c, xc - eps)?;
         let down = f(&probe);
         set(&mut probe, c, xc)?;
         crate::error::ensure_shape("an output of f", &[n_out], &[up.len()])?;
         crate::error::ensure_shape("an output of f", &[n_out], &[down.len()])?;
         for (slot, (u, d)) in jac.column_mut(c).iter_mut().zip(up.iter().zip(down.iter())) {
-            *slot = (u - d) / (2.0 * h);
+            *slot = (u - d) / (2.0 * eps);
         }
     }
     Ok(jac)

@@ -31,25 +31,25 @@ pub fn d2f(x: f64) -> f64 {
 }
 
 // ANCHOR: difference_quotients
-/// The central difference (f(x + h) - f(x - h)) / 2h.
-pub fn central(f: impl Fn(f64) -> f64, x: f64, h: f64) -> f64 {
-    (f(x + h) - f(x - h)) / (2.0 * h)
+/// The central difference (f(x + eps) - f(x - eps)) / 2h.
+pub fn central(f: impl Fn(f64) -> f64, x: f64, eps: f64) -> f64 {
+    (f(x + eps) - f(x - eps)) / (2.0 * eps)
 }
 
-/// The forward difference (f(x + h) - f(x)) / h, shown for contrast.
-pub fn forward(f: impl Fn(f64) -> f64, x: f64, h: f64) -> f64 {
-    (f(x + h) - f(x)) / h
+/// The forward difference (f(x + eps) - f(x)) / eps, shown for contrast.
+pub fn forward(f: impl Fn(f64) -> f64, x: f64, eps: f64) -> f64 {
+    (f(x + eps) - f(x)) / eps
 }
 // ANCHOR_END: difference_quotients
 
 // ANCHOR: error_model
-/// The model of the central difference's error: truncation h^2 |f'''| / 6
-/// plus round-off u |f| / h.
-pub fn central_error_model(h: f64, f_abs: f64, d3f_abs: f64) -> f64 {
-    h * h * d3f_abs / 6.0 + UNIT_ROUNDOFF * f_abs / h
+/// The model of the central difference's error: truncation eps^2 |f'''| / 6
+/// plus round-off u |f| / eps.
+pub fn central_error_model(eps: f64, f_abs: f64, d3f_abs: f64) -> f64 {
+    eps * eps * d3f_abs / 6.0 + UNIT_ROUNDOFF * f_abs / eps
 }
 
-/// The step that minimises [`central_error_model`]: h* = (3 u |f| / |f'''|)^(1/3).
+/// The step that minimises [`central_error_model`]: eps* = (3 u |f| / |f'''|)^(1/3).
 pub fn optimal_central_step(f_abs: f64, d3f_abs: f64) -> f64 {
     (3.0 * UNIT_ROUNDOFF * f_abs / d3f_abs).cbrt()
 }
@@ -58,8 +58,8 @@ pub fn optimal_central_step(f_abs: f64, d3f_abs: f64) -> f64 {
 /// One row of the study: the step and the absolute errors of both quotients.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Row {
-    /// The step h.
-    pub h: f64,
+    /// The step eps.
+    pub eps: f64,
     /// |central difference - f'(x)|.
     pub central: f64,
     /// |forward difference - f'(x)|.
@@ -78,10 +78,10 @@ pub fn study() -> Vec<Row> {
     let x = 1.0;
     steps()
         .into_iter()
-        .map(|h| Row {
-            h,
-            central: (central(f, x, h) - df(x)).abs(),
-            forward: (forward(f, x, h) - df(x)).abs(),
+        .map(|eps| Row {
+            eps,
+            central: (central(f, x, eps) - df(x)).abs(),
+            forward: (forward(f, x, eps) - df(x)).abs(),
         })
         .collect()
 }

@@ -130,24 +130,24 @@ fn bad_input_is_an_error_that_names_the_argument() {
     let mut rng = seeded(1);
     let cases: Vec<(&str, Error, &str)> = vec![
         (
-            "gradient(h = 0)",
+            "gradient(eps = 0)",
             gradient(f, &x, 0.0).unwrap_err(),
-            "finite-difference step h",
+            "finite-difference step eps",
         ),
         (
-            "gradient(h = NaN)",
+            "gradient(eps = NaN)",
             gradient(f, &x, f64::NAN).unwrap_err(),
-            "finite-difference step h",
+            "finite-difference step eps",
         ),
         (
-            "gradient(h = -1)",
+            "gradient(eps = -1)",
             gradient(f, &x, -1.0).unwrap_err(),
-            "finite-difference step h",
+            "finite-difference step eps",
         ),
         (
-            "jacobian(h = inf)",
+            "jacobian(eps = inf)",
             jacobian(g, &x, f64::INFINITY).unwrap_err(),
-            "finite-difference step h",
+            "finite-difference step eps",
         ),
         (
             "uniform(lo = NaN)",
@@ -276,14 +276,14 @@ proptest! {
     }
 
     #[test]
-    fn the_toolkit_never_panics(h in hostile(), lo in hostile(), hi in hostile(), n in size(), a in hostile(), b in hostile()) {
+    fn the_toolkit_never_panics(eps in hostile(), lo in hostile(), hi in hostile(), n in size(), a in hostile(), b in hostile()) {
         let x = Array1::from(vec![0.5, -1.0]);
         let quadratic = |v: &Array1<f64>| v.mapv(|t| t * t).sum();
-        match gradient(quadratic, &x, h) {
+        match gradient(quadratic, &x, eps) {
             Ok(g) => {
-                prop_assert!(h > 0.0 && h.is_finite());
+                prop_assert!(eps > 0.0 && eps.is_finite());
                 // the central difference of a quadratic is exact up to round-off
-                if h < 1e3 && h > 1e-6 {
+                if eps < 1e3 && eps > 1e-6 {
                     prop_assert!(compare_arrays(&x.mapv(|t| 2.0 * t), &g).within(1e-6));
                 }
             }
@@ -292,7 +292,7 @@ proptest! {
                 prop_assert!(out_of_range);
             }
         }
-        let _ = jacobian(|v: &Array1<f64>| v.clone(), &x, h);
+        let _ = jacobian(|v: &Array1<f64>| v.clone(), &x, eps);
         match uniform(&mut seeded(7), n, lo, hi) {
             Ok(u) => {
                 prop_assert_eq!(u.len(), n);

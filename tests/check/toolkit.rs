@@ -12,9 +12,9 @@ use verified_dl::check::{
 };
 use verified_dl::verify;
 
-/// The bound on the error of the truncation model h^2 f'''/6 for h <= 1e-2:
-/// the next term of the Taylor series, h^4 |f^(5)| / 120, is at most
-/// h^2 |f^(5)| / (20 |f'''|) ~ 4.6e-5 of it for e^x sin x at x = 1.
+/// The bound on the error of the truncation model eps^2 f'''/6 for eps <= 1e-2:
+/// the next term of the Taylor series, eps^4 |f^(5)| / 120, is at most
+/// eps^2 |f^(5)| / (20 |f'''|) ~ 4.6e-5 of it for e^x sin x at x = 1.
 const TRUNCATION_MODEL_TOL: f64 = 1e-4;
 
 // f(x) = sum_i sin(x_i) x_{i+1} (cyclic), whose gradient mixes neighbouring indices.
@@ -122,13 +122,13 @@ fn rel_err_is_relative_above_one_and_absolute_below() {
 }
 
 #[test]
-fn central_difference_truncation_error_is_h_squared_f3_over_6() {
-    // (check.central-diff): (D_h f - f') / h^2 -> f'''/6.
+fn central_difference_truncation_error_is_eps_squared_f3_over_6() {
+    // (check.central-diff): (D_eps f - f') / eps^2 -> f'''/6.
     let x = 1.0;
     let mut worst = 0.0f64;
-    let hs = [1e-3, 2e-3, 5e-3, 1e-2];
-    for &h in &hs {
-        let measured = (study::central(study::f, x, h) - study::df(x)) / (h * h);
+    let epsilons = [1e-3, 2e-3, 5e-3, 1e-2];
+    for &eps in &epsilons {
+        let measured = (study::central(study::f, x, eps) - study::df(x)) / (eps * eps);
         worst = worst.max(rel_err(study::d3f(x) / 6.0, measured) / (study::d3f(x) / 6.0).abs());
     }
     // ANCHOR: verify_line
@@ -137,43 +137,52 @@ fn central_difference_truncation_error_is_h_squared_f3_over_6() {
         Method::FloatingPoint,
         TRUNCATION_MODEL_TOL,
         worst,
-        hs.len()
+        epsilons.len()
     );
     // ANCHOR_END: verify_line
 }
 
 #[test]
-fn central_difference_round_off_stays_below_u_f_over_h() {
-    // (check.roundoff): for small h the error is round-off, at most about u |f| / h.
+fn central_difference_round_off_stays_below_u_f_over_eps() {
+    // (check.roundoff): for small eps the error is round-off, at most about u |f| / eps.
     let x = 1.0;
-    let rows: Vec<_> = study::study().into_iter().filter(|r| r.h <= 1e-8).collect();
+    let rows: Vec<_> = study::study()
+        .into_iter()
+        .filter(|r| r.eps <= 1e-8)
+        .collect();
     let ratio = rows
         .iter()
-        .map(|r| r.central / (UNIT_ROUNDOFF * study::f(x).abs() / r.h))
+        .map(|r| r.central / (UNIT_ROUNDOFF * study::f(x).abs() / r.eps))
         .fold(0.0f64, f64::max);
-    // Each of f(x+h), f(x-h) carries a rounding error of a few u |f|; the ratio
+    // Each of f(x+eps), f(x-eps) carries a rounding error of a few u |f|; the ratio
     // to the one-u model stays below 4 (measured ~1.7).
     verify!("check.roundoff", Method::Property, 4.0, ratio, rows.len());
 }
 
 #[test]
 fn the_best_step_is_near_the_cube_root_of_3u() {
-    // (check.optimal-h): the measured minimum of the error lies within a
-    // factor of 4 of h* = (3 u |f| / |f'''|)^(1/3), and the error at FD_STEP
+    // (check.optimal-step): the measured minimum of the error lies within a
+    // factor of 4 of eps* = (3 u |f| / |f'''|)^(1/3), and the error at FD_STEP
     // is far below FD_TOL.
     let x = 1.0;
-    let h_star = study::optimal_central_step(study::f(x).abs(), study::d3f(x).abs());
+    let eps_star = study::optimal_central_step(study::f(x).abs(), study::d3f(x).abs());
     let rows = study::study();
     let best = rows
         .iter()
         .min_by(|a, b| a.central.total_cmp(&b.central))
         .unwrap();
-    let factor = (best.h / h_star).max(h_star / best.h);
-    verify!("check.optimal-h", Method::Property, 4.0, factor, rows.len());
+    let factor = (best.eps / eps_star).max(eps_star / best.eps);
+    verify!(
+        "check.optimal-step",
+        Method::Property,
+        4.0,
+        factor,
+        rows.len()
+    );
     let at_step = (study::central(study::f, x, FD_STEP) - study::df(x)).abs();
     assert!(at_step < 1e-9, "error at FD_STEP: {at_step:e}");
     assert!(FD_TOL > 100.0 * at_step);
-    // The forward difference, first order, bottoms out near h ~ sqrt(u), far
+    // The forward difference, first order, bottoms out near eps ~ sqrt(u), far
     // above the central one: the chapter quotes both minima and their ratio.
     let forward_best = rows
         .iter()
@@ -185,13 +194,13 @@ fn the_best_step_is_near_the_cube_root_of_3u() {
         "forward minimum only {ratio} times the central one"
     );
     assert!(
-        (1e-9..1e-7).contains(&forward_best.h),
-        "forward minimum at h = {:e}",
-        forward_best.h
+        (1e-9..1e-7).contains(&forward_best.eps),
+        "forward minimum at eps = {:e}",
+        forward_best.eps
     );
-    verified_dl::record!("check.study.central-min-h", best.h);
+    verified_dl::record!("check.study.central-min-eps", best.eps);
     verified_dl::record!("check.study.central-min", best.central);
-    verified_dl::record!("check.study.forward-min-h", forward_best.h);
+    verified_dl::record!("check.study.forward-min-eps", forward_best.eps);
     verified_dl::record!("check.study.forward-over-central", ratio);
 }
 
