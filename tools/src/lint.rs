@@ -98,6 +98,23 @@ pub fn lint(root: &Path) -> Vec<String> {
         }
     }
 
+    // Pages a reader can take in, and listings that prose introduces.
+    for chapter in &chapters {
+        let lines = chapter.text.lines().count();
+        if lines > MAX_PAGE_LINES && !chapter.path.starts_with("appendix/") {
+            problems.push(format!(
+                "src/{} has {lines} lines: split it into sub-pages of at most {MAX_PAGE_LINES}",
+                chapter.path
+            ));
+        }
+        for line in back_to_back_listings(&chapter.text) {
+            problems.push(format!(
+                "src/{}:{line}: a listing follows the previous one with no sentence between them (say what the next one does)",
+                chapter.path
+            ));
+        }
+    }
+
     // Listings and fences.
     for chapter in &chapters {
         let dir = src.join(&chapter.path);
@@ -324,4 +341,44 @@ pub fn unshown_anchors(root: &Path, chapters: &[crate::chapters::Chapter]) -> Ve
     }
 
     problems
+}
+
+/// The most lines of Markdown a page of the book may have (the generated
+/// appendices excepted): a longer page is split into sub-pages.
+pub const MAX_PAGE_LINES: usize = 300;
+
+/// The 1-based lines of the `rs` listings that follow another listing with
+/// nothing but blank lines and HTML comments (`<!-- uses: ... -->`) between
+/// them.
+pub fn back_to_back_listings(markdown: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    let mut last_was_listing = false;
+    // Only blank lines and comments since the last listing closed.
+    let mut only_quiet = false;
+    for (i, line) in markdown.lines().enumerate() {
+        let t = line.trim();
+        if let Some(info) = t.strip_prefix("```") {
+            if in_fence {
+                in_fence = false;
+                only_quiet = last_was_listing;
+                continue;
+            }
+            in_fence = true;
+            let listing = info.trim() == "rs";
+            if listing && only_quiet {
+                out.push(i + 1);
+            }
+            last_was_listing = listing;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let quiet = t.is_empty() || (t.starts_with("<!--") && t.ends_with("-->"));
+        if !quiet {
+            only_quiet = false;
+        }
+    }
+    out
 }

@@ -314,3 +314,27 @@ fn catches_an_anchor_that_no_page_shows() {
     );
     assert_caught(&s.problems(), "anchor `g` is shown by no page");
 }
+
+#[test]
+fn catches_two_listings_back_to_back_and_a_page_too_long() {
+    let s = Scratch::new("pages");
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```rs\n{{#include ../code/a.rs:f}}\n```\n\n<!-- uses: f -->\n```rs\n{{#include ../code/a.rs:f}}\n```\n",
+    );
+    assert_caught(
+        &s.problems(),
+        "src/one.md:12: a listing follows the previous one",
+    );
+    s.write(
+        "src/one.md",
+        "# One\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```rs\n{{#include ../code/a.rs:f}}\n```\n\nThe next one calls it:\n\n```rs\n{{#include ../code/a.rs:f}}\n```\n",
+    );
+    assert_eq!(s.problems(), Vec::<String>::new());
+    let long = format!(
+        "# One\n\n$$\nx = 1 \\tag{{one.x}}\n$$\n{}",
+        "text\n".repeat(book_tools::lint::MAX_PAGE_LINES)
+    );
+    s.write("src/one.md", &long);
+    assert_caught(&s.problems(), "src/one.md has 305 lines: split it");
+}
