@@ -27,6 +27,10 @@ fn sigmoid_is_finite_and_exact_at_the_extremes() {
     assert!(naive(1000.0).is_nan());
 }
 
+/// Fails if softplus differs from ln(1 + e^x) by more than `EXACT_TOL`
+/// relatively for |x| ≤ 30 (where the naive form is accurate), or the identity
+/// softplus(x) − softplus(−x) = x fails there: a missing max(x, 0) term or a
+/// wrong sign in the exponent breaks it by order one.
 #[test]
 fn softplus_is_the_log_of_one_plus_exp() {
     // (check.softplus): softplus(x) = ln(1 + e^x) where the naive form is exact
@@ -51,6 +55,9 @@ fn softplus_is_the_log_of_one_plus_exp() {
     assert!((1000f64).exp().ln_1p().is_infinite());
 }
 
+/// Fails if lse(x + c) − c differs from lse(x) by more than `EXACT_TOL` for a
+/// shift c from −1000 to 1000: an implementation that does not subtract the
+/// maximum overflows to ∞ or underflows to −∞ at the large shifts.
 #[test]
 fn log_sum_exp_factors_out_the_maximum() {
     // (check.lse): lse(x + c) = lse(x) + c, and lse of equal entries is x + ln n.
@@ -97,6 +104,10 @@ fn grid() -> Vec<f64> {
     (-2000..=2000).map(|i| i as f64 * 0.5).collect()
 }
 
+/// Fails if σ(x) is more than `ULP_TOL` ulps from the double-double reference
+/// anywhere on the grid from −1000 to 1000 or at the ends of the range, or is
+/// not finite, in [0, 1] and nondecreasing: the naive e^x/(1+e^x) (NaN at 1000)
+/// and the cancelling (1+tanh(x/2))/2 (wrong in the left tail) are both caught.
 #[test]
 fn sigmoid_is_stable_and_accurate_up_to_1000() {
     // The naive quotient e^x / (1 + e^x) is inf / inf = NaN at x = 1000.
@@ -147,6 +158,9 @@ fn sigmoid_is_stable_and_accurate_up_to_1000() {
     );
 }
 
+/// Fails if σ(−x) and 1 − σ(x) differ by more than `EXACT_TOL` at any grid
+/// point: a sign slip in either branch of the stable formula breaks it by order
+/// one.
 #[test]
 fn sigmoid_of_minus_x_is_one_minus_sigmoid_of_x() {
     let mut worst = 0.0f64;
@@ -162,6 +176,9 @@ fn sigmoid_of_minus_x_is_one_minus_sigmoid_of_x() {
     );
 }
 
+/// Fails if softplus(x) − softplus(−x) differs from x, or softplus(x) from the
+/// double-double reference by more than `ULP_TOL` ulps, anywhere up to ±1000;
+/// ln(1 + e^x) written directly is infinite from 710 on.
 #[test]
 fn softplus_is_stable_and_accurate_up_to_1000() {
     // The naive ln(1 + e^x) overflows to infinity at x = 1000.
@@ -209,6 +226,8 @@ fn softplus_is_stable_and_accurate_up_to_1000() {
     );
 }
 
+/// Fails if ln(e^1000 + e^1000) is not 1000 + ln 2 (and the like, down to
+/// −1000) within `EXACT_TOL`: the naive form gives ∞ and −∞ there.
 #[test]
 fn log_sum_exp_is_stable_and_accurate_up_to_1000() {
     let ln2 = 2f64.ln();
@@ -261,6 +280,9 @@ fn random_logits() -> Vec<Vec<f64>> {
 
 /// log_sum_exp against the double-double reference, in ulps of the larger
 /// of |m| and ln n (its documented accuracy), and its special values.
+/// Fails if lse of a seeded random vector around an offset from −1e300 to 1e300
+/// is more than `ULP_TOL` ulps of max(|m|, ln n) from the double-double
+/// reference, or if a NaN entry does not give NaN or an empty slice −∞.
 #[test]
 fn log_sum_exp_matches_the_reference_to_a_few_ulp() {
     let mut worst = 0.0f64;

@@ -121,6 +121,10 @@ fn rel_err_is_relative_above_one_and_absolute_below() {
     assert_eq!(rel_err(0.3, 0.1 + 0.2), rel_err(0.1 + 0.2, 0.3));
 }
 
+/// Fails if the measured truncation error (D_ε f − f′)/ε² of `study::central`
+/// differs from f‴/6 by more than `TRUNCATION_MODEL_TOL` relatively at any of
+/// the four steps: a one-sided quotient, a missing factor 2 in the denominator,
+/// or a wrong derivative in `study` would each miss by a factor of order one.
 #[test]
 fn central_difference_truncation_error_is_eps_squared_f3_over_6() {
     // (check.central-diff): (D_eps f - f') / eps^2 -> f'''/6.
@@ -142,6 +146,9 @@ fn central_difference_truncation_error_is_eps_squared_f3_over_6() {
     // ANCHOR_END: verify_line
 }
 
+/// Fails if at any step ε ≤ 1e-8 the error of the central difference exceeds
+/// four times u|f|/ε: an evaluation of f that loses more than a couple of ulps,
+/// or a quotient that divides by ε instead of 2ε, breaks it.
 #[test]
 fn central_difference_round_off_stays_below_u_f_over_eps() {
     // (check.roundoff): for small eps the error is round-off, at most about u |f| / eps.
@@ -159,6 +166,11 @@ fn central_difference_round_off_stays_below_u_f_over_eps() {
     verify!("check.roundoff", Method::Property, 4.0, ratio, rows.len());
 }
 
+/// Fails if the step with the smallest measured error is more than a factor
+/// of 4 from ε* = (3u|f|/|f‴|)^(1/3), as it would be if
+/// `optimal_central_step` had the wrong exponent or constant, or if the
+/// quotient were first order (its minimum lies near √u, hundreds of times
+/// smaller).
 #[test]
 fn the_best_step_is_near_the_cube_root_of_3u() {
     // (check.optimal-step): the measured minimum of the error lies within a

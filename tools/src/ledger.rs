@@ -76,6 +76,7 @@ pub fn ledger_markdown(
     chapters: &[Chapter],
     entries: &[Entry],
     values: &[Measured],
+    fails_if: &BTreeMap<String, String>,
 ) -> std::result::Result<String, Vec<String>> {
     let mut by_label: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
     for e in entries {
@@ -91,7 +92,8 @@ pub fn ledger_markdown(
          the test command, never numbers typed by hand. The errors are those of\n\
          [`rel_err`](../checking.md#a-relative-error-that-is-sane-near-zero) unless the\n\
          method says otherwise; a property's \"error\" is the measured quantity that\n\
-         its bound limits.\n",
+         its bound limits. The last column says what would make the check fail, as\n\
+         the test's own documentation states it.\n",
     );
     let mut total = 0;
     for chapter in chapters {
@@ -100,8 +102,8 @@ pub fn ledger_markdown(
             continue;
         }
         s.push_str(&format!("\n## {}\n\n", chapter.title));
-        s.push_str("| label | test | method | tolerance | worst error | cases |\n");
-        s.push_str("|---|---|---|---|---|---|\n");
+        s.push_str("| label | test | method | tolerance | worst error | cases | fails if |\n");
+        s.push_str("|---|---|---|---|---|---|---|\n");
         let sections = label_sections(&chapter.text);
         let mut seen = Vec::new();
         for label in labels {
@@ -120,13 +122,17 @@ pub fn ledger_markdown(
                     for e in list {
                         total += 1;
                         s.push_str(&format!(
-                            "| [{label}](../{}#{section}) | `{}` | {} | {} | {} | {} |\n",
+                            "| [{label}](../{}#{section}) | `{}` | {} | {} | {} | {} | {} |\n",
                             chapter.path.replace(".md", ".html"),
                             escape_cell(&e.test),
                             e.method.name(),
                             tolerance_cell(e),
                             worst_cell(e),
-                            e.cases
+                            e.cases,
+                            fails_if
+                                .get(&e.test)
+                                .map(|f| escape_cell(f))
+                                .unwrap_or_else(|| "(not stated)".to_string())
                         ));
                     }
                 }
@@ -180,4 +186,138 @@ fn by_label_count(chapters: &[Chapter]) -> usize {
     all.sort();
     all.dedup();
     all.len()
+}
+
+/// A test function of `tests/` that verifies a label, with what its
+/// documentation says would make it fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyingTest {
+    /// `module::function`, as the ledger records the test.
+    pub test: String,
+    /// The file it is in, relative to the repository.
+    pub file: String,
+    /// The sentence of its doc comment that starts with "Fails", if any.
+    pub fails_if: Option<String>,
+}
+
+/// Every function of `tests/<binary>/<module>.rs` whose body calls
+/// `verify!`, with the "Fails if ..." (or "Fails when ...") paragraph of its
+/// doc comment: the paragraph from that word to the next blank doc line.
+pub fn verifying_tests(root: &Path) -> Vec<VerifyingTest> {
+    let mut out = Vec::new();
+    let Ok(dirs) = std::fs::read_dir(root.join("tests")) else {
+        return out;
+    };
+    let mut files: Vec<std::path::PathBuf> = dirs
+        .filter_map(|d| d.ok())
+        .map(|d| d.path())
+        .filter(|p| p.is_dir())
+        .flat_map(|d| {
+            std::fs::read_dir(d)
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f.ok())
+                .map(|f| f.path())
+        })
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let module = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let file = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        out.extend(
+            test_functions(&text)
+                .into_iter()
+                .filter(|f| f.body.contains("verify!("))
+                .map(|f| VerifyingTest {
+                    test: format!("{module}::{}", f.name),
+                    file: file.clone(),
+                    fails_if: fails_sentence(&f.doc),
+                }),
+        );
+    }
+    out
+}
+
+/// What [`verifying_tests`] says would make each test fail, by `module::function`.
+pub fn failure_conditions(root: &Path) -> BTreeMap<String, String> {
+    verifying_tests(root)
+        .into_iter()
+        .filter_map(|t| t.fails_if.map(|f| (t.test, f)))
+        .collect()
+}
+
+struct TestFunction {
+    name: String,
+    doc: Vec<String>,
+    body: String,
+}
+
+/// The top-level and nested `fn` items of a test file with their doc
+/// comments; a function's body runs to the next line that starts an item at
+/// the same or a lower indentation.
+fn test_functions(text: &str) -> Vec<TestFunction> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        let Some(rest) = t.strip_prefix("fn ").or_else(|| t.strip_prefix("pub fn ")) else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let mut doc = Vec::new();
+        let mut j = i;
+        while j > 0 {
+            j -= 1;
+            let above = lines[j].trim();
+            if let Some(d) = above.strip_prefix("///") {
+                doc.push(d.trim().to_string());
+            } else if above.starts_with("#[")
+                || above.starts_with("//") && !above.starts_with("///")
+            {
+                continue;
+            } else {
+                break;
+            }
+        }
+        doc.reverse();
+        let mut body = String::new();
+        for next in &lines[i + 1..] {
+            let nt = next.trim_start();
+            let nindent = next.len() - nt.len();
+            if nindent <= indent && !nt.is_empty() && !nt.starts_with('}') && !nt.starts_with(')') {
+                break;
+            }
+            body.push_str(next);
+            body.push('\n');
+        }
+        out.push(TestFunction { name, doc, body });
+    }
+    out
+}
+
+fn fails_sentence(doc: &[String]) -> Option<String> {
+    let start = doc
+        .iter()
+        .position(|l| l.starts_with("Fails if") || l.starts_with("Fails when"))?;
+    let paragraph: Vec<&str> = doc[start..]
+        .iter()
+        .take_while(|l| !l.is_empty())
+        .map(String::as_str)
+        .collect();
+    Some(paragraph.join(" "))
 }

@@ -39,6 +39,22 @@ fn main() {
                 println!("wrote src/{}", figure.path);
             }
         }
+        Some("unstated") => {
+            // The checks of the last test run whose test states no "Fails if".
+            let entries = ledger::read_ledger(&root.join("target/tmp/ledger"));
+            let stated = ledger::failure_conditions(&root);
+            let mut tests: Vec<&str> = entries
+                .iter()
+                .map(|e| e.test.as_str())
+                .filter(|t| !stated.contains_key(*t))
+                .collect();
+            tests.sort();
+            tests.dedup();
+            for t in &tests {
+                println!("{t}");
+            }
+            eprintln!("{} tests state no \"Fails if\"", tests.len());
+        }
         Some("ledger") => {
             let dir = args
                 .get(1)
@@ -47,7 +63,12 @@ fn main() {
             let entries = ledger::read_ledger(&dir.join("ledger"));
             let values = ledger::read_measured(&dir.join("ledger"));
             let quotable = measured::collect(&entries, &values);
-            match ledger::ledger_markdown(&chapters(), &entries, &values) {
+            match ledger::ledger_markdown(
+                &chapters(),
+                &entries,
+                &values,
+                &ledger::failure_conditions(&root),
+            ) {
                 Ok(md) => {
                     std::fs::write(root.join("src/appendix/ledger.md"), md).expect("write ledger");
                     std::fs::write(
@@ -135,7 +156,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: book figures | book ledger [dir] | book errata | book prelude | book preprocess | book lint"
+                "usage: book figures | book ledger [dir] | book unstated | book errata | book prelude | book preprocess | book lint"
             );
             exit(2);
         }
