@@ -102,7 +102,7 @@ pub fn ledger_markdown(
             continue;
         }
         s.push_str(&format!("\n## {}\n\n", chapter.title));
-        s.push_str("| label | test | method | tolerance | worst error | cases | fails if |\n");
+        s.push_str("| label | test | method | tolerance | worst error | cases | what would make it fail |\n");
         s.push_str("|---|---|---|---|---|---|---|\n");
         let sections = label_sections(&chapter.text);
         let mut seen = Vec::new();

@@ -42,7 +42,7 @@ fn main() {
         Some("unstated") => {
             // The checks of the last test run whose test states no "Fails if".
             let entries = ledger::read_ledger(&root.join("target/tmp/ledger"));
-            let stated = ledger::failure_conditions(&root);
+            let stated = ledger::failure_conditions(root);
             let mut tests: Vec<&str> = entries
                 .iter()
                 .map(|e| e.test.as_str())
@@ -67,7 +67,7 @@ fn main() {
                 &chapters(),
                 &entries,
                 &values,
-                &ledger::failure_conditions(&root),
+                &ledger::failure_conditions(root),
             ) {
                 Ok(md) => {
                     std::fs::write(root.join("src/appendix/ledger.md"), md).expect("write ledger");
