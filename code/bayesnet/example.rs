@@ -58,7 +58,8 @@ pub fn worked_example() -> Result<BayesNet<Rational>> {
         &[(1, 10), (9, 10)], // sprinkler 1, rain 0
         &[(0, 1), (1, 1)],   // sprinkler 1, rain 1
     ])?;
-    let sprinkler = table(&[&[(1, 2), (1, 2)], &[(3, 4), (1, 4)]])?; // given rain 0, 1
+    // given rain 0, 1
+    let sprinkler = table(&[&[(1, 2), (1, 2)], &[(3, 4), (1, 4)]])?;
     let rain = table(&[&[(4, 5), (1, 5)]])?;
     BayesNet::new(
         vec![2, 2, 2],

@@ -116,7 +116,8 @@ pub fn hybrid_total(prior: &[f64], mean: &[f64], sigma: &[f64], n: usize) -> Res
             .map(|(&ti, &wi)| {
                 let x = c + scale * ti;
                 let u = (x - mean[z]) / sigma[z];
-                let density = (-0.5 * u * u).exp() / ((2.0 * std::f64::consts::PI).sqrt() * sigma[z]);
+                let density =
+                    (-0.5 * u * u).exp() / ((2.0 * std::f64::consts::PI).sqrt() * sigma[z]);
                 let f = wi * (ti * ti).exp() * scale * density;
                 (f, f * x)
             })

@@ -106,7 +106,10 @@ fn exercise_a_leaf_is_conditioned_by_its_table() {
     let mut misses = 0usize;
     let mut cases = 0usize;
     let mut non_leaf_differs = 0usize;
-    let mut nets = vec![example::worked_example().unwrap(), example::sprinkler().unwrap()];
+    let mut nets = vec![
+        example::worked_example().unwrap(),
+        example::sprinkler().unwrap(),
+    ];
     let mut rng = seeded(71);
     let shape = Shape::new(6, 2, 3, 2, 1 << 10).unwrap();
     for _ in 0..30 {
@@ -150,7 +153,10 @@ fn exercise_a_leaf_is_conditioned_by_its_table() {
     assert!(conditional_is(worked, 0, &x, Rational::ONE));
     assert!(non_leaf_differs > 0);
     verified_dl::record!("bayesnet.ex.leaf-networks", nets.len() as f64);
-    verified_dl::record!("bayesnet.ex.leaf-non-leaves-differ", non_leaf_differs as f64);
+    verified_dl::record!(
+        "bayesnet.ex.leaf-non-leaves-differ",
+        non_leaf_differs as f64
+    );
     verified_dl::verify!(
         "bayes.ex-leaf-conditional",
         Method::ExactArithmetic,
@@ -277,4 +283,58 @@ fn exercise_gaussian_child_of_a_binary_parent() {
     verified_dl::record!("bayesnet.ex.hybrid-short", (short.0 - 1.0).abs());
     verified_dl::record!("bayesnet.ex.hybrid-mutants", caught as f64);
     verified_dl::verify!("bayes.ex-hybrid", Method::Quadrature, HYBRID_TOL, worst, 2);
+}
+
+#[test]
+fn exercise_functions_name_their_bad_arguments() {
+    use verified_dl::Error;
+    let ok = |e: &Error, arg: &str| e.argument() == Some(arg);
+    let half = [0.5, 0.5];
+    let cases: Vec<(Error, &str)> = vec![
+        (
+            hybrid_total(&half, &[0.0], &[1.0, 1.0], 10).unwrap_err(),
+            "means of x given z",
+        ),
+        (
+            hybrid_total(&half, &[0.0, 0.0], &[1.0], 10).unwrap_err(),
+            "standard deviations of x given z",
+        ),
+        (
+            hybrid_total(&[], &[], &[], 10).unwrap_err(),
+            "number of values of z (prior)",
+        ),
+        (
+            hybrid_total(&[1.5, -0.5], &[0.0; 2], &[1.0; 2], 10).unwrap_err(),
+            "prior",
+        ),
+        (
+            hybrid_total(&[f64::NAN, 1.0], &[0.0; 2], &[1.0; 2], 10).unwrap_err(),
+            "prior",
+        ),
+        (
+            hybrid_total(&[0.5, 0.6], &[0.0; 2], &[1.0; 2], 10).unwrap_err(),
+            "prior",
+        ),
+        (
+            hybrid_total(&half, &[0.0, f64::INFINITY], &[1.0; 2], 10).unwrap_err(),
+            "mean of x given z = 1",
+        ),
+        (
+            hybrid_total(&half, &[0.0; 2], &[1.0, 0.0], 10).unwrap_err(),
+            "standard deviation of x given z = 1",
+        ),
+        (
+            hybrid_total(&half, &[0.0; 2], &[-1.0, 1.0], 10).unwrap_err(),
+            "standard deviation of x given z = 0",
+        ),
+        (
+            hybrid_total(&half, &[0.0; 2], &[1.0; 2], 0).unwrap_err(),
+            "number of Gauss-Hermite nodes",
+        ),
+    ];
+    for (e, arg) in &cases {
+        assert!(ok(e, arg), "{e:?} should name {arg}");
+    }
+    assert!(matches!(cases[3].0, Error::BadValue { .. }));
+    assert!(matches!(cases[5].0, Error::NotNormalized { .. }));
 }

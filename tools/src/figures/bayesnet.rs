@@ -147,12 +147,17 @@ fn network_diagram<T: Prob>(net: &BayesNet<T>, names: &[&str], path: &str, title
         style.stroke = ACCENT[0].into();
         style.width = 1.6;
         canvas.circle(x, y, r, &style);
-        canvas.text(x, y + 6.0, &format!("x_{{{}}}", k + 1), 17.0, Anchor::Middle);
+        canvas.text(
+            x,
+            y + 6.0,
+            &format!("x_{{{}}}", k + 1),
+            17.0,
+            Anchor::Middle,
+        );
         let name = names.get(k).copied().unwrap_or("");
+        // Names go on the outer side: left of the middle to the left, else to the right.
         if x < middle - 1.0 {
             canvas.text(x - r - 8.0, y + 5.0, name, 14.0, Anchor::End);
-        } else if x > middle + 1.0 {
-            canvas.text(x + r + 8.0, y + 5.0, name, 14.0, Anchor::Start);
         } else {
             canvas.text(x + r + 8.0, y + 5.0, name, 14.0, Anchor::Start);
         }
@@ -208,10 +213,21 @@ fn proof_order<T: Prob>(net: &BayesNet<T>, path: &str, title: &str) -> Figure {
             } else {
                 Style::filled(TINT[0])
             };
-            style.stroke = if k == step.summed { ACCENT[1] } else { ACCENT[0] }.into();
+            style.stroke = if k == step.summed {
+                ACCENT[1]
+            } else {
+                ACCENT[0]
+            }
+            .into();
             style.width = if k == step.summed { 2.4 } else { 1.3 };
             canvas.circle(x, y, r, &style);
-            canvas.text(x, y + 5.0, &format!("x_{{{}}}", k + 1), 14.0, Anchor::Middle);
+            canvas.text(
+                x,
+                y + 5.0,
+                &format!("x_{{{}}}", k + 1),
+                14.0,
+                Anchor::Middle,
+            );
         }
         canvas.text(
             x0 + panel_w / 2.0,
@@ -227,7 +243,13 @@ fn proof_order<T: Prob>(net: &BayesNet<T>, path: &str, title: &str) -> Figure {
         present[step.summed] = false;
     }
     let x0 = panel_w * steps.len() as f64;
-    canvas.text(x0 + last_w / 2.0, top + panel_h / 2.0 + 10.0, "= 1", 26.0, Anchor::Middle);
+    canvas.text(
+        x0 + last_w / 2.0,
+        top + panel_h / 2.0 + 10.0,
+        "= 1",
+        26.0,
+        Anchor::Middle,
+    );
     Figure::svg(path, canvas.finish(title))
 }
 
