@@ -338,3 +338,39 @@ fn exercise_functions_name_their_bad_arguments() {
     assert!(matches!(cases[3].0, Error::BadValue { .. }));
     assert!(matches!(cases[5].0, Error::NotNormalized { .. }));
 }
+
+#[test]
+fn exercise_marginal_of_the_leaf() {
+    let net = example::worked_example().unwrap();
+    // By elimination (the crate's marginal) and by brute force over the joint.
+    let by_elimination = net.marginal(0).unwrap();
+    let mut brute = [Rational::ZERO; 2];
+    for x in configurations(net.arity()).unwrap() {
+        brute[x[0]] = brute[x[0]].add(net.joint(&x).unwrap()).unwrap();
+    }
+    let expected = [r(47, 100), r(53, 100)];
+    let mut misses = usize::from(by_elimination != expected);
+    misses += usize::from(brute != expected);
+    // The parents' marginals, p(x_2 = 1) = 9/20 and p(x_3 = 1) = 1/5.
+    let sprinkler = net.marginal(1).unwrap();
+    let rain = net.marginal(2).unwrap();
+    misses += usize::from(sprinkler != [r(11, 20), r(9, 20)]);
+    misses += usize::from(rain != [r(4, 5), r(1, 5)]);
+    // The plausible wrong answer: the parents taken as independent,
+    // sum p(x_1 = 1 | x_2, x_3) p(x_2) p(x_3), is 251/500, not 53/100.
+    let mut independent = Rational::ZERO;
+    for x in configurations(&[2, 2]).unwrap() {
+        let wet = net.table(0).unwrap()[(2 * x[0] + x[1], 1)];
+        let term = wet.mul(sprinkler[x[0]]).unwrap().mul(rain[x[1]]).unwrap();
+        independent = independent.add(term).unwrap();
+    }
+    assert_eq!(independent, r(251, 500));
+    misses += usize::from(independent == expected[1]);
+    verified_dl::verify!(
+        "bayes.ex-marginal",
+        Method::ExactArithmetic,
+        0.0,
+        misses as f64,
+        2
+    );
+}
