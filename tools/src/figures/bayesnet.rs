@@ -53,9 +53,9 @@ fn cyclic() -> Figure {
         })
         .collect();
     let plot = Plot {
-        title: "Sum over (a, b) of p(a | b) p(b | a)".into(),
+        title: "Z(θ) = Σ_{a, b} p(a | b) p(b | a)".into(),
         x_label: "θ = p(a = b | b) = p(b = a | a)".into(),
-        y_label: "total".into(),
+        y_label: "Z(θ)".into(),
         log_x: false,
         log_y: false,
         series: vec![
