@@ -53,6 +53,22 @@ pub mod chapters {
     pub struct ConvTraining;
     #[doc = include_str!("../src/bayesnet.md")]
     pub struct Bayesnet;
+    #[doc = include_str!("../src/bayesnet/network.md")]
+    pub struct BayesnetNetwork;
+    #[doc = include_str!("../src/bayesnet/proof.md")]
+    pub struct BayesnetProof;
+    #[doc = include_str!("../src/bayesnet/worked.md")]
+    pub struct BayesnetWorked;
+    #[doc = include_str!("../src/bayesnet/exact.md")]
+    pub struct BayesnetExact;
+    #[doc = include_str!("../src/bayesnet/cycles.md")]
+    pub struct BayesnetCycles;
+    #[doc = include_str!("../src/bayesnet/continuous.md")]
+    pub struct BayesnetContinuous;
+    #[doc = include_str!("../src/bayesnet/sampling.md")]
+    pub struct BayesnetSampling;
+    #[doc = include_str!("../src/bayesnet/exercises.md")]
+    pub struct BayesnetExercises;
     #[doc = include_str!("../src/rbm.md")]
     pub struct Rbm;
     #[doc = include_str!("../src/ising.md")]

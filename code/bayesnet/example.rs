@@ -1,5 +1,6 @@
-//! The chapter's examples: the sprinkler network, in exact rationals, and two
-//! linear-Gaussian networks for the continuous case.
+//! The chapter's examples: the sprinkler network and the three-node network
+//! of the worked example, in exact rationals, and two linear-Gaussian
+//! networks for the continuous case.
 
 use super::gaussian::LinearGaussian;
 use super::network::BayesNet;
@@ -41,6 +42,35 @@ pub fn sprinkler() -> Result<BayesNet<Rational>> {
     )
 }
 // ANCHOR_END: sprinkler
+
+/// The names of the sprinkler network's nodes, by code index (the figures
+/// label the nodes with them).
+pub const SPRINKLER_NAMES: [&str; 4] = ["wet grass", "sprinkler", "rain", "cloudy"];
+
+// ANCHOR: worked_example
+/// The three-node network of the worked example: node 0 = wet grass
+/// (parents: sprinkler, rain), node 1 = sprinkler (parent: rain), node 2 =
+/// rain, every variable binary, with tables of small fractions.
+pub fn worked_example() -> Result<BayesNet<Rational>> {
+    let wet = table(&[
+        &[(1, 1), (0, 1)],   // sprinkler 0, rain 0
+        &[(1, 5), (4, 5)],   // sprinkler 0, rain 1
+        &[(1, 10), (9, 10)], // sprinkler 1, rain 0
+        &[(0, 1), (1, 1)],   // sprinkler 1, rain 1
+    ])?;
+    // given rain 0, 1
+    let sprinkler = table(&[&[(1, 2), (1, 2)], &[(3, 4), (1, 4)]])?;
+    let rain = table(&[&[(4, 5), (1, 5)]])?;
+    BayesNet::new(
+        vec![2, 2, 2],
+        vec![vec![1, 2], vec![2], vec![]],
+        vec![wet, sprinkler, rain],
+    )
+}
+// ANCHOR_END: worked_example
+
+/// The names of the worked example's nodes, by code index.
+pub const WORKED_NAMES: [&str; 3] = ["wet grass", "sprinkler", "rain"];
 
 /// The chapter's three-node linear-Gaussian example (code indices, parents
 /// after): `x_2 ~ N(0.5, 1.2^2)`, `x_1 | x_2 ~ N(0.8 x_2 - 0.3, 0.7^2)`,

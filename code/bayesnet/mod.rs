@@ -11,9 +11,11 @@
 //! * [`gaussian`]: the continuous case, a linear-Gaussian network;
 //! * [`integration`]: its conditionals and its density integrated by that rule;
 //! * [`sampling`]: ancestral sampling;
-//! * [`random`]: random networks for the checks.
+//! * [`random`]: random networks for the checks;
+//! * [`exercises`]: code the exercises ask for (table sizes, a Gaussian child of a discrete parent).
 
 pub mod example;
+pub mod exercises;
 pub mod gaussian;
 pub mod integration;
 pub mod joint;

@@ -5,6 +5,7 @@
 
 mod continuous;
 mod errors;
+mod exercises;
 mod marginal;
 mod mutants;
 mod network;

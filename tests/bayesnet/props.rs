@@ -5,6 +5,7 @@
 
 use proptest::prelude::*;
 use rand::SeedableRng;
+use verified_dl::bayesnet::exercises::hybrid_total;
 use verified_dl::bayesnet::gaussian::LinearGaussian;
 use verified_dl::bayesnet::joint::configurations;
 use verified_dl::bayesnet::quadrature::gauss_hermite;
@@ -22,6 +23,9 @@ const PUBLIC_API: &[&str] = &[
     "example::sprinkler",
     "example::three_node_example",
     "example::two_node_example",
+    "example::worked_example",
+    "exercises::BayesNet::factor_entries",
+    "exercises::hybrid_total",
     "gaussian::LinearGaussian::new",
     "gaussian::LinearGaussian::len",
     "gaussian::LinearGaussian::is_empty",
@@ -581,10 +585,45 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(1500))]
+
+    /// The size of the tables of a valid network: the entries its tables hold.
+    #[test]
+    fn factor_entries_count_the_tables(seed in any::<u64>()) {
+        let net = small_network(seed);
+        let stored: usize = (0..net.len()).map(|k| net.table(k).unwrap().len()).sum();
+        prop_assert_eq!(net.factor_entries().unwrap(), stored);
+    }
+
+    /// The hybrid network from arbitrary numbers: an error or finite answers;
+    /// with one value of z the rule is on the component's own axis, exact.
+    #[test]
+    fn hybrid_total_is_finite_or_refused(
+        prior in prop::collection::vec(edge_f64(), 0..4),
+        mean in prop::collection::vec(edge_f64(), 0..4),
+        sigma in prop::collection::vec(edge_f64(), 0..4),
+        n in prop_oneof![0usize..160, edge_usize()],
+        m in -3.0..3.0f64,
+        s in 0.1..3.0f64,
+        uniform in any::<bool>(),
+    ) {
+        let prior = if uniform && !prior.is_empty() { vec![1.0 / prior.len() as f64; prior.len()] } else { prior };
+        if let Ok((total, first)) = hybrid_total(&prior, &mean, &sigma, n) {
+            prop_assert!(total.is_finite() && first.is_finite());
+            prop_assert!((1..=150).contains(&n) && prior.len() == mean.len() && mean.len() == sigma.len());
+        }
+        let one = hybrid_total(&[1.0], &[m], &[s], 20).unwrap();
+        prop_assert!((one.0 - 1.0).abs() <= 1e-12 && (one.1 - m).abs() <= 1e-12 * s.max(1.0), "{:?}", one);
+    }
+}
+
 #[test]
 fn examples_are_valid() {
     let net = example::sprinkler().unwrap();
     assert_eq!(total_by_steps(&net).unwrap(), Rational::ONE);
+    let worked = example::worked_example().unwrap();
+    assert_eq!(total_by_steps(&worked).unwrap(), Rational::ONE);
     for model in [
         example::three_node_example().unwrap(),
         example::two_node_example().unwrap(),
