@@ -71,6 +71,7 @@ fn worked_example_table_and_conditional() {
             verified_dl::record!(&format!("rbm.worked.joint.{name}"), weight / z);
         }
         verified_dl::record!(&format!("rbm.worked.p-v.v{}", bits(k)), p_v);
+        verified_dl::record!(&format!("rbm.worked.weight-sum.v{}", bits(k)), p_v * z);
     }
 
     // p(h | v) for v = (1, 0), state number 1: a row of the table over its sum ...
