@@ -342,3 +342,53 @@ fn exercise_gaussian_visible_units() {
         cases
     );
 }
+
+/// ln [p(11) p(00) / (p(10) p(01))] of hidden units 1 and 2 given v, from a
+/// table of ln p(h | v) (up to a constant) over the hidden state numbers.
+fn log_odds_ratio(log_p: &[f64], n_h: usize) -> f64 {
+    let mut pair = [[Vec::new(), Vec::new()], [Vec::new(), Vec::new()]];
+    for (l, &lp) in log_p.iter().enumerate() {
+        pair[l & 1][(l >> 1) & 1].push(lp);
+    }
+    assert_eq!(pair[0][0].len(), 1 << (n_h - 2));
+    let m = |a: usize, b: usize| log_sum_exp(&pair[a][b]);
+    m(1, 1) + m(0, 0) - m(1, 0) - m(0, 1)
+}
+
+#[test]
+fn exercise_a_hidden_hidden_coupling() {
+    let mut rng = seeded(306);
+    let (mut worst, mut cases, mut caught) = (0.0f64, 0, 0);
+    for m in 0..40 {
+        let (n_v, n_h) = (rng.random_range(1..=4), 2 + m % 3);
+        let rbm = random_rbm(&mut rng, n_v, n_h, [0.5, 2.0][m % 2]);
+        let u = rng.random_range(-3.0..3.0);
+        let v = state(rng.random_range(0..1usize << n_v), n_v).unwrap();
+        // The RBM: p(h | v) by brute force from its energy; the ratio is 0.
+        let rbm_log_p = brute::log_p_h_given_v(&rbm, v.view()).unwrap();
+        worst = worst.max(log_odds_ratio(&rbm_log_p, n_h).abs());
+        // The same machine with u h_1 h_2 added to the exponent, by brute force.
+        let coupled: Vec<f64> = (0..1usize << n_h)
+            .map(|l| {
+                let h = state(l, n_h).unwrap();
+                -rbm.energy(v.view(), h.view()).unwrap() + u * h[0] * h[1]
+            })
+            .collect();
+        let ratio = log_odds_ratio(&coupled, n_h);
+        worst = worst.max(rel_err(ratio, u));
+        // The wrong belief that the coupled units stay independent given v.
+        if rel_err(ratio, 0.0) > EXACT_TOL {
+            caught += 1;
+        }
+        cases += 1;
+    }
+    assert_eq!(caught, cases);
+    verified_dl::record!("rbm.ex-coupling.mutant-caught", caught as f64);
+    verified_dl::verify!(
+        "rbm.ex-coupling",
+        Method::Exhaustive,
+        EXACT_TOL,
+        worst,
+        cases
+    );
+}
