@@ -71,6 +71,22 @@ pub mod chapters {
     pub struct BayesnetExercises;
     #[doc = include_str!("../src/rbm.md")]
     pub struct Rbm;
+    #[doc = include_str!("../src/rbm/model.md")]
+    pub struct RbmModel;
+    #[doc = include_str!("../src/rbm/hidden.md")]
+    pub struct RbmHidden;
+    #[doc = include_str!("../src/rbm/worked.md")]
+    pub struct RbmWorked;
+    #[doc = include_str!("../src/rbm/free-energy.md")]
+    pub struct RbmFreeEnergy;
+    #[doc = include_str!("../src/rbm/gradient.md")]
+    pub struct RbmGradient;
+    #[doc = include_str!("../src/rbm/training.md")]
+    pub struct RbmTraining;
+    #[doc = include_str!("../src/rbm/checks.md")]
+    pub struct RbmChecks;
+    #[doc = include_str!("../src/rbm/exercises.md")]
+    pub struct RbmExercises;
     #[doc = include_str!("../src/ising.md")]
     pub struct Ising;
     #[doc = include_str!("../src/appendix/errata.md")]

@@ -11,13 +11,19 @@
 //! * [`brute`]: brute-force references over every (v, h) pair, for the checks;
 //! * [`chain`]: how close a block Gibbs chain comes to the exact joint;
 //! * [`experiment`]: the chapter's training runs on bars and stripes ([`bas_runs`]);
-//! * [`source`]: the source's formulas as written, for the errata.
+//! * [`source`]: the source's formulas as written, for the errata;
+//! * [`graph`]: the bipartite graph of a machine, its edges and the paths between hidden units;
+//! * [`examples`]: the small machines the chapter works by hand;
+//! * [`exercises`]: the code the exercises ask for.
 
 pub mod bars_stripes;
 pub mod brute;
 pub mod chain;
 pub mod exact;
+pub mod examples;
+pub mod exercises;
 pub mod experiment;
+pub mod graph;
 pub mod model;
 pub mod moments;
 pub mod sampling;
@@ -29,5 +35,6 @@ pub use experiment::{
     bas_runs, log_marginals, mass_on, most_probable, BAS_CD_K, BAS_EPOCHS, BAS_ESTIMATORS,
     BAS_HIDDEN, BAS_RATE, BAS_SEED,
 };
+pub use graph::Edge;
 pub use model::Rbm;
 pub use moments::{Gradient, Moments};

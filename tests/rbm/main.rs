@@ -6,11 +6,13 @@
 mod conditionals;
 mod errata;
 mod errors;
+mod exercises;
 mod gibbs;
 mod grad;
 mod mutants;
 mod props;
 mod train;
+mod worked;
 
 /// The number of cases of a property test: `n`, times the factor in the
 /// environment variable `PROPTEST_SCALE` (a long run: `PROPTEST_SCALE=20

@@ -15,6 +15,11 @@ use verified_dl::numerics::log_sum_exp;
 use verified_dl::rbm::bars_stripes::bars_and_stripes;
 use verified_dl::rbm::chain::{chain_total_variation, gibbs_demo_rbm};
 use verified_dl::rbm::exact::{state, MAX_STATE_UNITS};
+use verified_dl::rbm::examples::{diagram_rbm, worked_rbm};
+use verified_dl::rbm::exercises::{
+    free_energy_gradient, gaussian_energy, gaussian_log_p_v_given_h, gaussian_visible_mean,
+    one_hidden_log_z,
+};
 use verified_dl::rbm::train::{initial_rbm, train, Estimator, Schedule};
 use verified_dl::rbm::{brute, experiment, model, source, Gradient, Layer, Moments, Rbm};
 use verified_dl::Error;
@@ -89,12 +94,27 @@ const PUBLIC_API: &[&str] = &[
     "rbm::Rbm::ascend",
     "rbm::train::initial_rbm",
     "rbm::train::train",
+    "rbm::Rbm::edges",
+    "rbm::Rbm::shared_visible",
+    "rbm::examples::worked_rbm",
+    "rbm::examples::diagram_rbm",
+    "rbm::exercises::one_hidden_log_z",
+    "rbm::exercises::free_energy_gradient",
+    "rbm::exercises::gaussian_energy",
+    "rbm::exercises::gaussian_visible_mean",
+    "rbm::exercises::gaussian_log_p_v_given_h",
 ];
 
 /// The public functions that take no argument, so there is nothing to vary:
 /// `bas_runs` is the chapter's experiment (seconds), run once by
-/// `tests/rbm/train.rs`; `gibbs_demo_rbm` is called once below.
-const WITHOUT_ARGUMENTS: &[&str] = &["rbm::experiment::bas_runs", "rbm::chain::gibbs_demo_rbm"];
+/// `tests/rbm/train.rs`; `gibbs_demo_rbm`, `worked_rbm` and `diagram_rbm`
+/// are called once below.
+const WITHOUT_ARGUMENTS: &[&str] = &[
+    "rbm::experiment::bas_runs",
+    "rbm::chain::gibbs_demo_rbm",
+    "rbm::examples::worked_rbm",
+    "rbm::examples::diagram_rbm",
+];
 
 /// `pub fn` names of code/rbm/*.rs, as "rbm::<file>::f" for free functions and
 /// "rbm::<Type>::f" for methods (the type of the enclosing `impl`).
@@ -160,6 +180,12 @@ fn functions_without_arguments() {
     }
     let rbm = gibbs_demo_rbm();
     assert!(rbm.w().iter().all(|w| w.is_finite()));
+    let worked = worked_rbm().unwrap();
+    assert_eq!((worked.n_v(), worked.n_h()), (2, 2));
+    let diagram = diagram_rbm().unwrap();
+    assert_eq!((diagram.n_v(), diagram.n_h()), (4, 3));
+    // two of its twelve weights are zero: ten edges
+    assert_eq!(diagram.edges().len(), 10);
 }
 
 // ---------------------------------------------------------------- strategies
@@ -365,6 +391,76 @@ const CASES_CHAIN: u32 = 300;
 const CASES_EXPERIMENT: u32 = 500;
 const CASES_ASCEND: u32 = 1000;
 const CASES_DATA_SET: u32 = 300;
+const CASES_GRAPH: u32 = 1000;
+
+/// A machine, states of nearly the right lengths, two hidden unit numbers,
+/// and a real visible vector of any values, nearly always of the right length.
+#[allow(clippy::type_complexity)]
+fn graph_case(
+) -> impl Strategy<Value = ((Rbm, Array1<f64>, Array1<f64>), usize, usize, Array1<f64>)> {
+    (machine_and_states(), size(), size(), 0usize..8).prop_flat_map(|(m, j, k, d)| {
+        let len = if d == 7 { m.0.n_v() + 1 } else { m.0.n_v() };
+        (Just(m), Just(j), Just(k), array1(len, value()))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_GRAPH)))]
+
+    #[test]
+    fn graph_and_exercises(((rbm, v, h), j, k, real_v) in graph_case()) {
+        // edges: exactly the nonzero weights, with their values
+        let edges = rbm.edges();
+        prop_assert_eq!(edges.len(), rbm.w().iter().filter(|&&x| x != 0.0).count());
+        for e in &edges {
+            prop_assert!(e.weight != 0.0 && e.weight == rbm.w()[(e.visible, e.hidden)]);
+        }
+        // shared visible units of two hidden units
+        match err_or_finite("Rbm::shared_visible", rbm.shared_visible(j, k))? {
+            Some(shared) => {
+                prop_assert!(j < rbm.n_h() && k < rbm.n_h() && j != k);
+                for i in 0..rbm.n_v() {
+                    let both = rbm.w()[(i, j)] != 0.0 && rbm.w()[(i, k)] != 0.0;
+                    prop_assert_eq!(shared.contains(&i), both);
+                }
+            }
+            None => prop_assert!(j >= rbm.n_h() || k >= rbm.n_h() || j == k),
+        }
+        // one hidden unit: the closed form against brute force
+        match err_or_finite("exercises::one_hidden_log_z", one_hidden_log_z(&rbm))? {
+            Some(log_z) => {
+                prop_assert_eq!(rbm.n_h(), 1);
+                prop_assert!(rel_err(log_z, brute::log_z(&rbm).unwrap()) <= PROP_TOL);
+            }
+            None => prop_assert!(rbm.n_h() != 1),
+        }
+        // the free energy's gradient: d F / d b = -v for a valid v
+        let g = err_or_finite("exercises::free_energy_gradient", free_energy_gradient(&rbm, v.view()))?;
+        let valid_v = v.len() == rbm.n_v() && is_binary(v.view());
+        prop_assert_eq!(g.is_some(), valid_v);
+        if let Some(g) = g {
+            let minus_v = -&v;
+            prop_assert_eq!(g.visible_bias(), minus_v.view());
+        }
+        // Gaussian visible units: real v, binary h
+        let valid_h = h.len() == rbm.n_h() && is_binary(h.view());
+        let e = err_or_finite("exercises::gaussian_energy", gaussian_energy(&rbm, real_v.view(), h.view()))?;
+        let mean = err_or_finite("exercises::gaussian_visible_mean", gaussian_visible_mean(&rbm, h.view()))?;
+        prop_assert_eq!(mean.is_some(), valid_h);
+        let log_p = err_or_finite(
+            "exercises::gaussian_log_p_v_given_h",
+            gaussian_log_p_v_given_h(&rbm, real_v.view(), h.view()),
+        )?;
+        if let Some(log_p) = log_p {
+            // a normal density of unit variance is at most (2 pi)^{-n/2}
+            let peak = -0.5 * rbm.n_v() as f64 * (2.0 * std::f64::consts::PI).ln();
+            prop_assert!(log_p <= peak + 1e-12);
+        }
+        if e.is_some() || log_p.is_some() {
+            prop_assert!(valid_h && real_v.len() == rbm.n_v());
+        }
+    }
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(crate::scaled(CASES_CONSTRUCTORS)))]
