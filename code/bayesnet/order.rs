@@ -84,7 +84,7 @@ pub fn parents_after_order(parents: &[Vec<usize>]) -> Result<Vec<usize>> {
 pub fn is_parents_after(parents: &[Vec<usize>], order: &[usize]) -> Result<bool> {
     let n = parents.len();
     for (k, pa) in parents.iter().enumerate() {
-        if let Some((i, &j)) = pa.iter().enumerate().find(|(_, &j)| j >= n) {
+        if let Some((i, &j)) = pa.iter().enumerate().find(|&(_, &j)| j >= n) {
             return Err(Error::BadValue {
                 what: format!("parents of node {k}"),
                 index: vec![i],

@@ -99,7 +99,7 @@ pub fn cross_entropy(z: ArrayView1<f64>, target: ArrayView1<f64>) -> Result<f64>
     let loss: f64 = target
         .iter()
         .zip(z.iter())
-        .filter(|(&tj, _)| tj > 0.0)
+        .filter(|&(&tj, _)| tj > 0.0)
         .map(|(&tj, &zj)| tj * ((z_top - zj) + tail))
         .sum();
     if !loss.is_finite() {

@@ -97,7 +97,7 @@ pub(crate) fn ensure_spins(what: &str, x: ArrayView2<i8>) -> Result<()> {
     if x.iter().all(|&v| v == 1 || v == -1) {
         return Ok(());
     }
-    match x.indexed_iter().find(|(_, &v)| v != 1 && v != -1) {
+    match x.indexed_iter().find(|&(_, &v)| v != 1 && v != -1) {
         Some(((r, c), &v)) => Err(Error::BadValue {
             what: what.to_string(),
             index: vec![r, c],

@@ -162,7 +162,7 @@ pub fn log_sum_exp(x: &[f64]) -> f64 {
     let tail = log_softmax(x)
         .into_iter()
         .zip(x)
-        .find(|(_, &v)| v == m)
+        .find(|&(_, &v)| v == m)
         .map(|(l, _)| l.neg());
     Dd::from(m).add(tail.unwrap_or(Dd::from(f64::NAN))).to_f64()
 }

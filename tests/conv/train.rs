@@ -203,7 +203,7 @@ fn bars_task_is_balanced_and_holds_one_bar_per_image() {
         // without noise, exactly `len` pixels are 1 and they line up by class
         let on: Vec<(usize, usize)> =
             e.x.indexed_iter()
-                .filter(|(_, &v)| v == 1.0)
+                .filter(|&(_, &v)| v == 1.0)
                 .map(|(i, _)| i)
                 .collect();
         assert_eq!(on.len(), 4);
