@@ -241,10 +241,22 @@ fn dx_full_diagram() -> Figure {
     let y0 = 56.0;
     // G
     let gx = 20.0;
-    canvas.text(gx, y0 + 2.0 * CELL - 10.0, "G = ∂L/∂Y", LABEL, Anchor::Start);
-    canvas.grid(gx, y0 + 2.0 * CELL, m, m, CELL, |_, _| TINT[0].into(), |r, c| {
-        g_label(codes[[r, c]])
-    });
+    canvas.text(
+        gx,
+        y0 + 2.0 * CELL - 10.0,
+        "G = ∂L/∂Y",
+        LABEL,
+        Anchor::Start,
+    );
+    canvas.grid(
+        gx,
+        y0 + 2.0 * CELL,
+        m,
+        m,
+        CELL,
+        |_, _| TINT[0].into(),
+        |r, c| g_label(codes[[r, c]]),
+    );
     canvas.arrow(
         gx + m as f64 * CELL + 8.0,
         y0 + 3.5 * CELL,
@@ -301,13 +313,25 @@ fn dx_full_diagram() -> Figure {
     );
     // the window that makes dL/dX_{33}: padded rows and columns 3..5 (1-based)
     let (u, v) = (2usize, 2usize);
-    outline_box(&mut canvas, (px, y0), (u, v, u + k - 1, v + k - 1), 2.0, ACCENT[1]);
+    outline_box(
+        &mut canvas,
+        (px, y0),
+        (u, v, u + k - 1, v + k - 1),
+        2.0,
+        ACCENT[1],
+    );
     // the flipped filter
     let fx = 395.0;
     canvas.text(fx, 44.0, "W", LABEL, Anchor::Start);
-    canvas.grid(fx, y0, k, k, CELL, |_, _| "white".into(), |r, c| {
-        w_label(w_codes[[r, c]])
-    });
+    canvas.grid(
+        fx,
+        y0,
+        k,
+        k,
+        CELL,
+        |_, _| "white".into(),
+        |r, c| w_label(w_codes[[r, c]]),
+    );
     canvas.arrow(
         fx + k as f64 * CELL + 8.0,
         y0 + 1.5 * CELL,
@@ -324,9 +348,15 @@ fn dx_full_diagram() -> Figure {
     );
     let rx = fx + k as f64 * CELL + 72.0;
     canvas.text(rx, 44.0, "W̃ = rot_{180} W", LABEL, Anchor::Start);
-    canvas.grid(rx, y0, k, k, CELL, |_, _| TINT[1].into(), |r, c| {
-        w_label(flipped[[r, c]])
-    });
+    canvas.grid(
+        rx,
+        y0,
+        k,
+        k,
+        CELL,
+        |_, _| TINT[1].into(),
+        |r, c| w_label(flipped[[r, c]]),
+    );
     // the terms of dL/dX_{33}: which W entry each G entry meets, by the crate's loops
     let mut terms = Vec::new();
     for i in 0..m {
@@ -518,7 +548,15 @@ fn pool_routing_diagram() -> Figure {
     // Y with the four windows, each outlined in its colour, the winners circled
     let yx = 20.0;
     canvas.text(yx, 30.0, "Y, windows p = 2, t = 1", LABEL, Anchor::Start);
-    canvas.grid(yx, y0, 3, 3, yc, |_, _| "white".into(), |r, col| fmt(y[[0, r, col]]));
+    canvas.grid(
+        yx,
+        y0,
+        3,
+        3,
+        yc,
+        |_, _| "white".into(),
+        |r, col| fmt(y[[0, r, col]]),
+    );
     for m in 0..q {
         for n in 0..q {
             let inset = 2.0 + 2.0 * (m * q + n) as f64;
@@ -543,15 +581,33 @@ fn pool_routing_diagram() -> Figure {
         fmt(pooled[[0, 0, 0]]),
         fmt(pooled[[0, 1, 1]])
     );
-    canvas.text(yx, y0 + 3.0 * yc + 20.0, &p_line, LABEL - 1.0, Anchor::Start);
-    canvas.text(yx, y0 + 3.0 * yc + 38.0, "circled: the winners", LABEL - 1.0, Anchor::Start);
+    canvas.text(
+        yx,
+        y0 + 3.0 * yc + 20.0,
+        &p_line,
+        LABEL - 1.0,
+        Anchor::Start,
+    );
+    canvas.text(
+        yx,
+        y0 + 3.0 * yc + 38.0,
+        "circled: the winners",
+        LABEL - 1.0,
+        Anchor::Start,
+    );
     // dP, each cell in its window's colour, arrows to the winners in dY
     let gx = 236.0;
     let gy = y0 + 0.5 * c;
     canvas.text(gx, 30.0, "∂L/∂P", LABEL, Anchor::Start);
-    canvas.grid(gx, gy, q, q, c, |m, n| TINT[m * q + n].into(), |m, n| {
-        fmt(dp[[0, m, n]])
-    });
+    canvas.grid(
+        gx,
+        gy,
+        q,
+        q,
+        c,
+        |m, n| TINT[m * q + n].into(),
+        |m, n| fmt(dp[[0, m, n]]),
+    );
     let dx = 420.0;
     canvas.text(dx, 30.0, "max: ∂L/∂Y", LABEL, Anchor::Start);
     canvas.grid(
@@ -576,15 +632,32 @@ fn pool_routing_diagram() -> Figure {
             // the how-many-th arrow into this winner: arrows into one cell fan out
             let j = arrived.iter().filter(|&&w| w == (u, v)).count() as f64;
             arrived.push((u, v));
-            let from = (gx + q as f64 * c + 4.0, gy + (m as f64 + 0.3 + 0.4 * n as f64) * c);
+            let from = (
+                gx + q as f64 * c + 4.0,
+                gy + (m as f64 + 0.3 + 0.4 * n as f64) * c,
+            );
             let to = (dx + v as f64 * c + 4.0, y0 + u as f64 * c + 5.0 + 4.5 * j);
-            canvas.arrow(from.0, from.1, to.0, to.1, &Style::outline(ACCENT[m * q + n], 1.5));
+            canvas.arrow(
+                from.0,
+                from.1,
+                to.0,
+                to.1,
+                &Style::outline(ACCENT[m * q + n], 1.5),
+            );
         }
     }
     let ax = 572.0;
     let ac = 40.0;
     canvas.text(ax, 30.0, "average: ∂L/∂Y", LABEL, Anchor::Start);
-    canvas.grid(ax, y0, 3, 3, ac, |_, _| TINT[3].into(), |r, col| fmt(avg[[0, r, col]]));
+    canvas.grid(
+        ax,
+        y0,
+        3,
+        3,
+        ac,
+        |_, _| TINT[3].into(),
+        |r, col| fmt(avg[[0, r, col]]),
+    );
     canvas.text(
         350.0,
         y0 + 3.0 * yc + 68.0,
@@ -611,7 +684,7 @@ fn flatten_diagram() -> Figure {
     let index = |c: usize, m: usize, n: usize| flat_index(c, m, n, q, q).expect("valid") + 1;
     let mut canvas = Canvas::new(700.0, 260.0);
     let y0 = 50.0;
-    for c in 0..maps {
+    for (c, tint) in TINT.iter().enumerate().take(maps) {
         let x0 = 20.0 + c as f64 * 140.0;
         canvas.text(
             x0,
@@ -620,21 +693,39 @@ fn flatten_diagram() -> Figure {
             LABEL,
             Anchor::Start,
         );
-        canvas.grid(x0, y0, q, q, CELL + 6.0, |_, _| TINT[c].into(), |m, n| {
-            format!("{}", index(c, m, n))
-        });
+        canvas.grid(
+            x0,
+            y0,
+            q,
+            q,
+            CELL + 6.0,
+            |_, _| tint.to_string(),
+            |m, n| format!("{}", index(c, m, n)),
+        );
     }
     let fy = 200.0;
     let fx = 20.0;
     let w = 36.0;
-    canvas.text(fx, fy - 14.0, "F: flat index i = (c − 1)Q^{2} + (m − 1)Q + n", LABEL, Anchor::Start);
-    for c in 0..maps {
+    canvas.text(
+        fx,
+        fy - 14.0,
+        "F: flat index i = (c − 1)Q^{2} + (m − 1)Q + n",
+        LABEL,
+        Anchor::Start,
+    );
+    for (c, tint) in TINT.iter().enumerate().take(maps) {
         for m in 0..q {
             for n in 0..q {
                 let i = index(c, m, n);
                 let x = fx + (i - 1) as f64 * w;
-                canvas.rect(x, fy, w, 26.0, &Style::filled(TINT[c]));
-                canvas.text(x + w / 2.0, fy + 17.0, &format!("{i}"), LABEL - 1.0, Anchor::Middle);
+                canvas.rect(x, fy, w, 26.0, &Style::filled(tint));
+                canvas.text(
+                    x + w / 2.0,
+                    fy + 17.0,
+                    &format!("{i}"),
+                    LABEL - 1.0,
+                    Anchor::Middle,
+                );
                 canvas.text(
                     x + w / 2.0,
                     fy + 42.0,
