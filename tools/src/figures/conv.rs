@@ -763,9 +763,147 @@ fn flatten_diagram() -> Figure {
     )
 }
 
+/// The network the chapter trains, layer by layer, with the sizes its
+/// `Shape` computes.
+fn network_diagram() -> Figure {
+    let shape = verified_dl::conv::experiment::task_shape().expect("the task's sizes are valid");
+    let (d, m, q) = (shape.d(), shape.conv_side(), shape.pool_side());
+    let (c_maps, flat, classes) = (shape.filters(), shape.flat_len(), shape.classes());
+    let cell = 9.0;
+    let mid = 120.0; // the vertical centre line of the layers
+    let mut canvas = Canvas::new(700.0, 270.0);
+    let stack = |canvas: &mut Canvas, x: f64, side: usize, maps: usize, tint: &str| {
+        // maps drawn as a stack, each offset down and right by 8 pixels
+        let h = side as f64 * cell + 8.0 * (maps - 1) as f64;
+        for k in (0..maps).rev() {
+            let off = 8.0 * k as f64;
+            canvas.grid(
+                x + off,
+                mid - h / 2.0 + off,
+                side,
+                side,
+                cell,
+                |_, _| tint.to_string(),
+                |_, _| String::new(),
+            );
+        }
+        x + side as f64 * cell + 8.0 * (maps - 1) as f64
+    };
+    let column = |canvas: &mut Canvas, x: f64, len: usize, tint: &str| {
+        let h = len as f64 * cell;
+        canvas.grid(
+            x,
+            mid - h / 2.0,
+            len,
+            1,
+            cell,
+            |_, _| tint.to_string(),
+            |_, _| String::new(),
+        );
+        x + cell
+    };
+    let arrow = |canvas: &mut Canvas, x0: f64, x1: f64, label: &str| {
+        canvas.arrow(x0 + 6.0, mid, x1 - 6.0, mid, &Style::outline(INK, 1.2));
+        canvas.text(
+            (x0 + x1) / 2.0,
+            mid - 8.0,
+            label,
+            LABEL - 2.0,
+            Anchor::Middle,
+        );
+    };
+    let caption = |canvas: &mut Canvas, x: f64, lines: &[String]| {
+        for (i, line) in lines.iter().enumerate() {
+            canvas.text(
+                x,
+                215.0 + 16.0 * i as f64,
+                line,
+                LABEL - 1.0,
+                Anchor::Middle,
+            );
+        }
+    };
+    let x_end = stack(&mut canvas, 20.0, d, 1, "white");
+    caption(
+        &mut canvas,
+        20.0 + d as f64 * cell / 2.0,
+        &["X".into(), format!("{d} × {d}")],
+    );
+    let y0 = x_end + 62.0;
+    arrow(&mut canvas, x_end, y0, "conv");
+    let y_end = stack(&mut canvas, y0, m, c_maps, TINT[0]);
+    caption(
+        &mut canvas,
+        (y0 + y_end) / 2.0,
+        &["Y".into(), format!("{c_maps} × {m} × {m}")],
+    );
+    let p0 = y_end + 62.0;
+    arrow(&mut canvas, y_end, p0, "max pool");
+    let p_end = stack(&mut canvas, p0, q, c_maps, TINT[1]);
+    caption(
+        &mut canvas,
+        (p0 + p_end) / 2.0,
+        &["P".into(), format!("{c_maps} × {q} × {q}")],
+    );
+    let f0 = p_end + 62.0;
+    arrow(&mut canvas, p_end, f0, "flatten");
+    let f_end = column(&mut canvas, f0, flat, TINT[2]);
+    caption(
+        &mut canvas,
+        f0 + cell / 2.0,
+        &["F".into(), format!("{flat}")],
+    );
+    let z0 = f_end + 62.0;
+    arrow(&mut canvas, f_end, z0, "fc");
+    let z_end = column(&mut canvas, z0, classes, TINT[3]);
+    caption(
+        &mut canvas,
+        z0 + cell / 2.0,
+        &["z".into(), format!("{classes}")],
+    );
+    let s0 = z_end + 62.0;
+    arrow(&mut canvas, z_end, s0, "softmax");
+    let s_end = column(&mut canvas, s0, classes, TINT[4]);
+    caption(
+        &mut canvas,
+        s0 + cell / 2.0,
+        &["σ".into(), format!("{classes}")],
+    );
+    let l0 = s_end + 96.0;
+    arrow(&mut canvas, s_end, l0, "cross-entropy");
+    canvas.circle(l0 + 12.0, mid, 12.0, &Style::filled(PAPER));
+    canvas.text(l0 + 12.0, mid + 5.0, "L", LABEL, Anchor::Middle);
+    caption(&mut canvas, l0 + 12.0, &["L".into(), "loss".into()]);
+    canvas.text(
+        20.0,
+        30.0,
+        &format!(
+            "the network of the training page: {c_maps} filters {k} × {k}, stride {s}; pooling {p} × {p}, stride {t}; {classes} classes",
+            k = shape.conv().k(),
+            s = shape.conv().s(),
+            p = shape.pool().p(),
+            t = shape.pool().t()
+        ),
+        LABEL,
+        Anchor::Start,
+    );
+    canvas.text(
+        20.0,
+        262.0,
+        "backward: the same arrows reversed, from ∂L/∂z = σ − τ to ∂L/∂W and ∂L/∂X",
+        LABEL - 1.0,
+        Anchor::Start,
+    );
+    Figure::svg(
+        "figures/conv/network.svg",
+        canvas.finish("The layers of the chapter's network, from an 8 by 8 image through convolution, max pooling, flatten, a fully connected layer and softmax to the loss"),
+    )
+}
+
 /// The chapter's diagrams.
 pub fn diagrams() -> Vec<Figure> {
     vec![
+        network_diagram(),
         windows_diagram(),
         dx_full_diagram(),
         im2col_diagram(),
