@@ -8,7 +8,7 @@ use verified_dl::check::ledger::Method;
 use verified_dl::check::{
     compare_arrays, gradient, seeded, uniform, Rng, EXACT_TOL, FD_STEP, FD_TOL,
 };
-use verified_dl::conv::convolution::{conv_forward, dilate};
+use verified_dl::conv::convolution::{conv_backward_w, conv_forward, dilate};
 use verified_dl::conv::exercises::{avg_pool_backward, avg_pool_forward, conv1x1_backward};
 use verified_dl::conv::general::{conv2d_forward, Conv2d};
 use verified_dl::conv::pooling::{max_pool_backward, max_pool_forward, pool_margin};
@@ -230,7 +230,7 @@ fn exercise_one_by_one_convolution() {
 #[test]
 fn exercise_dilated_convolution() {
     let mut rng = seeded(144);
-    let (mut worst, mut cases, mut wrong_size) = (0.0f64, 0, 0);
+    let (mut worst, mut fd_worst, mut cases, mut wrong_size) = (0.0f64, 0.0f64, 0, 0);
     while cases < CASES {
         let d = rng.random_range(1..=10usize);
         let (k, delta, s) = (
@@ -274,6 +274,28 @@ fn exercise_dilated_convolution() {
         let r = compare_arrays(&brute, &y);
         assert!(r.within(EXACT_TOL), "{r}");
         worst = worst.max(r.worst);
+        // the filter gradient: that of the dilated filter, read at its taps,
+        // against finite differences of the definition
+        let g = uniform(&mut rng, (filters, m, m), -1.0, 1.0).unwrap();
+        let loss = |w: &Array3<f64>| {
+            let mut sum = 0.0;
+            for ((c, i, j), &gc) in g.indexed_iter() {
+                for a in 0..k {
+                    for b in 0..k {
+                        sum += gc * x[[i * s + a * delta, j * s + b * delta]] * w[[c, a, b]];
+                    }
+                }
+            }
+            sum
+        };
+        let fd = gradient(loss, &w, FD_STEP).unwrap();
+        let dw_dilated = conv_backward_w(x.view(), g.view(), conv).unwrap();
+        let dw = Array3::from_shape_fn((filters, k, k), |(c, a, b)| {
+            dw_dilated[[c, a * delta, b * delta]]
+        });
+        let r = compare_arrays(&fd, &dw);
+        assert!(r.within(FD_TOL), "{r}");
+        fd_worst = fd_worst.max(r.worst);
         cases += 1;
     }
     assert!(wrong_size > 0);
