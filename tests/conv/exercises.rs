@@ -307,4 +307,5 @@ fn exercise_dilated_convolution() {
         cases
     );
     verified_dl::record!("conv.ex-dilation.worst", worst);
+    verified_dl::record!("conv.ex-dilation.fd-worst", fd_worst);
 }
