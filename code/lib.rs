@@ -43,14 +43,26 @@ pub mod chapters {
     pub struct Conv;
     #[doc = include_str!("../src/conv/convolution.md")]
     pub struct ConvConvolution;
+    #[doc = include_str!("../src/conv/input-gradient.md")]
+    pub struct ConvInputGradient;
+    #[doc = include_str!("../src/conv/example.md")]
+    pub struct ConvExample;
     #[doc = include_str!("../src/conv/pooling.md")]
     pub struct ConvPooling;
+    #[doc = include_str!("../src/conv/flatten.md")]
+    pub struct ConvFlatten;
     #[doc = include_str!("../src/conv/softmax.md")]
     pub struct ConvSoftmax;
+    #[doc = include_str!("../src/conv/network.md")]
+    pub struct ConvNetwork;
     #[doc = include_str!("../src/conv/general.md")]
     pub struct ConvGeneral;
+    #[doc = include_str!("../src/conv/fast.md")]
+    pub struct ConvFast;
     #[doc = include_str!("../src/conv/training.md")]
     pub struct ConvTraining;
+    #[doc = include_str!("../src/conv/exercises.md")]
+    pub struct ConvExercises;
     #[doc = include_str!("../src/bayesnet.md")]
     pub struct Bayesnet;
     #[doc = include_str!("../src/bayesnet/network.md")]

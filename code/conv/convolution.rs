@@ -284,6 +284,16 @@ pub fn full_correlation(g: ArrayView2<f64>, h: ArrayView2<f64>) -> Result<Array2
 }
 // ANCHOR_END: full_correlation
 
+// ANCHOR: rot180
+/// The matrix `h` turned by 180 degrees: entry (a, b) of the result is entry
+/// (k+1-a, l+1-b) of the k x l matrix `h` (1-based), the flipped filter of
+/// (conv.dX-full).
+pub fn rot180(h: ArrayView2<f64>) -> Array2<f64> {
+    let (k, l) = h.dim();
+    Array2::from_shape_fn((k, l), |(a, b)| h[[k - 1 - a, l - 1 - b]])
+}
+// ANCHOR_END: rot180
+
 // ANCHOR: conv_backward_x_full
 /// dL/dX as the source's network would compute it with one more convolution:
 /// for every filter, the full correlation of the dilated output gradient with
@@ -296,10 +306,9 @@ pub fn conv_backward_x_full(
     conv: Conv,
 ) -> Result<Array2<f64>> {
     let [filters, _, _] = check_backward_x(w, dy, d, conv)?;
-    let k = conv.k();
     let mut dx = Array2::zeros(d);
     for c in 0..filters {
-        let flipped = Array2::from_shape_fn((k, k), |(a, b)| w[[c, k - 1 - a, k - 1 - b]]);
+        let flipped = rot180(w.index_axis(Axis(0), c));
         let dilated = dilate(dy.index_axis(Axis(0), c), conv.s())?;
         let g = full_correlation(dilated.view(), flipped.view())?;
         // g has side (M - 1) s + k <= d, so every (u, v) lies in dx

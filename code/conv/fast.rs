@@ -13,7 +13,7 @@ use ndarray::{
 };
 
 use super::convolution::ensure_no_overflow;
-use super::general::{check_backward, check_forward, ensure_grads_finite, ConvGrads};
+use super::general::{check_backward, check_forward, ensure_grads_finite, Conv2d, ConvGrads};
 use crate::error::{ensure_allocatable, ensure_finite, ensure_shape, Error, Result};
 
 // ANCHOR: block_rows
@@ -227,7 +227,7 @@ pub fn conv2d_forward_fast(
     bias: ArrayView1<f64>,
     s: usize,
 ) -> Result<Array4<f64>> {
-    let [batch, filters, rows, cols] = check_forward(x, w, bias, s)?;
+    let [batch, filters, rows, cols] = check_forward(x, w, bias, Conv2d::new(s, 0)?)?;
     let (_, channels, kh, kw) = w.dim();
     let w_mat = filter_matrix(w);
     let step = block_rows(channels * kh * kw, cols);
@@ -274,7 +274,7 @@ pub fn conv2d_backward_fast(
     dy: ArrayView4<f64>,
     s: usize,
 ) -> Result<ConvGrads> {
-    let [batch, filters, rows, cols] = check_backward(x, w, dy, s)?;
+    let [batch, filters, rows, cols] = check_backward(x, w, dy, Conv2d::new(s, 0)?)?;
     let (_, channels, kh, kw) = w.dim();
     let taps = channels * kh * kw;
     let w_mat = filter_matrix(w);

@@ -4,8 +4,10 @@
 //! `cargo test` links five binaries rather than one per file.
 
 mod errors;
+mod exercises;
 mod layers;
 mod mutants;
+mod padding;
 mod props;
 mod random;
 mod train;

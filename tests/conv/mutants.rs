@@ -15,6 +15,7 @@ use verified_dl::conv::size::conv_out_size;
 use verified_dl::conv::softmax::*;
 use verified_dl::numerics::softmax;
 
+use crate::padding::{padded_case, zero_pad};
 use crate::random::{conv_case, random_shape, Sh, MIN_MARGIN};
 
 /// Cases each mutant is tried on (it is caught at the first that fails).
@@ -124,6 +125,45 @@ fn pool_grad_variant(y: &Array3<f64>, dp: &Array3<f64>, sh: &Sh, mutation: usize
         }
     }
     dy
+}
+
+/// The padded forward pass broken as `mutation` says: 1 the padding added to
+/// the tap's position instead of subtracted, 2 the padding forgotten in the
+/// tap's position (the window read as if the input were not padded).
+fn padded_forward_variant(
+    x: &ndarray::Array4<f64>,
+    w: &ndarray::Array4<f64>,
+    b: &Array1<f64>,
+    conv: verified_dl::conv::general::Conv2d,
+    mutation: usize,
+) -> ndarray::Array4<f64> {
+    let (batch, channels, h, wd) = x.dim();
+    let (filters, _, kh, kw) = w.dim();
+    let (s, pad) = (conv.s(), conv.pad());
+    let (rows, cols) = (
+        conv.out_size(h, kh).unwrap(),
+        conv.out_size(wd, kw).unwrap(),
+    );
+    let tap = |i: usize, d: usize| -> Option<usize> {
+        let u = match mutation {
+            1 => Some(i + pad),
+            _ => Some(i),
+        };
+        u.filter(|&u| u < d)
+    };
+    ndarray::Array4::from_shape_fn((batch, filters, rows, cols), |(i, f, m, n)| {
+        let mut sum = b[f];
+        for c in 0..channels {
+            for a in 0..kh {
+                for bb in 0..kw {
+                    if let (Some(u), Some(v)) = (tap(m * s + a, h), tap(n * s + bb, wd)) {
+                        sum += x[[i, c, u, v]] * w[[f, c, a, bb]];
+                    }
+                }
+            }
+        }
+        sum
+    })
 }
 
 /// A map with a pooling margin of at least MIN_MARGIN, for finite differences.
@@ -371,6 +411,33 @@ fn every_mutant_fails_the_check_that_the_kernel_passes() {
             m == (0..d).filter(|u| u % s == 0 && u + k <= d).count()
         });
         results.push(("conv.size", mutant, ok));
+    }
+    // (conv.pad): the padded forward pass against the im2col path on an
+    // input padded with zeros by slicing
+    for mutant in 1..=2 {
+        let ok = caught(211, mutant, |rng, _, mutation| {
+            let (conv, x, w, b, _) = padded_case(rng);
+            let reference = verified_dl::conv::fast::conv2d_forward_fast(
+                zero_pad(&x, conv.pad()).view(),
+                w.view(),
+                b.view(),
+                conv.s(),
+            )
+            .unwrap();
+            let y = if mutation == 0 {
+                verified_dl::conv::general::conv2d_forward_padded(
+                    x.view(),
+                    w.view(),
+                    b.view(),
+                    conv,
+                )
+                .unwrap()
+            } else {
+                padded_forward_variant(&x, &w, &b, conv, mutation)
+            };
+            compare_arrays(&reference, &y).within(verified_dl::check::EXACT_TOL)
+        });
+        results.push(("conv.pad", mutant, ok));
     }
     let total = results.len();
     let missed: Vec<_> = results.iter().filter(|r| !r.2).collect();

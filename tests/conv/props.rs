@@ -15,9 +15,13 @@ use verified_dl::check::seeded;
 use verified_dl::conv::convolution::*;
 use verified_dl::conv::data::bars;
 use verified_dl::conv::dense::*;
+use verified_dl::conv::exercises::{avg_pool_backward, avg_pool_forward, conv1x1_backward};
 use verified_dl::conv::experiment::{task_data, task_shape, training_run};
 use verified_dl::conv::fast::{col2im, conv2d_backward_fast, conv2d_forward_fast, im2col};
-use verified_dl::conv::general::{conv2d_backward, conv2d_forward, conv2d_shape};
+use verified_dl::conv::general::{
+    conv2d_backward, conv2d_backward_padded, conv2d_forward, conv2d_forward_padded, conv2d_shape,
+    conv2d_shape_padded, Conv2d,
+};
 use verified_dl::conv::network::{ConvPath, Grads, Net, Shape};
 use verified_dl::conv::pooling::*;
 use verified_dl::conv::size::{conv_out_size, pool_out_size, Conv, Pool};
@@ -33,6 +37,7 @@ const PUBLIC_API: &[&str] = &[
     "conv::convolution::conv_backward_x",
     "conv::convolution::dilate",
     "conv::convolution::full_correlation",
+    "conv::convolution::rot180",
     "conv::convolution::conv_backward_x_full",
     "conv::data::bars",
     "conv::dense::flat_index",
@@ -41,6 +46,9 @@ const PUBLIC_API: &[&str] = &[
     "conv::dense::unflatten",
     "conv::dense::fc_forward",
     "conv::dense::fc_backward",
+    "conv::exercises::avg_pool_forward",
+    "conv::exercises::avg_pool_backward",
+    "conv::exercises::conv1x1_backward",
     "conv::experiment::task_shape",
     "conv::experiment::task_data",
     "conv::experiment::training_run",
@@ -48,8 +56,15 @@ const PUBLIC_API: &[&str] = &[
     "conv::fast::col2im",
     "conv::fast::conv2d_forward_fast",
     "conv::fast::conv2d_backward_fast",
+    "conv::general::Conv2d::new",
+    "conv::general::Conv2d::s",
+    "conv::general::Conv2d::pad",
+    "conv::general::Conv2d::out_size",
     "conv::general::conv2d_shape",
+    "conv::general::conv2d_shape_padded",
+    "conv::general::conv2d_forward_padded",
     "conv::general::conv2d_forward",
+    "conv::general::conv2d_backward_padded",
     "conv::general::conv2d_backward",
     "conv::network::Shape::new",
     "conv::network::Shape::d",
@@ -158,7 +173,7 @@ fn public_api_lists_every_public_function() {
 /// Cases of each property of the layers (the first `proptest!` block).
 const LAYER_CASES: u32 = 750;
 /// Properties in that block.
-const LAYER_PROPERTIES: u32 = 12;
+const LAYER_PROPERTIES: u32 = 15;
 /// Random networks, each through every method.
 const NETWORK_CASES: u32 = 1000;
 /// Data sets, each trained on for up to one epoch.
@@ -460,6 +475,77 @@ proptest! {
         let m_cols = Array2::from_elem((x.dim().0 * kw, len * cols.min(8)), 1.0);
         let r = col2im(m_cols.view(), dx.view_mut(), (1, kw), s, m_range, cols);
         prop_assert!(r.is_err() || dx.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn padded_convolution(x in arr4(4), w in arr4(3), bias in arr1(2), s in size(), pad in size()) {
+        let conv = Conv2d::new(s, pad);
+        match &conv {
+            Ok(c) => prop_assert_eq!((c.s(), c.pad()), (s, pad)),
+            Err(_) => prop_assert_eq!(s, 0),
+        }
+        let Ok(conv) = conv else { return Ok(()) };
+        let shape = conv2d_shape_padded(x.shape(), w.shape(), conv);
+        if let Ok(shape) = &shape {
+            prop_assert_eq!(shape[2], conv.out_size(x.shape()[2], w.shape()[2]).unwrap());
+        }
+        if pad == 0 {
+            prop_assert_eq!(shape.clone().ok(), conv2d_shape(x.shape(), w.shape(), s).ok());
+        }
+        let y = conv2d_forward_padded(x.view(), w.view(), bias.view(), conv);
+        prop_assert!(finite_or_err(&y));
+        if let (Ok(y), true) = (&y, pad < 16) {
+            // the padded convolution is the unpadded one of the input padded with zeros
+            let (n, c, h, wd) = x.dim();
+            let mut xp = Array4::zeros((n, c, h + 2 * pad, wd + 2 * pad));
+            xp.slice_mut(ndarray::s![.., .., pad..pad + h, pad..pad + wd]).assign(&x);
+            if let Ok(y_ref) = conv2d_forward(xp.view(), w.view(), bias.view(), s) {
+                prop_assert!(close(y, &y_ref, scale_of(&x) * scale_of(&w) * 100.0 + scale_of(&bias)));
+            }
+            let grads = conv2d_backward_padded(x.view(), w.view(), y.view(), conv);
+            if let Ok(g) = &grads {
+                prop_assert!(g.x.iter().chain(g.w.iter()).chain(g.b.iter()).all(|v| v.is_finite()));
+                prop_assert_eq!(g.x.shape(), x.shape());
+            }
+        }
+        let _ = conv2d_backward_padded(x.view(), w.view(), x.view(), conv);
+    }
+
+    #[test]
+    fn rot180_is_an_involution(h in arr2(4)) {
+        let r = rot180(h.view());
+        prop_assert_eq!(r.dim(), h.dim());
+        let back = rot180(r.view());
+        prop_assert!(back.iter().zip(h.iter()).all(|(a, b)| a.to_bits() == b.to_bits()));
+        if h.nrows() > 0 && h.ncols() > 0 {
+            let (k, l) = h.dim();
+            prop_assert_eq!(r[[0, 0]].to_bits(), h[[k - 1, l - 1]].to_bits());
+        }
+    }
+
+    #[test]
+    fn exercise_code(y in arr3(5), dp in arr3(4), p in size(), t in size(), w in arr2(3), dims in (size(), size(), size())) {
+        if let Ok(pool) = Pool::new(p, t) {
+            let a = avg_pool_forward(y.view(), pool);
+            prop_assert!(finite_or_err(&a));
+            if let (Ok(a), Ok(m)) = (&a, max_pool_forward(y.view(), pool)) {
+                // an average is at most the maximum
+                prop_assert!(a.iter().zip(m.iter()).all(|(a, m)| *a <= *m + 1e-12 * m.abs().max(1.0)));
+            }
+            let dy = avg_pool_backward(dp.view(), y.dim(), pool);
+            prop_assert!(finite_or_err(&dy));
+            if let (Ok(dy), true) = (&dy, scale_of(&dp) < 1e100) {
+                // the shares of every window add up to its gradient
+                prop_assert!((dy.sum() - dp.sum()).abs() <= 1e-9 * scale_of(&dp).max(1.0) * dp.len().max(1) as f64);
+            }
+            prop_assert!(finite_or_err(&avg_pool_backward(dp.view(), dims, pool)));
+        }
+        let r = conv1x1_backward(y.view(), w.view(), dp.view());
+        prop_assert!(r.as_ref().map_or(true, |(dw, dx)| dw.iter().chain(dx.iter()).all(|v| v.is_finite())));
+        if let Ok((dw, dx)) = &r {
+            prop_assert_eq!(dx.dim(), y.dim());
+            prop_assert_eq!(dw.dim(), w.dim());
+        }
     }
 
     #[test]

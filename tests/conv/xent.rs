@@ -84,9 +84,10 @@ fn rel(value: f64, reference: Dd) -> f64 {
     (diff.0 / reference.0).abs()
 }
 
-/// The largest relative error accepted: e^-a and ln_1p each round once (the
-/// platform's exp and ln_1p are within one ulp), so 4 eps allows both and
-/// the final sum, and nothing less accurate.
+/// The largest relative error accepted, 4 f64::EPSILON = 8u with u = 2^-53
+/// the unit round-off: e^-a and ln_1p each round once (the platform's exp
+/// and ln_1p are within one ulp), so 8u allows both and the final sum, and
+/// nothing less accurate.
 const XENT_TOL: f64 = 4.0 * f64::EPSILON;
 
 #[test]
