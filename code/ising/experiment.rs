@@ -49,7 +49,7 @@ pub struct Denoising {
 // ANCHOR: ising_figure_8_30
 /// Bishop's figure 8.30: the test image, 10% of its pixels flipped, and the
 /// estimates of ICM, of the graph cut and (beyond Bishop) of the maximum
-/// posterior marginals, with beta = 1.0, eta = 2.1, h = 0.
+/// posterior marginals, with beta = 1.0, eta = 2.1, alpha = 0.
 pub fn figure_8_30() -> Result<Denoising> {
     let x = test_image(SIDE, SIDE)?;
     let y = add_noise(x.view(), 0.1, &mut seeded(NOISE_SEED))?;
@@ -90,7 +90,7 @@ pub fn betas() -> Vec<f64> {
 }
 
 /// The restoration accuracy of ICM, the graph cut and the MPM estimate
-/// against beta (eta = 2.1, h = 0), on the noisy image of figure 8.30; the
+/// against beta (eta = 2.1, alpha = 0), on the noisy image of figure 8.30; the
 /// MPM at every other beta only, to keep the sampling cheap. An error if `d`
 /// (whose fields a caller may have changed) does not hold a clean and a noisy
 /// spin image of one shape.

@@ -186,10 +186,10 @@ fn every_probe_case_is_an_error_naming_its_argument() {
             "beta",
         ),
         (
-            "Params::new(h = -1e308)",
+            "Params::new(alpha = -1e308)",
             drop_ok(Params::new(-1e308, 1.0, 1.0)),
             Kind::OutOfRange,
-            "h",
+            "alpha",
         ),
         (
             "Params::new(eta = 2 MAX_PARAM)",

@@ -57,7 +57,7 @@ const PUBLIC_API: &[&str] = &[
     "ising::maxflow::Graph::max_flow",
     "ising::model::Params::new",
     "ising::model::Params::bishop",
-    "ising::model::Params::h",
+    "ising::model::Params::alpha",
     "ising::model::Params::beta",
     "ising::model::Params::eta",
     "ising::model::pairs",
@@ -217,7 +217,7 @@ fn any_params() -> impl Strategy<Value = (f64, f64, f64)> {
 
 /// Valid parameters of moderate size (the reference computations below need them).
 fn params() -> impl Strategy<Value = Params> {
-    (-3.0..3.0f64, -3.0..3.0f64, -3.0..3.0f64).prop_map(|(h, b, e)| Params::new(h, b, e).unwrap())
+    (-3.0..3.0f64, -3.0..3.0f64, -3.0..3.0f64).prop_map(|(alpha, b, e)| Params::new(alpha, b, e).unwrap())
 }
 
 /// True when every entry is -1 or +1 and there is at least one.
@@ -232,8 +232,8 @@ fn reference_energy(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> (f64, f64) {
     for r in 0..rows {
         for c in 0..cols {
             let xi = f64::from(x[(r, c)]);
-            e += p.h() * xi - p.eta() * xi * f64::from(y[(r, c)]);
-            scale += p.h().abs() + p.eta().abs();
+            e += p.alpha() * xi - p.eta() * xi * f64::from(y[(r, c)]);
+            scale += p.alpha().abs() + p.eta().abs();
             for (r2, c2) in [(r + 1, c), (r, c + 1)] {
                 if r2 < rows && c2 < cols {
                     e -= p.beta() * xi * f64::from(x[(r2, c2)]);
@@ -274,18 +274,18 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(crate::scaled(1000)))]
 
     #[test]
-    fn params_accepts_exactly_the_documented_range((h, beta, eta) in any_params()) {
-        let valid = [h, beta, eta].iter().all(|v| v.is_finite() && v.abs() <= MAX_PARAM);
-        match Params::new(h, beta, eta) {
+    fn params_accepts_exactly_the_documented_range((alpha, beta, eta) in any_params()) {
+        let valid = [alpha, beta, eta].iter().all(|v| v.is_finite() && v.abs() <= MAX_PARAM);
+        match Params::new(alpha, beta, eta) {
             Ok(p) => {
                 prop_assert!(valid);
-                prop_assert_eq!((p.h(), p.beta(), p.eta()), (h, beta, eta));
+                prop_assert_eq!((p.alpha(), p.beta(), p.eta()), (alpha, beta, eta));
             }
             Err(e) => {
                 prop_assert!(!valid);
                 let expected = matches!(e, Error::NonFinite { .. } | Error::OutOfRange { .. });
                 prop_assert!(expected, "{}", e);
-                prop_assert!(matches!(e.argument(), Some("h" | "beta" | "eta")));
+                prop_assert!(matches!(e.argument(), Some("alpha" | "beta" | "eta")));
             }
         }
     }
@@ -293,11 +293,11 @@ proptest! {
     #[test]
     fn energy_and_local_differences_are_finite_and_right(
         (x, y) in image_pair(),
-        (h, beta, eta) in any_params(),
+        (alpha, beta, eta) in any_params(),
         r in any_size(),
         c in any_size(),
     ) {
-        let Ok(p) = Params::new(h, beta, eta) else { return Ok(()) };
+        let Ok(p) = Params::new(alpha, beta, eta) else { return Ok(()) };
         let valid = spins(&x) && spins(&y) && x.dim() == y.dim();
         match energy(x.view(), y.view(), &p) {
             Ok(e) => {
