@@ -21,7 +21,7 @@ pub fn figures() -> Vec<Figure> {
     let d = figure_8_30().expect("figure 8.30 uses valid constants");
     let [a_icm, a_cut, a_mpm] = accuracy_against_beta(&d).expect("figure 8.30's images are valid");
     let plot = Plot {
-        title: "Pixels restored against the coupling beta (eta = 2.1, h = 0)".to_string(),
+        title: "Pixels restored against the coupling β (η = 2.1, α = 0)".to_string(),
         x_label: "β".to_string(),
         y_label: "fraction of pixels equal to the clean image".to_string(),
         log_x: false,
