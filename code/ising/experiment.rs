@@ -115,3 +115,13 @@ pub fn accuracy_against_beta(d: &Denoising) -> Result<[Vec<(f64, f64)>; 3]> {
     }
     Ok([a_icm, a_cut, a_mpm])
 }
+
+// ANCHOR: ising_worked_example
+/// The 3 x 3 image worked by hand in the chapter, with its parameters
+/// alpha = 0, beta = 1, eta = 3/2 (every energy a multiple of 1/2, so exact):
+/// a corner of ink whose centre and right-hand pixel were flipped.
+pub fn worked_example() -> Result<(Array2<i8>, Params)> {
+    let y = ndarray::array![[1, 1, -1], [1, -1, 1], [-1, -1, -1]];
+    Ok((y, Params::new(0.0, 1.0, 1.5)?))
+}
+// ANCHOR_END: ising_worked_example
