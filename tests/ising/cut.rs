@@ -445,7 +445,7 @@ fn exhaustive_argmin(y: &Array2<i8>, p: &Params) -> Vec<Array2<i8>> {
 }
 
 #[test]
-fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
+fn map_is_y_when_eta_exceeds_alpha_plus_four_beta() {
     let mut rng = seeded(4107);
     let mut cases = 0;
     for _ in 0..300 {

@@ -215,7 +215,7 @@ fn gibbs_rejects_bad_input() {
 /// marginal the sampler returns, does too, and the MPM estimate is y after
 /// any chain from any start. Random grids, parameters and starts, up to 6 x 6.
 #[test]
-fn mpm_is_y_when_eta_exceeds_h_plus_four_beta() {
+fn mpm_is_y_when_eta_exceeds_alpha_plus_four_beta() {
     let mut rng = seeded(4204);
     let mut cases = 0;
     for trial in 0..200 {

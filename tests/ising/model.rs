@@ -315,7 +315,7 @@ fn minimisers(y: &Array2<i8>, p: &Params) -> (f64, Vec<Array2<i8>>) {
 }
 
 #[test]
-fn map_at_beta_and_h_zero_is_y_for_every_grid_up_to_4x4() {
+fn map_at_beta_and_alpha_zero_is_y_for_every_grid_up_to_4x4() {
     let mut rng = seeded(4004);
     let mut cases = 0;
     for rows in 1..=4 {
