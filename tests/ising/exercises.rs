@@ -74,6 +74,15 @@ fn exercise_field_threshold() {
     for (name, mutant) in mutants {
         assert!(check_threshold(mutant).0 > 0, "the check misses the mutant {name}");
     }
+    // Bishop's beta = 1, eta = 2.1: an interior pixel turns above 6.1, a corner above 4.1
+    let y = Array2::<i8>::ones((3, 3));
+    for (m, below, above) in [((1, 1), 6.0, 6.2), ((0, 0), 4.0, 4.2)] {
+        for (alpha, turns) in [(below, false), (above, true)] {
+            let mut x = y.clone();
+            icm_update(&mut x, y.view(), &Params::new(alpha, 1.0, 2.1).unwrap(), m).unwrap();
+            assert_eq!(x[m] == -1, turns, "alpha = {alpha} at {m:?}");
+        }
+    }
     verified_dl::verify!(
         "ising.ex-field",
         Method::ExactArithmetic,
