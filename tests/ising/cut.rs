@@ -483,7 +483,11 @@ fn map_is_y_when_eta_exceeds_alpha_plus_four_beta() {
             let mut flipped = y.clone();
             flipped[(1, 1)] = -v;
             let at = |beta: f64| exhaustive_argmin(&y, &Params::new(alpha, beta, eta).unwrap());
-            assert_eq!(at(sign * (bound - delta)), vec![y.clone()], "alpha = {alpha}");
+            assert_eq!(
+                at(sign * (bound - delta)),
+                vec![y.clone()],
+                "alpha = {alpha}"
+            );
             let mut tie = at(sign * bound);
             tie.sort_by_key(|x| x.iter().copied().collect::<Vec<i8>>());
             let mut both = vec![y.clone(), flipped.clone()];

@@ -8,8 +8,8 @@ use rand::seq::SliceRandom;
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
 use verified_dl::check::seeded;
-use verified_dl::ising::experiment::worked_example;
 use verified_dl::ising::exercises::{icm_in_order, region_flip_diff, Order};
+use verified_dl::ising::experiment::worked_example;
 use verified_dl::ising::graphcut::{cut_graph, field, map_graph_cut};
 use verified_dl::ising::grid::{configuration, random_quarter, random_spins};
 use verified_dl::ising::icm::icm_update;
@@ -72,7 +72,10 @@ fn exercise_field_threshold() {
         ("turns on the tie", |a, b, e, k| a >= k as f64 * b + e),
     ];
     for (name, mutant) in mutants {
-        assert!(check_threshold(mutant).0 > 0, "the check misses the mutant {name}");
+        assert!(
+            check_threshold(mutant).0 > 0,
+            "the check misses the mutant {name}"
+        );
     }
     // Bishop's beta = 1, eta = 2.1: an interior pixel turns above 6.1, a corner above 4.1
     let y = Array2::<i8>::ones((3, 3));
@@ -157,7 +160,10 @@ fn exercise_map_when_eta_is_zero() {
         }),
     ];
     for (name, mutant) in mutants {
-        assert!(check_eta_zero(mutant).0 > 0, "the check misses the mutant {name}");
+        assert!(
+            check_eta_zero(mutant).0 > 0,
+            "the check misses the mutant {name}"
+        );
     }
     verified_dl::verify!(
         "ising.ex-eta-zero",
@@ -219,15 +225,12 @@ fn exercise_arcs_of_the_cut_graph() {
         }),
     ];
     for (name, mutant) in mutants {
-        assert!(check_arcs(mutant).0 > 0, "the check misses the mutant {name}");
+        assert!(
+            check_arcs(mutant).0 > 0,
+            "the check misses the mutant {name}"
+        );
     }
-    verified_dl::verify!(
-        "ising.ex-arcs",
-        Method::Property,
-        0.0,
-        worst as f64,
-        cases
-    );
+    verified_dl::verify!("ising.ex-arcs", Method::Property, 0.0, worst as f64, cases);
 }
 
 /// The largest energy decrease that one flip achieves from `x` (0 at a
@@ -285,17 +288,35 @@ fn exercise_icm_in_other_orders() {
         }
         x
     };
-    assert!(check_orders(one_sweep).0 > 0.0, "the check misses a single sweep");
+    assert!(
+        check_orders(one_sweep).0 > 0.0,
+        "the check misses a single sweep"
+    );
 
     // the orders, as the pixels they list
     let orders = |o: Order| o.pixels(2, 3).unwrap();
-    assert_eq!(orders(Order::Raster), vec![(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]);
-    assert_eq!(orders(Order::ReverseRaster), vec![(1, 2), (1, 1), (1, 0), (0, 2), (0, 1), (0, 0)]);
-    assert_eq!(orders(Order::Checkerboard), vec![(0, 0), (0, 2), (1, 1), (0, 1), (1, 0), (1, 2)]);
+    assert_eq!(
+        orders(Order::Raster),
+        vec![(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
+    );
+    assert_eq!(
+        orders(Order::ReverseRaster),
+        vec![(1, 2), (1, 1), (1, 0), (0, 2), (0, 1), (0, 0)]
+    );
+    assert_eq!(
+        orders(Order::Checkerboard),
+        vec![(0, 0), (0, 2), (1, 1), (0, 1), (1, 0), (1, 2)]
+    );
 
     // the worked example: the orders end at different local minima
     let (y, p) = worked_example().unwrap();
-    let energy_of = |o: Order| icm_in_order(y.view(), &p, o, 10).unwrap().energies.last().copied();
+    let energy_of = |o: Order| {
+        icm_in_order(y.view(), &p, o, 10)
+            .unwrap()
+            .energies
+            .last()
+            .copied()
+    };
     assert_eq!(energy_of(Order::Raster), Some(-13.5));
     assert_eq!(energy_of(Order::Checkerboard), Some(-13.5));
     assert_eq!(energy_of(Order::ReverseRaster), Some(-14.5));
@@ -371,7 +392,8 @@ fn check_region(formula: Region) -> (f64, usize) {
         .unwrap();
         let d = Array2::from_shape_simple_fn((rows, cols), || rng.random_bool(0.4));
         let flipped = Array2::from_shape_fn((rows, cols), |m| if d[m] { -x[m] } else { x[m] });
-        let full = energy(flipped.view(), y.view(), &p).unwrap() - energy(x.view(), y.view(), &p).unwrap();
+        let full =
+            energy(flipped.view(), y.view(), &p).unwrap() - energy(x.view(), y.view(), &p).unwrap();
         worst = worst.max((formula(x.view(), y.view(), &p, d.view()) - full).abs());
         cases += 1;
     }
@@ -389,7 +411,10 @@ fn exercise_energy_change_of_a_region() {
         block[m] = true;
     }
     let p = Params::new(0.0, 1.0, 1.5).unwrap();
-    assert_eq!(region_flip_diff(y.view(), y.view(), &p, block.view()).unwrap(), -4.0);
+    assert_eq!(
+        region_flip_diff(y.view(), y.view(), &p, block.view()).unwrap(),
+        -4.0
+    );
 
     // wrong formulas: the border term without its 2, the pairs inside D
     // counted too, the sign of the field term reversed
@@ -418,8 +443,15 @@ fn exercise_energy_change_of_a_region() {
         }
         crate_region(x, y, p, d) + 2.0 * p.beta() * inside as f64
     };
-    for (name, mutant) in [("no 2", no_two), ("field sign", field_sign), ("inside pairs", inside_too)] {
-        assert!(check_region(mutant).0 > 0.0, "the check misses the mutant {name}");
+    for (name, mutant) in [
+        ("no 2", no_two),
+        ("field sign", field_sign),
+        ("inside pairs", inside_too),
+    ] {
+        assert!(
+            check_region(mutant).0 > 0.0,
+            "the check misses the mutant {name}"
+        );
     }
     verified_dl::verify!(
         "ising.ex-region",

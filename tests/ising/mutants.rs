@@ -79,7 +79,12 @@ fn local_wrong_beta_sign(
 ) -> f64 {
     2.0 * p.alpha() + 2.0 * p.beta() * sum(x, m) - 2.0 * p.eta() * f64::from(y[m])
 }
-fn local_alpha_not_doubled(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params, m: (usize, usize)) -> f64 {
+fn local_alpha_not_doubled(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    p: &Params,
+    m: (usize, usize),
+) -> f64 {
     p.alpha() - 2.0 * p.beta() * sum(x, m) - 2.0 * p.eta() * f64::from(y[m])
 }
 fn local_without_right(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params, m: (usize, usize)) -> f64 {

@@ -223,7 +223,8 @@ fn any_params() -> impl Strategy<Value = (f64, f64, f64)> {
 
 /// Valid parameters of moderate size (the reference computations below need them).
 fn params() -> impl Strategy<Value = Params> {
-    (-3.0..3.0f64, -3.0..3.0f64, -3.0..3.0f64).prop_map(|(alpha, b, e)| Params::new(alpha, b, e).unwrap())
+    (-3.0..3.0f64, -3.0..3.0f64, -3.0..3.0f64)
+        .prop_map(|(alpha, b, e)| Params::new(alpha, b, e).unwrap())
 }
 
 /// True when every entry is -1 or +1 and there is at least one.
@@ -740,7 +741,11 @@ fn figure_8_30_is_finite() {
 
 /// A visiting order.
 fn order() -> impl Strategy<Value = Order> {
-    prop_oneof![Just(Order::Raster), Just(Order::ReverseRaster), Just(Order::Checkerboard)]
+    prop_oneof![
+        Just(Order::Raster),
+        Just(Order::ReverseRaster),
+        Just(Order::Checkerboard)
+    ]
 }
 
 proptest! {

@@ -78,10 +78,22 @@ fn mrf_diagram() -> String {
     }
     let (mx, my) = at(m);
     canvas.text_colored(mx, my + 5.0, "x_{m}", 13.0, Anchor::Middle, "white");
-    canvas.text(mx + ox + ry + 3.0, my + oy - ry + 2.0, "y_{m}", 13.0, Anchor::Start);
+    canvas.text(
+        mx + ox + ry + 3.0,
+        my + oy - ry + 2.0,
+        "y_{m}",
+        13.0,
+        Anchor::Start,
+    );
     let (ix, iy) = at((rows - 1, cols - 1));
     canvas.text(ix, iy + rx + 17.0, "x_{i}", 13.0, Anchor::Middle);
-    canvas.text(ix + ox + ry + 3.0, iy + oy - ry + 2.0, "y_{i}", 13.0, Anchor::Start);
+    canvas.text(
+        ix + ox + ry + 3.0,
+        iy + oy - ry + 2.0,
+        "y_{i}",
+        13.0,
+        Anchor::Start,
+    );
     // legend
     let lx = x0 + step * (cols - 1) as f64 + 95.0;
     canvas.circle(lx, 60.0, rx, &Style::filled("white"));
@@ -151,7 +163,13 @@ fn cut_diagram() -> String {
         } else {
             (j, i, rev_cap)
         };
-        arcs.push((node(from), node(to), c, source_side[i] != source_side[j], false));
+        arcs.push((
+            node(from),
+            node(to),
+            c,
+            source_side[i] != source_side[j],
+            false,
+        ));
     }
     let mut canvas = Canvas::new(720.0, 470.0);
     for &(a, b, _, severed, terminal) in &arcs {
@@ -160,7 +178,12 @@ fn cut_diagram() -> String {
         let (ux, uy) = (dx / l, dy / l);
         let start = if a == s { 20.0 } else { radius + 1.0 };
         let stop = if b == t { 20.0 } else { radius + 1.0 };
-        let (x1, y1, x2, y2) = (a.0 + start * ux, a.1 + start * uy, b.0 - stop * ux, b.1 - stop * uy);
+        let (x1, y1, x2, y2) = (
+            a.0 + start * ux,
+            a.1 + start * uy,
+            b.0 - stop * ux,
+            b.1 - stop * uy,
+        );
         if severed {
             canvas.arrow(x1, y1, x2, y2, &cut_style);
         } else if terminal {
@@ -207,7 +230,11 @@ fn cut_diagram() -> String {
         let (x, yy) = node(i);
         let fill = if source { ACCENT[0] } else { "white" };
         canvas.circle(x, yy, radius, &Style::filled(fill));
-        let label = if y[(i / cols, i % cols)] == 1 { "+1" } else { "−1" };
+        let label = if y[(i / cols, i % cols)] == 1 {
+            "+1"
+        } else {
+            "−1"
+        };
         let colour = if source { "white" } else { INK };
         canvas.text_colored(x, yy + 4.5, label, 12.0, Anchor::Middle, colour);
     }
@@ -218,15 +245,45 @@ fn cut_diagram() -> String {
     // legend
     let lx = 560.0;
     canvas.circle(lx, 70.0, 11.0, &Style::filled(ACCENT[0]));
-    canvas.text(lx + 18.0, 74.0, "source side, x_{i} = +1", 12.0, Anchor::Start);
+    canvas.text(
+        lx + 18.0,
+        74.0,
+        "source side, x_{i} = +1",
+        12.0,
+        Anchor::Start,
+    );
     canvas.circle(lx, 102.0, 11.0, &Style::filled("white"));
-    canvas.text(lx + 18.0, 106.0, "sink side, x_{i} = −1", 12.0, Anchor::Start);
+    canvas.text(
+        lx + 18.0,
+        106.0,
+        "sink side, x_{i} = −1",
+        12.0,
+        Anchor::Start,
+    );
     canvas.line(lx - 12.0, 134.0, lx + 10.0, 134.0, &cut_style);
     canvas.text(lx + 18.0, 138.0, "arc in the cut", 12.0, Anchor::Start);
     canvas.text(lx - 12.0, 170.0, "in each node: y_{i}", 12.0, Anchor::Start);
-    canvas.text(lx - 12.0, 380.0, &format!("max flow = {}", number(flow)), 12.0, Anchor::Start);
-    canvas.text(lx - 12.0, 400.0, &format!("cut = {}", number(cut)), 12.0, Anchor::Start);
-    canvas.text(lx - 12.0, 420.0, &format!("E = cut + K = {}", number(cut + constant)), 12.0, Anchor::Start);
+    canvas.text(
+        lx - 12.0,
+        380.0,
+        &format!("max flow = {}", number(flow)),
+        12.0,
+        Anchor::Start,
+    );
+    canvas.text(
+        lx - 12.0,
+        400.0,
+        &format!("cut = {}", number(cut)),
+        12.0,
+        Anchor::Start,
+    );
+    canvas.text(
+        lx - 12.0,
+        420.0,
+        &format!("E = cut + K = {}", number(cut + constant)),
+        12.0,
+        Anchor::Start,
+    );
     canvas.finish(
         "The s-t graph of the 3 by 3 example: a source s above and a sink t below the nine pixel nodes; arcs from s to the pixels observed as ink, arcs to t from the pixels observed as paper, arcs between neighbours; the minimum cut separates the three pixels of the top-left corner, on the source side, from the rest, and severs the arcs drawn in red.",
     )
