@@ -7,7 +7,8 @@ use ndarray::Array2;
 
 use verified_dl::ising::experiment::{accuracy_against_beta, figure_8_30, worked_example};
 use verified_dl::ising::graphcut::{cut_graph, field};
-use verified_dl::ising::model::{pairs, to_gray};
+use verified_dl::ising::model::{energy, flip_diff, local_diff, pairs, to_gray};
+use verified_dl::ising::{icm, map_graph_cut};
 
 use super::draw::{Anchor, Canvas, Style, ACCENT, INK, TINT};
 use super::raster::grayscale_png;
@@ -289,6 +290,100 @@ fn cut_diagram() -> String {
     )
 }
 
+/// The worked 3 x 3 example in four panels, every value from the crate: the
+/// observation y, the local differences at x = y (the pixels where one flip
+/// lowers the energy tinted), ICM's result and the exact MAP, each pixel that
+/// differs from y outlined, with the energies.
+fn worked_diagram() -> String {
+    let (y, p) = worked_example().expect("the worked example is valid");
+    let (rows, cols) = y.dim();
+    let by_icm = icm(y.view(), &p, 100).expect("ICM ends on a 3 x 3 image");
+    let map = map_graph_cut(y.view(), &p).expect("the example's cut exists");
+    let e = |x: &Array2<i8>| energy(x.view(), y.view(), &p).expect("one shape");
+    let (cell, gap, top) = (44.0, 56.0, 30.0);
+    let width = 4.0 * cols as f64 * cell + 3.0 * gap + 40.0;
+    let mut canvas = Canvas::new(width, top + rows as f64 * cell + 62.0);
+    let ink = |x: &Array2<i8>| {
+        let x = x.clone();
+        move |r: usize, c: usize| {
+            if x[(r, c)] == 1 {
+                "#444444".to_string()
+            } else {
+                "white".to_string()
+            }
+        }
+    };
+    let none = |_: usize, _: usize| String::new();
+    let panels: [(&str, Option<&Array2<i8>>); 4] = [
+        ("observation y", Some(&y)),
+        ("Δ_{m} at x = y", None),
+        ("ICM, raster order", Some(&by_icm.x)),
+        ("exact MAP (min cut)", Some(&map.x)),
+    ];
+    for (k, (title, image)) in panels.iter().enumerate() {
+        let x0 = 20.0 + k as f64 * (cols as f64 * cell + gap);
+        let centre = x0 + cols as f64 * cell / 2.0;
+        canvas.text(centre, top - 10.0, title, 13.0, Anchor::Middle);
+        match image {
+            Some(x) => {
+                canvas.grid(x0, top, rows, cols, cell, ink(x), none);
+                for ((r, c), &v) in x.indexed_iter() {
+                    if v != y[(r, c)] {
+                        let inset = 3.0;
+                        canvas.rect(
+                            x0 + c as f64 * cell + inset,
+                            top + r as f64 * cell + inset,
+                            cell - 2.0 * inset,
+                            cell - 2.0 * inset,
+                            &Style::outline(ACCENT[1], 3.0),
+                        );
+                    }
+                }
+                let energy_label = format!("E = {}", number(e(x)));
+                canvas.text(
+                    centre,
+                    top + rows as f64 * cell + 22.0,
+                    &energy_label,
+                    13.0,
+                    Anchor::Middle,
+                );
+            }
+            None => {
+                let fill = |r: usize, c: usize| {
+                    let gain = flip_diff(y.view(), y.view(), &p, (r, c)).expect("a pixel");
+                    if gain < 0.0 { TINT[1] } else { "white" }.to_string()
+                };
+                let label = |r: usize, c: usize| {
+                    number(local_diff(y.view(), y.view(), &p, (r, c)).expect("a pixel"))
+                };
+                canvas.grid(x0, top, rows, cols, cell, fill, label);
+                canvas.text(
+                    centre,
+                    top + rows as f64 * cell + 22.0,
+                    "tinted: one flip lowers E",
+                    12.0,
+                    Anchor::Middle,
+                );
+            }
+        }
+    }
+    canvas.text(
+        20.0,
+        top + rows as f64 * cell + 50.0,
+        &format!(
+            "α = {}, β = {}, η = {}; outlined: pixels that differ from y",
+            number(p.alpha()),
+            number(p.beta()),
+            number(p.eta())
+        ),
+        12.0,
+        Anchor::Start,
+    );
+    canvas.finish(
+        "Four 3 by 3 grids: the observation y, a corner of ink with its centre and right-hand pixel flipped; the local difference of every pixel, three of them tinted where one flip lowers the energy; ICM's result, the top two rows in ink; and the exact MAP, the clean corner of three ink pixels.",
+    )
+}
+
 fn png(name: &str, pixels: &Array2<f64>) -> Figure {
     Figure {
         path: format!("figures/ising/{name}.png"),
@@ -315,6 +410,7 @@ pub fn figures() -> Vec<Figure> {
     vec![
         Figure::svg("figures/ising/mrf.svg", mrf_diagram()),
         Figure::svg("figures/ising/cut-graph.svg", cut_diagram()),
+        Figure::svg("figures/ising/worked.svg", worked_diagram()),
         png("original", &to_gray(d.x.view())),
         png("noisy", &to_gray(d.y.view())),
         png("icm", &to_gray(d.icm.view())),
