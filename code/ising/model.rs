@@ -19,8 +19,9 @@ use ndarray::{Array2, ArrayView2};
 /// Useful parameters are of order one (Bishop's are 0, 1 and 2.1).
 pub const MAX_PARAM: f64 = 1e100;
 
-/// The three parameters of the energy: `alpha` (bias), `beta` (coupling of
-/// neighbours) and `eta` (coupling of each pixel to its observation).
+/// The three parameters of the energy: `alpha` (the bias, which Bishop
+/// writes h), `beta` (coupling of neighbours) and `eta` (coupling of each
+/// pixel to its observation).
 ///
 /// The fields are private: [`Params::new`] checks them once, and every
 /// function that takes a `&Params` can rely on them.
