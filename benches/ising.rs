@@ -1,5 +1,5 @@
 //! Benchmarks of the chapter: one ICM sweep and the exact minimum cut on a
-//! 512 x 512 image (10% of its pixels flipped, beta = 1.0, eta = 2.1, h = 0).
+//! 512 x 512 image (10% of its pixels flipped, beta = 1.0, eta = 2.1, alpha = 0).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;

@@ -101,6 +101,28 @@ pub mod chapters {
     pub struct RbmExercises;
     #[doc = include_str!("../src/ising.md")]
     pub struct Ising;
+    #[doc = include_str!("../src/ising/model.md")]
+    pub struct IsingModel;
+    #[doc = include_str!("../src/ising/local.md")]
+    pub struct IsingLocal;
+    #[doc = include_str!("../src/ising/icm.md")]
+    pub struct IsingIcm;
+    #[doc = include_str!("../src/ising/beta-zero.md")]
+    pub struct IsingBetaZero;
+    #[doc = include_str!("../src/ising/cut.md")]
+    pub struct IsingCut;
+    #[doc = include_str!("../src/ising/worked.md")]
+    pub struct IsingWorked;
+    #[doc = include_str!("../src/ising/maxflow.md")]
+    pub struct IsingMaxflow;
+    #[doc = include_str!("../src/ising/figure.md")]
+    pub struct IsingFigure;
+    #[doc = include_str!("../src/ising/gibbs.md")]
+    pub struct IsingGibbs;
+    #[doc = include_str!("../src/ising/checks.md")]
+    pub struct IsingChecks;
+    #[doc = include_str!("../src/ising/exercises.md")]
+    pub struct IsingExercises;
     #[doc = include_str!("../src/appendix/errata.md")]
     pub struct Errata;
     #[doc = include_str!("../src/appendix/ledger.md")]

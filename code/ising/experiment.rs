@@ -49,7 +49,7 @@ pub struct Denoising {
 // ANCHOR: ising_figure_8_30
 /// Bishop's figure 8.30: the test image, 10% of its pixels flipped, and the
 /// estimates of ICM, of the graph cut and (beyond Bishop) of the maximum
-/// posterior marginals, with beta = 1.0, eta = 2.1, h = 0.
+/// posterior marginals, with beta = 1.0, eta = 2.1, alpha = 0.
 pub fn figure_8_30() -> Result<Denoising> {
     let x = test_image(SIDE, SIDE)?;
     let y = add_noise(x.view(), 0.1, &mut seeded(NOISE_SEED))?;
@@ -90,7 +90,7 @@ pub fn betas() -> Vec<f64> {
 }
 
 /// The restoration accuracy of ICM, the graph cut and the MPM estimate
-/// against beta (eta = 2.1, h = 0), on the noisy image of figure 8.30; the
+/// against beta (eta = 2.1, alpha = 0), on the noisy image of figure 8.30; the
 /// MPM at every other beta only, to keep the sampling cheap. An error if `d`
 /// (whose fields a caller may have changed) does not hold a clean and a noisy
 /// spin image of one shape.
@@ -115,3 +115,13 @@ pub fn accuracy_against_beta(d: &Denoising) -> Result<[Vec<(f64, f64)>; 3]> {
     }
     Ok([a_icm, a_cut, a_mpm])
 }
+
+// ANCHOR: ising_worked_example
+/// The 3 x 3 image worked by hand in the chapter, with its parameters
+/// alpha = 0, beta = 1, eta = 3/2 (every energy a multiple of 1/2, so exact):
+/// a corner of ink whose centre and right-hand pixel were flipped.
+pub fn worked_example() -> Result<(Array2<i8>, Params)> {
+    let y = ndarray::array![[1, 1, -1], [1, -1, 1], [-1, -1, -1]];
+    Ok((y, Params::new(0.0, 1.0, 1.5)?))
+}
+// ANCHOR_END: ising_worked_example

@@ -34,8 +34,9 @@ impl Table {
             for (yi, entry) in row.iter_mut().enumerate() {
                 let s = k as f64 - 4.0;
                 let y = 2.0 * yi as f64 - 1.0;
-                *entry =
-                    sigmoid(-(2.0 * params.h() - 2.0 * params.beta() * s - 2.0 * params.eta() * y));
+                *entry = sigmoid(
+                    -(2.0 * params.alpha() - 2.0 * params.beta() * s - 2.0 * params.eta() * y),
+                );
             }
         }
         Table(t)

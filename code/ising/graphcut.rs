@@ -7,14 +7,14 @@ use crate::error::{ensure_allocatable, ensure_finite, ensure_finite_scalar, Erro
 use ndarray::{Array2, ArrayView2};
 
 // ANCHOR: ising_field
-/// The largest magnitude of a field c_i = h - eta y_i that [`cut_graph`]
-/// accepts: |h| + |eta| for parameters within [`MAX_PARAM`].
+/// The largest magnitude of a field c_i = alpha - eta y_i that [`cut_graph`]
+/// accepts: |alpha| + |eta| for parameters within [`MAX_PARAM`].
 pub const MAX_FIELD: f64 = 2.0 * MAX_PARAM;
 
-/// The field c_i = h - eta y_i of each pixel: the energy is
+/// The field c_i = alpha - eta y_i of each pixel: the energy is
 /// E(x) = sum_i c_i x_i - beta sum_{(i,j)} x_i x_j.
 pub fn field(y: ArrayView2<i8>, params: &Params) -> Array2<f64> {
-    y.mapv(|yi| params.h() - params.eta() * f64::from(yi))
+    y.mapv(|yi| params.alpha() - params.eta() * f64::from(yi))
 }
 // ANCHOR_END: ising_field
 
@@ -61,7 +61,7 @@ pub fn cut_graph(c: ArrayView2<f64>, beta: f64) -> Result<(Graph, f64)> {
             what: "c".to_string(),
             index: vec![r, col],
             value: ci,
-            allowed: format!("|c| <= {MAX_FIELD:e} (|h| + |eta| at most, see MAX_PARAM)"),
+            allowed: format!("|c| <= {MAX_FIELD:e} (|alpha| + |eta| at most, see MAX_PARAM)"),
         });
     }
     // cannot overflow: rows cols <= MAX_ELEMENTS

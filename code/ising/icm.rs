@@ -12,7 +12,13 @@ use ndarray::{Array2, ArrayView2};
 /// if d > 0, x_m = +1 if d < 0, and unchanged on a tie d = 0, so that no
 /// update ever raises the energy and a tie never makes ICM cycle.
 #[inline]
-fn update(x: &mut Array2<i8>, y: ArrayView2<i8>, params: &Params, r: usize, c: usize) -> bool {
+pub(crate) fn update(
+    x: &mut Array2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    r: usize,
+    c: usize,
+) -> bool {
     let d = local_diff_unchecked(x.view(), y, params, r, c);
     let best = if d > 0.0 {
         -1

@@ -30,6 +30,8 @@ const INFINITE_DISTANCE: usize = usize::MAX;
 pub type EdgeFlow = (usize, usize, f64);
 /// The flows on the two terminal arcs of one node: `(s -> i, i -> t)`.
 pub type TerminalFlow = (f64, f64);
+/// One edge as added: `(i, j, capacity of i -> j, capacity of j -> i)`.
+pub type EdgeCapacity = (usize, usize, f64, f64);
 
 /// A flow network: `n` nodes plus a source and a sink.
 #[derive(Debug, Clone)]
@@ -299,6 +301,33 @@ impl Graph {
             })
             .collect();
         (arcs, terminal)
+    }
+}
+
+impl Graph {
+    /// The network as it was built: every edge `(i, j, cap, rev_cap)` in the
+    /// order of [`Graph::add_edge`], and for every node the total capacities
+    /// `(s -> i, i -> t)` given to [`Graph::add_terminal`]. (Figures draw the
+    /// graph from it; the flow does not change it.)
+    pub fn capacities(&self) -> (Vec<EdgeCapacity>, Vec<TerminalFlow>) {
+        let edges = (0..self.head.len())
+            .step_by(2)
+            .map(|a| {
+                (
+                    self.head[a + 1],
+                    self.head[a],
+                    self.capacity[a],
+                    self.capacity[a + 1],
+                )
+            })
+            .collect();
+        let terminal = self
+            .source_capacity
+            .iter()
+            .zip(&self.sink_capacity)
+            .map(|(&s, &t)| (s, t))
+            .collect();
+        (edges, terminal)
     }
 }
 

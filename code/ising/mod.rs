@@ -7,8 +7,10 @@
 //! * [`gibbs`]: posterior marginals by Gibbs sampling;
 //! * [`image`]: the test image and its noise;
 //! * [`grid`]: every configuration of a small grid, random grids, exact parameters;
-//! * [`experiment`]: Bishop's figure 8.30 and the sweep over beta.
+//! * [`experiment`]: Bishop's figure 8.30, the sweep over beta and the worked 3 x 3 example;
+//! * [`exercises`]: the code the chapter's exercises ask for.
 
+pub mod exercises;
 pub mod experiment;
 pub mod gibbs;
 pub mod graphcut;

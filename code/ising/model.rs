@@ -8,25 +8,26 @@ use crate::error::{ensure_allocatable, ensure_shape, Error, Result, MAX_ELEMENTS
 use ndarray::{Array2, ArrayView2};
 
 // ANCHOR: ising_params
-/// The largest magnitude of a parameter: `|h|, |beta|, |eta| <= 1e100`.
+/// The largest magnitude of a parameter: `|alpha|, |beta|, |eta| <= 1e100`.
 ///
 /// Within it every number the chapter computes from the parameters stays
 /// finite, for any image that fits in memory (fewer than 2^64 pixels): an
-/// energy is at most (|h| + 2 |beta| + |eta|) times the number of pixels,
+/// energy is at most (|alpha| + 2 |beta| + |eta|) times the number of pixels,
 /// below 4e100 * 2^64 < 1e121; a local difference at most
-/// 2 |h| + 8 |beta| + 2 |eta| <= 1.2e101; a capacity of the cut graph at most
-/// 2 (|h| + |eta|) <= 4e100, far below [`MAX_CAPACITY`](super::maxflow::MAX_CAPACITY).
+/// 2 |alpha| + 8 |beta| + 2 |eta| <= 1.2e101; a capacity of the cut graph at most
+/// 2 (|alpha| + |eta|) <= 4e100, far below [`MAX_CAPACITY`](super::maxflow::MAX_CAPACITY).
 /// Useful parameters are of order one (Bishop's are 0, 1 and 2.1).
 pub const MAX_PARAM: f64 = 1e100;
 
-/// The three parameters of the energy: `h` (bias), `beta` (coupling of
-/// neighbours) and `eta` (coupling of each pixel to its observation).
+/// The three parameters of the energy: `alpha` (the bias, which Bishop
+/// writes h), `beta` (coupling of neighbours) and `eta` (coupling of each
+/// pixel to its observation).
 ///
 /// The fields are private: [`Params::new`] checks them once, and every
 /// function that takes a `&Params` can rely on them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
-    h: f64,
+    alpha: f64,
     beta: f64,
     eta: f64,
 }
@@ -35,8 +36,8 @@ impl Params {
     /// The parameters, or an error naming the first one that is not finite
     /// ([`Error::NonFinite`]) or outside [-[`MAX_PARAM`], [`MAX_PARAM`]]
     /// ([`Error::OutOfRange`]).
-    pub fn new(h: f64, beta: f64, eta: f64) -> Result<Params> {
-        for (what, value) in [("h", h), ("beta", beta), ("eta", eta)] {
+    pub fn new(alpha: f64, beta: f64, eta: f64) -> Result<Params> {
+        for (what, value) in [("alpha", alpha), ("beta", beta), ("eta", eta)] {
             if !value.is_finite() {
                 return Err(Error::NonFinite {
                     what: what.to_string(),
@@ -54,21 +55,21 @@ impl Params {
                 });
             }
         }
-        Ok(Params { h, beta, eta })
+        Ok(Params { alpha, beta, eta })
     }
 
-    /// Bishop's parameters of figure 8.30: `h = 0`, `beta = 1.0`, `eta = 2.1`.
+    /// Bishop's parameters of figure 8.30: `alpha = 0`, `beta = 1.0`, `eta = 2.1`.
     pub fn bishop() -> Params {
         Params {
-            h: 0.0,
+            alpha: 0.0,
             beta: 1.0,
             eta: 2.1,
         }
     }
 
-    /// The weight of `sum_i x_i`; `h > 0` favours `x_i = -1`.
-    pub fn h(&self) -> f64 {
-        self.h
+    /// The weight of `sum_i x_i`; `alpha > 0` favours `x_i = -1`.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
     }
 
     /// The weight of `sum_{i,j} x_i x_j` over neighbour pairs; `beta > 0` favours agreement.
@@ -187,7 +188,7 @@ pub fn pairs(rows: usize, cols: usize) -> Result<Vec<(Pixel, Pixel)>> {
 // ANCHOR: ising_energy
 /// The energy (8.42) of Bishop's PRML,
 ///
-/// E(x, y) = h sum_i x_i - beta sum_{(i,j)} x_i x_j - eta sum_i x_i y_i,
+/// E(x, y) = alpha sum_i x_i - beta sum_{(i,j)} x_i x_j - eta sum_i x_i y_i,
 ///
 /// the middle sum over the 4-neighbour pairs of the grid, each pair once.
 pub fn energy(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Params) -> Result<f64> {
@@ -212,7 +213,7 @@ pub(crate) fn energy_unchecked(x: ArrayView2<i8>, y: ArrayView2<i8>, params: &Pa
             }
         }
     }
-    params.h() * field as f64 - params.beta() * coupling as f64 - params.eta() * data as f64
+    params.alpha() * field as f64 - params.beta() * coupling as f64 - params.eta() * data as f64
 }
 // ANCHOR_END: ising_energy
 
@@ -242,7 +243,7 @@ pub(crate) fn neighbour_sum(x: ArrayView2<i8>, r: usize, c: usize) -> i32 {
 // ANCHOR: ising_local_diff
 /// The local energy difference at pixel m = `(r, c)`,
 ///
-/// E(x_m = +1, rest) - E(x_m = -1, rest) = 2h - 2 beta sum_{j in N(m)} x_j - 2 eta y_m,
+/// E(x_m = +1, rest) - E(x_m = -1, rest) = 2 alpha - 2 beta sum_{j in N(m)} x_j - 2 eta y_m,
 ///
 /// which depends only on the neighbours of m and on y_m (Bishop, exercise 8.13).
 #[inline]
@@ -253,7 +254,7 @@ pub(crate) fn local_diff_unchecked(
     r: usize,
     c: usize,
 ) -> f64 {
-    2.0 * params.h()
+    2.0 * params.alpha()
         - 2.0 * params.beta() * f64::from(neighbour_sum(x, r, c))
         - 2.0 * params.eta() * f64::from(y[(r, c)])
 }

@@ -130,7 +130,7 @@ fn max_flow_equals_the_brute_force_minimum_cut() {
 #[test]
 fn max_flow_is_certified_by_its_cut_on_large_images() {
     let (mut worst, mut cases) = (0.0f64, 0);
-    for (side, (h, beta, eta), seed) in [
+    for (side, (alpha, beta, eta), seed) in [
         (
             200,
             (0.0, 1.0, 2.1),
@@ -141,7 +141,7 @@ fn max_flow_is_certified_by_its_cut_on_large_images() {
     ] {
         let x = test_image(side, side).unwrap();
         let y = add_noise(x.view(), 0.1, &mut seeded(seed)).unwrap();
-        let p = Params::new(h, beta, eta).unwrap();
+        let p = Params::new(alpha, beta, eta).unwrap();
         let c = field(y.view(), &p);
         let (mut g, _) = cut_graph(c.view(), p.beta()).unwrap();
         // the capacities of the construction, written out again
@@ -257,7 +257,7 @@ fn every_cut_costs_the_energy_minus_a_constant() {
 }
 
 /// The pair term's table E_ij(a, b), a, b = +1 or -1, as the crate computes
-/// it: the energy of the 1 x 2 grid (a, b), one pair, with h = eta = 0; and,
+/// it: the energy of the 1 x 2 grid (a, b), one pair, with alpha = eta = 0; and,
 /// where the construction exists, the cost of the matching cut of
 /// [`cut_graph`] (the graph `map_graph_cut` solves) plus its constant. The
 /// table must be -beta a b, its submodularity margin
@@ -337,7 +337,7 @@ fn graph_cut_finds_the_exhaustive_minimum_for_every_submodular_sign() {
     let mut rng = seeded(4104);
     let (mut worst, mut cases) = (0.0f64, 0);
     for trial in 0..1080 {
-        // all 3 x 3 x 2 sign patterns of (h, eta, beta) with beta >= 0, 60 problems each
+        // all 3 x 3 x 2 sign patterns of (alpha, eta, beta) with beta >= 0, 60 problems each
         let (sh, se, sb) = (trial % 3 - 1, (trial / 3) % 3 - 1, (trial / 9) % 2);
         let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
         let y = random_spins(&mut rng, rows, cols).unwrap();
@@ -412,14 +412,14 @@ fn graph_cut_is_never_above_icm_on_large_images() {
     let mut cases = 0;
     for (rows, cols) in [(200, 200), (128, 96), (64, 300)] {
         let x = test_image(rows, cols).unwrap();
-        for (h, beta, eta) in [
+        for (alpha, beta, eta) in [
             (0.0, 1.0, 2.1),
             (0.25, 0.5, 1.0),
             (-0.5, 1.5, 2.0),
             (0.0, 0.25, 0.75),
             (0.1, -0.8, 1.3),
         ] {
-            let p = Params::new(h, beta, eta).unwrap();
+            let p = Params::new(alpha, beta, eta).unwrap();
             let y = add_noise(x.view(), 0.1, &mut rng).unwrap();
             let e_icm = energy(icm(y.view(), &p, 1000).unwrap().x.view(), y.view(), &p).unwrap();
             let e_cut = map_graph_cut(y.view(), &p).unwrap().energy;
@@ -445,27 +445,27 @@ fn exhaustive_argmin(y: &Array2<i8>, p: &Params) -> Vec<Array2<i8>> {
 }
 
 #[test]
-fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
+fn map_is_y_when_eta_exceeds_alpha_plus_four_beta() {
     let mut rng = seeded(4107);
     let mut cases = 0;
     for _ in 0..300 {
         let (rows, cols) = (rng.random_range(1..=4), rng.random_range(1..=4));
         let y = random_spins(&mut rng, rows, cols).unwrap();
-        let (h, beta) = (
+        let (alpha, beta) = (
             random_quarter(&mut rng, -4, 4).unwrap(),
             random_quarter(&mut rng, -2, 2).unwrap(),
         );
-        // eta = |h| + 4 |beta| + k/4, k >= 1: strictly above the bound
-        let eta = h.abs() + 4.0 * beta.abs() + random_quarter(&mut rng, 1, 4).unwrap();
-        let p = Params::new(h, beta, eta).unwrap();
+        // eta = |alpha| + 4 |beta| + k/4, k >= 1: strictly above the bound
+        let eta = alpha.abs() + 4.0 * beta.abs() + random_quarter(&mut rng, 1, 4).unwrap();
+        let p = Params::new(alpha, beta, eta).unwrap();
         assert_eq!(exhaustive_argmin(&y, &p), vec![y.clone()], "{p:?}");
         cases += 1;
     }
     verified_dl::record!("ising.map-is-y.random", cases as f64);
     // The bound is tight. On a 3 x 3 grid the centre's observation v is
-    // unlike its four neighbours (beta > 0) or like them (beta < 0), and h
+    // unlike its four neighbours (beta > 0) or like them (beta < 0), and alpha
     // pushes it towards -v; flipping the centre changes the energy by
-    // 2 eta - 2 |h| - 8 |beta|. So at |beta| = (eta - |h|) / 4 the MAP is y
+    // 2 eta - 2 |alpha| - 8 |beta|. So at |beta| = (eta - |alpha|) / 4 the MAP is y
     // just below, y and the flipped image tie at the bound, and just above
     // only the flipped image is. beta is the bound plus or minus 2^-30, a
     // dyadic rational of 31 bits: every energy is exact in f64.
@@ -473,29 +473,33 @@ fn map_is_y_when_eta_exceeds_h_plus_four_beta() {
     assert!(delta < 1e-9);
     let eta = 2.0;
     let mut tight = 0;
-    for h in [0.0, 0.25, -0.25] {
+    for alpha in [0.0, 0.25, -0.25] {
         for sign in [1.0, -1.0] {
-            let bound = (eta - f64::abs(h)) / 4.0;
-            let v: i8 = if h < 0.0 { -1 } else { 1 };
+            let bound = (eta - f64::abs(alpha)) / 4.0;
+            let v: i8 = if alpha < 0.0 { -1 } else { 1 };
             let w = if sign > 0.0 { -v } else { v };
             let mut y = Array2::from_elem((3, 3), w);
             y[(1, 1)] = v;
             let mut flipped = y.clone();
             flipped[(1, 1)] = -v;
-            let at = |beta: f64| exhaustive_argmin(&y, &Params::new(h, beta, eta).unwrap());
-            assert_eq!(at(sign * (bound - delta)), vec![y.clone()], "h = {h}");
+            let at = |beta: f64| exhaustive_argmin(&y, &Params::new(alpha, beta, eta).unwrap());
+            assert_eq!(
+                at(sign * (bound - delta)),
+                vec![y.clone()],
+                "alpha = {alpha}"
+            );
             let mut tie = at(sign * bound);
             tie.sort_by_key(|x| x.iter().copied().collect::<Vec<i8>>());
             let mut both = vec![y.clone(), flipped.clone()];
             both.sort_by_key(|x| x.iter().copied().collect::<Vec<i8>>());
-            assert_eq!(tie, both, "h = {h}, beta = {}", sign * bound);
-            assert_eq!(at(sign * (bound + delta)), vec![flipped], "h = {h}");
+            assert_eq!(tie, both, "alpha = {alpha}, beta = {}", sign * bound);
+            assert_eq!(at(sign * (bound + delta)), vec![flipped], "alpha = {alpha}");
             tight += 3;
         }
     }
     cases += tight;
     verified_dl::record!("ising.map-is-y.tight", tight as f64);
-    // and on the noisy image of figure 8.30 (eta = 2.1, h = 0): the MAP is y up to beta = 0.5 < 2.1 / 4, not at 0.75
+    // and on the noisy image of figure 8.30 (eta = 2.1, alpha = 0): the MAP is y up to beta = 0.5 < 2.1 / 4, not at 0.75
     let x = test_image(200, 200).unwrap();
     let y = add_noise(
         x.view(),

@@ -3,6 +3,7 @@
 
 use ndarray::{array, Array2};
 use verified_dl::check::seeded;
+use verified_dl::ising::exercises::{icm_in_order, region_flip_diff, Order};
 use verified_dl::ising::gibbs::{average, marginals, mpm, Table};
 use verified_dl::ising::graphcut::cut_graph;
 use verified_dl::ising::grid::{
@@ -23,6 +24,7 @@ enum Kind {
     Overflow,
     TooLarge,
     OutOfRange,
+    ShapeMismatch,
 }
 
 fn is(kind: Kind, e: &Error) -> bool {
@@ -33,6 +35,7 @@ fn is(kind: Kind, e: &Error) -> bool {
         Kind::Overflow => matches!(e, Error::Overflow { .. }),
         Kind::TooLarge => matches!(e, Error::TooLarge { .. }),
         Kind::OutOfRange => matches!(e, Error::OutOfRange { .. }),
+        Kind::ShapeMismatch => matches!(e, Error::ShapeMismatch { .. }),
     }
 }
 
@@ -186,10 +189,10 @@ fn every_probe_case_is_an_error_naming_its_argument() {
             "beta",
         ),
         (
-            "Params::new(h = -1e308)",
+            "Params::new(alpha = -1e308)",
             drop_ok(Params::new(-1e308, 1.0, 1.0)),
             Kind::OutOfRange,
-            "h",
+            "alpha",
         ),
         (
             "Params::new(eta = 2 MAX_PARAM)",
@@ -323,6 +326,35 @@ fn every_probe_case_is_an_error_naming_its_argument() {
             )),
             Kind::BadSize,
             "samples",
+        ),
+        (
+            "icm_in_order(max_sweeps = 0)",
+            drop_ok(icm_in_order(y.view(), &p, Order::Checkerboard, 0)),
+            Kind::BadSize,
+            "max_sweeps",
+        ),
+        (
+            "icm_in_order(y with a 0)",
+            drop_ok(icm_in_order(array![[1i8, 0]].view(), &p, Order::Raster, 5)),
+            Kind::BadValue,
+            "y",
+        ),
+        (
+            "Order::pixels(rows = usize::MAX, cols = 0)",
+            drop_ok(Order::ReverseRaster.pixels(usize::MAX, 0)),
+            Kind::TooLarge,
+            "rows",
+        ),
+        (
+            "region_flip_diff(region of another shape)",
+            drop_ok(region_flip_diff(
+                y.view(),
+                y.view(),
+                &p,
+                Array2::from_elem((2, 3), true).view(),
+            )),
+            Kind::ShapeMismatch,
+            "region",
         ),
         (
             "add_noise(fraction = NaN)",

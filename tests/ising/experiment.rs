@@ -25,13 +25,13 @@ fn agree(a: &Array2<i8>, b: &Array2<i8>) -> f64 {
     same as f64 / a.len() as f64
 }
 
-/// Bishop's figure 8.30: 10% of the pixels flipped, beta = 1.0, eta = 2.1, h = 0.
+/// Bishop's figure 8.30: 10% of the pixels flipped, beta = 1.0, eta = 2.1, alpha = 0.
 /// He reports that ICM restores 96% of the pixels and the graph cut 99%.
 #[test]
 fn figure_8_30_restores_as_bishop_reports() {
     let d = denoising();
     let p = Params::bishop();
-    assert_eq!((p.h(), p.beta(), p.eta()), (0.0, 1.0, 2.1));
+    assert_eq!((p.alpha(), p.beta(), p.eta()), (0.0, 1.0, 2.1));
     let pixels = d.x.len();
     assert_eq!(pixels, SIDE * SIDE);
     let ink = d.x.iter().filter(|&&v| v == 1).count();
@@ -102,7 +102,7 @@ fn figure_8_30_restores_as_bishop_reports() {
     }
 }
 
-/// The accuracy of the three estimates against beta (eta = 2.1, h = 0): what
+/// The accuracy of the three estimates against beta (eta = 2.1, alpha = 0): what
 /// the chapter says of the plot.
 #[test]
 fn accuracy_against_beta_is_flat_then_steps_where_the_derivation_says() {

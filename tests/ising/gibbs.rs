@@ -123,8 +123,8 @@ fn conditional_is_the_sigmoid_of_minus_the_local_difference() {
 fn gibbs_marginals_match_enumeration() {
     let mut rng = seeded(4202);
     let (mut worst, mut worst_se, mut cases) = (0.0f64, 0.0f64, 0);
-    for &(h, beta, eta) in &[(0.25, 0.5, 0.75), (0.0, 1.0, 0.5), (-0.5, -0.75, 1.0)] {
-        let p = Params::new(h, beta, eta).unwrap();
+    for &(alpha, beta, eta) in &[(0.25, 0.5, 0.75), (0.0, 1.0, 0.5), (-0.5, -0.75, 1.0)] {
+        let p = Params::new(alpha, beta, eta).unwrap();
         let y = random_spins(&mut rng, 3, 3).unwrap();
         let exact = exact_marginals(&y, &p);
         // one chain cut into 20 batches of SWEEPS / 20 sweeps: the spread of the batch means gives the standard error
@@ -209,13 +209,13 @@ fn gibbs_rejects_bad_input() {
     ));
 }
 
-/// When eta > |h| + 4 |beta|, every conditional p(x_m = +1 | rest) lies on
+/// When eta > |alpha| + 4 |beta|, every conditional p(x_m = +1 | rest) lies on
 /// y_m's side of 1/2 whatever the neighbours (-Delta_m has the sign of y_m,
-/// |2h - 2 beta S| <= 2 |h| + 8 |beta| < 2 eta), so their average, the
+/// |2 alpha - 2 beta S| <= 2 |alpha| + 8 |beta| < 2 eta), so their average, the
 /// marginal the sampler returns, does too, and the MPM estimate is y after
 /// any chain from any start. Random grids, parameters and starts, up to 6 x 6.
 #[test]
-fn mpm_is_y_when_eta_exceeds_h_plus_four_beta() {
+fn mpm_is_y_when_eta_exceeds_alpha_plus_four_beta() {
     let mut rng = seeded(4204);
     let mut cases = 0;
     for trial in 0..200 {
@@ -224,9 +224,9 @@ fn mpm_is_y_when_eta_exceeds_h_plus_four_beta() {
             random_spins(&mut rng, rows, cols).unwrap(),
             random_spins(&mut rng, rows, cols).unwrap(),
         );
-        let (h, beta) = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
-        let eta = f64::abs(h) + 4.0 * f64::abs(beta) + rng.random_range(0.01..1.0);
-        let p = Params::new(h, beta, eta).unwrap();
+        let (alpha, beta) = (rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
+        let eta = f64::abs(alpha) + 4.0 * f64::abs(beta) + rng.random_range(0.01..1.0);
+        let p = Params::new(alpha, beta, eta).unwrap();
         let m = marginals(x0.view(), y.view(), &p, 2, 5, &mut rng).unwrap();
         assert_eq!(mpm(m.view(), y.view()).unwrap(), y, "{p:?}");
         cases += 1;

@@ -5,6 +5,7 @@
 
 mod cut;
 mod errors;
+mod exercises;
 mod experiment;
 mod gibbs;
 mod model;

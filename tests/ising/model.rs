@@ -1,5 +1,5 @@
 //! Checks of the Ising model: the energy, its local differences (exercise
-//! 8.13), the MAP estimate at beta = h = 0 (exercise 8.14), ICM, and bad input.
+//! 8.13), the MAP estimate at beta = alpha = 0 (exercise 8.14), ICM, and bad input.
 
 use ndarray::{Array2, ArrayView2};
 use rand::RngExt;
@@ -47,7 +47,7 @@ fn energy_by_pair_search(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> f64 {
         .zip(y.iter())
         .map(|(&a, &b)| f64::from(a * b))
         .sum();
-    p.h() * field - p.beta() * coupling - p.eta() * data
+    p.alpha() * field - p.beta() * coupling - p.eta() * data
 }
 
 /// An energy kernel: E(x, y).
@@ -248,7 +248,7 @@ fn energy_double_counted(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> f64 {
         .zip(y.iter())
         .map(|(&a, &b)| f64::from(a * b))
         .sum();
-    p.h() * field - p.beta() * coupling - p.eta() * data
+    p.alpha() * field - p.beta() * coupling - p.eta() * data
 }
 
 #[test]
@@ -269,7 +269,7 @@ fn double_counted_pairs_double_the_coupling_term() {
                     - energy_double_counted(&with(&x, (r, c), -1), &y, &p);
                 let s = f64::from(neighbour_sum(x.view(), r, c));
                 let doubled =
-                    2.0 * p.h() - 4.0 * p.beta() * s - 2.0 * p.eta() * f64::from(y[(r, c)]);
+                    2.0 * p.alpha() - 4.0 * p.beta() * s - 2.0 * p.eta() * f64::from(y[(r, c)]);
                 worst = worst.max((diff - doubled).abs());
                 // the formula for pairs counted once is wrong here whenever beta * s != 0
                 let once = local_diff(x.view(), y.view(), &p, (r, c)).unwrap();
@@ -315,7 +315,7 @@ fn minimisers(y: &Array2<i8>, p: &Params) -> (f64, Vec<Array2<i8>>) {
 }
 
 #[test]
-fn map_at_beta_and_h_zero_is_y_for_every_grid_up_to_4x4() {
+fn map_at_beta_and_alpha_zero_is_y_for_every_grid_up_to_4x4() {
     let mut rng = seeded(4004);
     let mut cases = 0;
     for rows in 1..=4 {
@@ -347,7 +347,7 @@ fn map_at_beta_and_h_zero_is_y_for_every_grid_up_to_4x4() {
 
 /// Remark ising-eta-sign: the source's "to minimise the energy, maximise
 /// sum_i x_i y_i" assumes eta > 0 (as Bishop does). Without it the step
-/// fails: with eta = -1 (beta = h = 0), x = y has the LARGEST energy, +4 on
+/// fails: with eta = -1 (beta = alpha = 0), x = y has the LARGEST energy, +4 on
 /// a 2 x 2 grid (-eta sum_i y_i^2 = 4), and -y the least, -4.
 #[test]
 fn remark_ising_eta_sign() {
@@ -389,7 +389,7 @@ fn neighbours((rows, cols): (usize, usize), (r, c): (usize, usize)) -> Vec<(usiz
     out
 }
 
-/// At Bishop's beta = 1, eta = 2.1, h = 0, one ICM update sets pixel m to
+/// At Bishop's beta = 1, eta = 2.1, alpha = 0, one ICM update sets pixel m to
 /// -y_m only if beta |S| > eta, i.e. |S| > 2.1 with S the neighbour sum: for
 /// an interior pixel (S even) all four neighbours equal to -y_m, for an edge
 /// pixel all three, for a corner never; otherwise to y_m (never a tie: S is
@@ -405,7 +405,7 @@ pub(super) fn crate_update(x: &mut Array2<i8>, y: ArrayView2<i8>, p: &Params, m:
     icm_update(x, y, p, m).unwrap();
 }
 
-/// The check of ICM's rule at beta = 1 and 1.1 (eta = 2.1, h = 0), on every
+/// The check of ICM's rule at beta = 1 and 1.1 (eta = 2.1, alpha = 0), on every
 /// neighbourhood (see the test below). Returns the updates that disagree
 /// with the rule or move another pixel, the updates checked, and, per beta,
 /// how many set an interior, an edge and a corner pixel against y_m.
@@ -437,7 +437,7 @@ pub(super) fn check_icm_neighbourhoods(update: Update) -> (usize, usize, [[usize
     (wrong, cases, against)
 }
 
-/// At Bishop's beta = 1, eta = 2.1, h = 0, one ICM update sets pixel m to
+/// At Bishop's beta = 1, eta = 2.1, alpha = 0, one ICM update sets pixel m to
 /// -y_m only if beta |S| > eta, i.e. |S| > 2.1 with S the neighbour sum: for
 /// an interior pixel (S even) all four neighbours equal to -y_m, for an edge
 /// pixel all three, for a corner never; otherwise to y_m (never a tie: S is
@@ -474,7 +474,7 @@ fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
             random_spins(&mut rng, rows, cols).unwrap(),
             random_spins(&mut rng, rows, cols).unwrap(),
         );
-        // stratified: on half the problems h = 0 and eta = k beta (k = 0..=4),
+        // stratified: on half the problems alpha = 0 and eta = k beta (k = 0..=4),
         // so that ties Delta_m = 0 (beta S = -eta y_m) occur often
         let p = if trial % 2 == 0 {
             let beta = random_quarter(&mut rng, -8, 8).unwrap();
@@ -575,12 +575,12 @@ fn bad_input_is_an_error_that_names_the_value() {
     assert!(
         matches!(local_diff(x.view(), bad.view(), &p, (0, 0)), Err(Error::BadValue { value, .. }) if value == 3.0)
     );
-    for (h, beta, eta) in [
+    for (alpha, beta, eta) in [
         (f64::NAN, 1.0, 1.0),
         (0.0, f64::INFINITY, 1.0),
         (0.0, 1.0, f64::NEG_INFINITY),
     ] {
-        let err = Params::new(h, beta, eta).unwrap_err();
+        let err = Params::new(alpha, beta, eta).unwrap_err();
         assert!(matches!(err, Error::NonFinite { .. }), "{err}");
         // the fields are private: no Params with a non-finite entry can be built
     }

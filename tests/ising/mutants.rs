@@ -51,7 +51,7 @@ fn energy_pairs_twice(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params) -> f64 {
         .sum();
     let field: f64 = x.iter().map(|&v| f64::from(v)).sum();
     let data: f64 = x.iter().zip(y).map(|(&a, &b)| f64::from(a * b)).sum();
-    p.h() * field - p.beta() * coupling - p.eta() * data
+    p.alpha() * field - p.beta() * coupling - p.eta() * data
 }
 fn energy_no_vertical_pairs(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params) -> f64 {
     let (rows, cols) = x.dim();
@@ -63,11 +63,11 @@ fn energy_no_vertical_pairs(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params) ->
     }
     let field: f64 = x.iter().map(|&v| f64::from(v)).sum();
     let data: f64 = x.iter().zip(y).map(|(&a, &b)| f64::from(a * b)).sum();
-    p.h() * field - p.beta() * coupling - p.eta() * data
+    p.alpha() * field - p.beta() * coupling - p.eta() * data
 }
 fn energy_wrong_field_sign(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params) -> f64 {
     let field: f64 = x.iter().map(|&v| f64::from(v)).sum();
-    energy(x, y, p).unwrap() - 2.0 * p.h() * field
+    energy(x, y, p).unwrap() - 2.0 * p.alpha() * field
 }
 
 // (ising.local-diff) and (ising.flip-diff): four broken local differences.
@@ -77,13 +77,18 @@ fn local_wrong_beta_sign(
     p: &Params,
     m: (usize, usize),
 ) -> f64 {
-    2.0 * p.h() + 2.0 * p.beta() * sum(x, m) - 2.0 * p.eta() * f64::from(y[m])
+    2.0 * p.alpha() + 2.0 * p.beta() * sum(x, m) - 2.0 * p.eta() * f64::from(y[m])
 }
-fn local_h_not_doubled(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params, m: (usize, usize)) -> f64 {
-    p.h() - 2.0 * p.beta() * sum(x, m) - 2.0 * p.eta() * f64::from(y[m])
+fn local_alpha_not_doubled(
+    x: ArrayView2<i8>,
+    y: ArrayView2<i8>,
+    p: &Params,
+    m: (usize, usize),
+) -> f64 {
+    p.alpha() - 2.0 * p.beta() * sum(x, m) - 2.0 * p.eta() * f64::from(y[m])
 }
 fn local_without_right(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params, m: (usize, usize)) -> f64 {
-    2.0 * p.h() - 2.0 * p.beta() * sum_without_right(x, m) - 2.0 * p.eta() * f64::from(y[m])
+    2.0 * p.alpha() - 2.0 * p.beta() * sum_without_right(x, m) - 2.0 * p.eta() * f64::from(y[m])
 }
 fn flip_wrong_sign(x: ArrayView2<i8>, y: ArrayView2<i8>, p: &Params, m: (usize, usize)) -> f64 {
     f64::from(x[m]) * crate_local_diff(x, y, p, m)
@@ -193,7 +198,7 @@ fn every_mutant_kernel_fails_the_check_the_real_one_passes() {
     let (real_local, real_flip, _, _) = check_local_diff(crate_local_diff, crate_flip_diff);
     for (name, k) in [
         ("local-diff: beta sign", local_wrong_beta_sign as Local),
-        ("local-diff: h not doubled", local_h_not_doubled),
+        ("local-diff: alpha not doubled", local_alpha_not_doubled),
         ("local-diff: right neighbour missing", local_without_right),
     ] {
         verdict(name, check_local_diff(k, crate_flip_diff).0, real_local);

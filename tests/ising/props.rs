@@ -7,7 +7,8 @@
 use ndarray::Array2;
 use proptest::prelude::*;
 use verified_dl::check::seeded;
-use verified_dl::ising::experiment::{accuracy_against_beta, betas, Denoising};
+use verified_dl::ising::exercises::{icm_in_order, region_flip_diff, Order};
+use verified_dl::ising::experiment::{accuracy_against_beta, betas, worked_example, Denoising};
 use verified_dl::ising::gibbs::{average, conditional_plus, gibbs_sweep, marginals, mpm, Table};
 use verified_dl::ising::graphcut::{checkerboard, cut_graph, field, map_graph_cut, MAX_FIELD};
 use verified_dl::ising::grid::{configuration, random_quarter, random_spins};
@@ -26,6 +27,10 @@ const PUBLIC_API: &[&str] = &[
     "ising::experiment::figure_8_30",
     "ising::experiment::betas",
     "ising::experiment::accuracy_against_beta",
+    "ising::experiment::worked_example",
+    "ising::exercises::Order::pixels",
+    "ising::exercises::icm_in_order",
+    "ising::exercises::region_flip_diff",
     "ising::gibbs::conditional_plus",
     "ising::gibbs::Table::new",
     "ising::gibbs::Table::at",
@@ -53,11 +58,12 @@ const PUBLIC_API: &[&str] = &[
     "ising::maxflow::Graph::add_edge",
     "ising::maxflow::Graph::cut_value",
     "ising::maxflow::Graph::flows",
+    "ising::maxflow::Graph::capacities",
     "ising::maxflow::Graph::in_source_set",
     "ising::maxflow::Graph::max_flow",
     "ising::model::Params::new",
     "ising::model::Params::bishop",
-    "ising::model::Params::h",
+    "ising::model::Params::alpha",
     "ising::model::Params::beta",
     "ising::model::Params::eta",
     "ising::model::pairs",
@@ -217,7 +223,8 @@ fn any_params() -> impl Strategy<Value = (f64, f64, f64)> {
 
 /// Valid parameters of moderate size (the reference computations below need them).
 fn params() -> impl Strategy<Value = Params> {
-    (-3.0..3.0f64, -3.0..3.0f64, -3.0..3.0f64).prop_map(|(h, b, e)| Params::new(h, b, e).unwrap())
+    (-3.0..3.0f64, -3.0..3.0f64, -3.0..3.0f64)
+        .prop_map(|(alpha, b, e)| Params::new(alpha, b, e).unwrap())
 }
 
 /// True when every entry is -1 or +1 and there is at least one.
@@ -232,8 +239,8 @@ fn reference_energy(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> (f64, f64) {
     for r in 0..rows {
         for c in 0..cols {
             let xi = f64::from(x[(r, c)]);
-            e += p.h() * xi - p.eta() * xi * f64::from(y[(r, c)]);
-            scale += p.h().abs() + p.eta().abs();
+            e += p.alpha() * xi - p.eta() * xi * f64::from(y[(r, c)]);
+            scale += p.alpha().abs() + p.eta().abs();
             for (r2, c2) in [(r + 1, c), (r, c + 1)] {
                 if r2 < rows && c2 < cols {
                     e -= p.beta() * xi * f64::from(x[(r2, c2)]);
@@ -274,18 +281,18 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(crate::scaled(1000)))]
 
     #[test]
-    fn params_accepts_exactly_the_documented_range((h, beta, eta) in any_params()) {
-        let valid = [h, beta, eta].iter().all(|v| v.is_finite() && v.abs() <= MAX_PARAM);
-        match Params::new(h, beta, eta) {
+    fn params_accepts_exactly_the_documented_range((alpha, beta, eta) in any_params()) {
+        let valid = [alpha, beta, eta].iter().all(|v| v.is_finite() && v.abs() <= MAX_PARAM);
+        match Params::new(alpha, beta, eta) {
             Ok(p) => {
                 prop_assert!(valid);
-                prop_assert_eq!((p.h(), p.beta(), p.eta()), (h, beta, eta));
+                prop_assert_eq!((p.alpha(), p.beta(), p.eta()), (alpha, beta, eta));
             }
             Err(e) => {
                 prop_assert!(!valid);
                 let expected = matches!(e, Error::NonFinite { .. } | Error::OutOfRange { .. });
                 prop_assert!(expected, "{}", e);
-                prop_assert!(matches!(e.argument(), Some("h" | "beta" | "eta")));
+                prop_assert!(matches!(e.argument(), Some("alpha" | "beta" | "eta")));
             }
         }
     }
@@ -293,11 +300,11 @@ proptest! {
     #[test]
     fn energy_and_local_differences_are_finite_and_right(
         (x, y) in image_pair(),
-        (h, beta, eta) in any_params(),
+        (alpha, beta, eta) in any_params(),
         r in any_size(),
         c in any_size(),
     ) {
-        let Ok(p) = Params::new(h, beta, eta) else { return Ok(()) };
+        let Ok(p) = Params::new(alpha, beta, eta) else { return Ok(()) };
         let valid = spins(&x) && spins(&y) && x.dim() == y.dim();
         match energy(x.view(), y.view(), &p) {
             Ok(e) => {
@@ -478,6 +485,14 @@ proptest! {
         }
         let (finite, value, certified) = check(&mut g, &terminal, &arcs);
         prop_assert!(finite && value && certified);
+        // the capacities as built, edge by edge and node by node, unchanged by the flow
+        let (built_edges, built_terminals) = g.capacities();
+        prop_assert_eq!(built_edges, arcs.clone());
+        prop_assert_eq!(built_terminals.len(), n);
+        for (got, want) in built_terminals.iter().zip(&terminal) {
+            prop_assert!((got.0 - want.0).abs() <= 1e-12 * want.0.max(1.0));
+            prop_assert!((got.1 - want.1).abs() <= 1e-12 * want.1.max(1.0));
+        }
         prop_assert!(g.in_source_set(n).is_err());
         prop_assert!(g.cut_value(&vec![true; n + 1]).is_err());
     }
@@ -720,4 +735,81 @@ fn figure_8_30_is_finite() {
         let f = d.restored(estimate).unwrap();
         assert!((0.9..=1.0).contains(&f), "{f}");
     }
+}
+
+// ---------- exercises ----------
+
+/// A visiting order.
+fn order() -> impl Strategy<Value = Order> {
+    prop_oneof![
+        Just(Order::Raster),
+        Just(Order::ReverseRaster),
+        Just(Order::Checkerboard)
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(crate::scaled(1000)))]
+
+    #[test]
+    fn orders_list_every_pixel_once(rows in any_size(), cols in any_size(), o in order()) {
+        match o.pixels(rows, cols) {
+            Ok(pixels) => {
+                let mut sorted = pixels.clone();
+                sorted.sort();
+                let all: Vec<(usize, usize)> = (0..rows).flat_map(|r| (0..cols).map(move |c| (r, c))).collect();
+                prop_assert_eq!(sorted, all);
+            }
+            Err(e) => prop_assert!((rows.max(cols) > 1 << 20 || rows.saturating_mul(cols) > 1 << 20) && e.argument().is_some()),
+        }
+    }
+
+    #[test]
+    fn icm_in_any_order_ends_at_a_single_flip_minimum(
+        y in image(), p in params(), o in order(), max_sweeps in 0..4usize,
+    ) {
+        match icm_in_order(y.view(), &p, o, max_sweeps) {
+            Ok(run) => {
+                prop_assert!(spins(&y) && run.sweeps <= max_sweeps);
+                prop_assert_eq!(run.energies.len(), run.sweeps + 1);
+                prop_assert!(run.energies.windows(2).all(|w| w[1] <= w[0] + TOL * (1.0 + w[0].abs())));
+                let e = energy(run.x.view(), y.view(), &p).unwrap();
+                for ((r, c), _) in run.x.indexed_iter() {
+                    let mut z = run.x.clone();
+                    z[(r, c)] *= -1;
+                    let (ez, scale) = reference_energy(&z, &y, &p);
+                    prop_assert!(ez >= e - TOL * scale.max(1.0));
+                }
+            }
+            Err(e) => prop_assert!(!spins(&y) || e.argument() == Some("max_sweeps")),
+        }
+    }
+
+    #[test]
+    fn region_flip_is_the_difference_of_two_energies(
+        (x, y) in image_pair(), p in params(), mask in proptest::collection::vec(any::<bool>(), 0..25),
+        rows in 0..6usize, cols in 0..6usize,
+    ) {
+        let dim = if mask.len() % 3 == 0 { (rows, cols) } else { x.dim() };
+        let region = Array2::from_shape_fn(dim, |(r, c)| mask.get(r * dim.1 + c).copied().unwrap_or(false));
+        let valid = spins(&x) && spins(&y) && x.dim() == y.dim() && region.dim() == x.dim();
+        match region_flip_diff(x.view(), y.view(), &p, region.view()) {
+            Ok(d) => {
+                prop_assert!(valid);
+                let flipped = Array2::from_shape_fn(x.dim(), |m| if region[m] { -x[m] } else { x[m] });
+                let (e1, s1) = reference_energy(&flipped, &y, &p);
+                let (e0, s0) = reference_energy(&x, &y, &p);
+                prop_assert!((d - (e1 - e0)).abs() <= TOL * (s0 + s1).max(1.0));
+            }
+            Err(e) => prop_assert!(!valid && e.argument().is_some()),
+        }
+    }
+}
+
+/// The other public function without input: the worked example's constants.
+#[test]
+fn worked_example_is_a_valid_problem() {
+    let (y, p) = worked_example().unwrap();
+    assert!(spins(&y));
+    assert_eq!((p.alpha(), p.beta(), p.eta()), (0.0, 1.0, 1.5));
 }
