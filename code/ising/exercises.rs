@@ -96,7 +96,7 @@ pub fn region_flip_diff(
     ensure_shape("region", x.shape(), region.shape())?;
     let (rows, cols) = x.dim();
     let (mut field, mut data, mut border) = (0i64, 0i64, 0i64);
-    for ((r, c), _) in region.indexed_iter().filter(|(_, &inside)| inside) {
+    for ((r, c), _) in region.indexed_iter().filter(|&(_, &inside)| inside) {
         let xi = i64::from(x[(r, c)]);
         field += xi;
         data += xi * i64::from(y[(r, c)]);

@@ -27,7 +27,7 @@ impl Rbm {
     pub fn edges(&self) -> Vec<Edge> {
         self.w()
             .indexed_iter()
-            .filter(|(_, &weight)| weight != 0.0)
+            .filter(|&(_, &weight)| weight != 0.0)
             .map(|((visible, hidden), &weight)| Edge {
                 visible,
                 hidden,

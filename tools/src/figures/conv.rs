@@ -102,7 +102,7 @@ fn window_cells(d: usize, conv: Conv, m: usize, n: usize) -> Vec<(usize, usize)>
     g[[0, m, n]] = 1.0;
     let dx = conv_backward_x(w.view(), g.view(), (d, d), conv).expect("valid sizes");
     dx.indexed_iter()
-        .filter(|(_, &v)| v != 0.0)
+        .filter(|&(_, &v)| v != 0.0)
         .map(|(i, _)| i)
         .collect()
 }
@@ -529,7 +529,7 @@ fn pool_routing_diagram() -> Figure {
         let routed = max_pool_backward(y.view(), e.view(), pool).expect("valid");
         routed
             .indexed_iter()
-            .find(|(_, &v)| v != 0.0)
+            .find(|&(_, &v)| v != 0.0)
             .map(|((_, u, v), _)| (u, v))
             .unwrap_or((0, 0))
     };
