@@ -53,6 +53,10 @@ fn hermite_moment(m: usize) -> f64 {
     })
 }
 
+/// Fails if the n-point rule (n = 1 to 30) misses a moment ∫ tᵐ e^{−t²} dt of
+/// degree m < 2n by more than `EXACT_TOL` of max(1, Σ wᵢ|tᵢ|ᵐ), or its degree-2n
+/// moment is not short by n! √π / 2ⁿ within `EXACT_TOL`: weights or nodes off by
+/// 1e-9, two weights swapped, or a node dropped (mutants.rs) are all caught.
 #[test]
 fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
     let mut worst = 0.0f64;
@@ -118,6 +122,10 @@ fn gauss_hermite_is_exact_to_degree_2n_minus_1() {
     );
 }
 
+/// Fails if the 60-point tensor Gauss-Hermite total of the three-node example or
+/// the correlated pair is more than `QUAD_TOL` from 1 (or 40 points are not enough
+/// for the three nodes but are for the pair): a wrong constant in a factor (σ² for
+/// σ, no 1/√(2π)) or a missing factor moves it by order one, as mutants.rs shows.
 #[test]
 fn linear_gaussian_integrates_to_one() {
     let mut worst = 0.0f64;
@@ -149,6 +157,10 @@ fn linear_gaussian_integrates_to_one() {
     verified_dl::record!("bayesnet.gaussian.pair-6", coarse);
 }
 
+/// Fails if ∫ p(x_k | pa_k) dx_k, by the 60-point rule on the axis of x_k's
+/// marginal at 200 parent values for each of the 3 nodes, is more than `QUAD_TOL`
+/// from 1: σ² for σ or a missing 1/√(2π) in the normalizing constant is off by
+/// order one (mutants.rs).
 #[test]
 fn each_conditional_integrates_to_one_on_a_fixed_axis() {
     // The continuous step of the proof: int p(x_k | pa_k) dx_k = 1 for every

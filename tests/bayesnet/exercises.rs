@@ -46,6 +46,10 @@ fn count_by_formula<T: Prob>(net: &BayesNet<T>, own_arity: bool) -> usize {
         .sum()
 }
 
+/// Fails if factor_entries is not 4K − 2 for a binary chain of K = 1 to 20 nodes,
+/// or not the number of entries the tables of 200 random networks store, or the
+/// number of configurations differs from 2^K or an enumeration: 0 failures. The
+/// count that forgets a node's own arity is shown to miss on all 200.
 #[test]
 fn exercise_count_of_table_entries() {
     let mut failures = 0usize;
@@ -101,6 +105,10 @@ fn conditional_is(net: &BayesNet<Rational>, c: usize, x: &[usize], value: Ration
     net.joint(x).unwrap() == value.mul(total).unwrap()
 }
 
+/// Fails if, for a childless node of the worked example, the sprinkler network or
+/// 30 random rational networks, p(x_c | the rest) from the joint is not exactly the
+/// table entry where the rest has positive probability, or no non-leaf differs from
+/// its table. A joint that dropped or squared the leaf's factor would be caught.
 #[test]
 fn exercise_a_leaf_is_conditioned_by_its_table() {
     let mut misses = 0usize;
@@ -166,6 +174,10 @@ fn exercise_a_leaf_is_conditioned_by_its_table() {
     );
 }
 
+/// Fails if summing rain out of the worked example's exact joint does not give
+/// (43/100, 1/25, 3/25, 41/100), equals the product of the other tables at a fixed
+/// rain, or is not their 4/5, 1/5 mixture entry by entry: 0 misses. A sum over
+/// the wrong axis, or rain treated as a leaf, would be caught.
 #[test]
 fn exercise_summing_out_a_node_with_children() {
     let net = example::worked_example().unwrap();
@@ -258,6 +270,9 @@ fn hybrid_mutant(kind: u8, n: usize) -> (f64, f64) {
     (total, first)
 }
 
+/// Fails if the 60-point hybrid total is more than `HYBRID_TOL` from 1 or its
+/// mean from Σ_z p(z) μ_z, or if a copy without 1/√(2π), with σ² for σ, or without
+/// the prior passes that test, or if 10 points do.
 #[test]
 fn exercise_gaussian_child_of_a_binary_parent() {
     let result = hybrid_total(&PRIOR, &MEAN, &SIGMA, 60).unwrap();
@@ -339,6 +354,9 @@ fn exercise_functions_name_their_bad_arguments() {
     assert!(matches!(cases[5].0, Error::NotNormalized { .. }));
 }
 
+/// Fails if p(wet grass) by elimination or by summing the exact joint is not
+/// (47/100, 53/100), the parents' marginals are not (11/20, 9/20) and (4/5, 1/5),
+/// or taking the parents as independent gives 53/100 instead of 251/500: 0 misses.
 #[test]
 fn exercise_marginal_of_the_leaf() {
     let net = example::worked_example().unwrap();

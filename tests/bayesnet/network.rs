@@ -38,6 +38,10 @@ fn worst_against_joint<T: Prob>(table: &Table<T>, net: &BayesNet<T>, names: &[us
         .fold(0.0, f64::max)
 }
 
+/// Fails if, on any of 2000 seeded random DAGs of 1 to 30 nodes, the order puts a
+/// parent before its child (by is_parents_after), starts with some node's parent or
+/// ends with a node that has parents: 0 failures allowed. The reversed order, the
+/// numbering, and counting parents for children (all in mutants.rs) are caught.
 #[test]
 fn order_puts_parents_after_on_random_dags() {
     let mut rng = seeded(20);
@@ -114,6 +118,10 @@ fn walk_to_childless(children: &[Vec<usize>], start: usize) -> usize {
     steps
 }
 
+/// Fails if a DAG with an edge added to close a 2-cycle or a longer cycle (1000
+/// seeded graphs) gets an order, or an error whose nodes are not a cycle with each
+/// node a parent of the next: 0 failures allowed. A cycle of 3 or more listed
+/// against its edges is caught, as is anything but 0 → 2 → 1 for a fixed graph.
 #[test]
 fn cycles_are_found_and_named() {
     // Adding an edge against the hidden order of a DAG closes a cycle; the
@@ -180,6 +188,10 @@ fn cycles_are_found_and_named() {
     strata::assert_quarter("cycles", "three-or-more", long_cycles, cases);
 }
 
+/// Fails if, after any step on 1000 random networks (up to 2^16 configurations),
+/// the joint with the summed nodes summed out differs from the product of the
+/// remaining tables by more than `EXACT_TOL` relatively, or the final total from 1:
+/// summing the next axis, leaving a value out or a wrong stride (mutants.rs) do.
 #[test]
 fn proof_steps_leave_the_smaller_factorization() {
     let mut rng = seeded(22);
@@ -243,6 +255,11 @@ fn proof_steps_leave_the_smaller_factorization() {
     verified_dl::record!("bayesnet.proof.worst-total", worst_total);
 }
 
+/// Fails if the sum of the joint over every configuration of any of 1000 random
+/// networks is more than `EXACT_TOL` (relative) from 1: a missing factor makes it
+/// that node's arity, a squared one puts it below 1 (mutants.rs). A wrong row
+/// index keeps the total 1; rows_are_row_major_over_the_parents_as_listed
+/// catches that.
 #[test]
 fn total_by_enumeration_is_one() {
     let mut rng = seeded(23);
@@ -298,6 +315,10 @@ fn denominator_bound_of_the_exact_check() {
     verified_dl::record!("bayesnet.exact.log2-bound", log2);
 }
 
+/// Fails if, for any of 300 random networks with rational tables (up to 8 nodes,
+/// denominators up to 12), the total by enumeration or by the proof's steps is not
+/// exactly 1, or a remaining table is not exactly the smaller network's joint: 0
+/// misses allowed, so any error in a sum or a factor counts, however small.
 #[test]
 fn total_is_exactly_one_in_rationals() {
     // Smaller networks: every one of the (up to 4^8) terms is a rational sum.
@@ -393,6 +414,10 @@ fn summing_out_a_root_first_does_not_give_a_factorization() {
     );
 }
 
+/// Fails if, for any childless node of 300 random networks, the joint with that
+/// node summed out differs from the joint of the network without it by more than
+/// `EXACT_TOL` relatively, or removing a node with children is not an error naming
+/// them. Parent indices not moved down after the removal would break it.
 #[test]
 fn childless_marginal_is_the_network_without_it() {
     let mut rng = seeded(25);
@@ -509,6 +534,10 @@ pub(crate) fn sampling_networks() -> Vec<BayesNet<f64>> {
     })
 }
 
+/// Fails if any configuration's count among the draws (200,000 from the sprinkler
+/// network, 50,000 from each of 20 random ones) is more than `SAMPLING_Z` = 5
+/// standard deviations from N p, or a configuration of probability 0 is drawn.
+/// Children drawn first, a transposed row index or a shifted inverse CDF are caught.
 #[test]
 fn ancestral_sampling_reproduces_the_joint() {
     let sprinkler = example::sprinkler().unwrap();

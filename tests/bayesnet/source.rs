@@ -25,6 +25,9 @@ fn union_condition(parents: &[Vec<usize>], first: usize) -> bool {
     parents.iter().all(|pa| !pa.contains(&first))
 }
 
+/// Fails if, in the network x_0 → x_1 with x_2 alone, the exact p(x_1 = 0) after
+/// summing out x_0 is not 11/20 or the table's p(x_1 = 0 | x_0) are not 9/10 and
+/// 1/5, or if summing out x_0 gives the product of the other tables at either x_0.
 #[test]
 fn erratum_bayes_intersection() {
     // x_0 -> x_1, and x_2 alone. The intersection of the other parent sets,
@@ -97,6 +100,9 @@ fn erratum_bayes_intersection() {
     verified_dl::record!("erratum.bayes-intersection.given-1", given[1].to_f64());
 }
 
+/// Fails if the row sums c(x_1) of the weight g are not exactly 1/2 and 3/2, the
+/// nested sum Σ p(x_1) c(x_1) is not 5/4 or equals c(x_1) Σ p(x_1) at some x_1, or
+/// with a normalized table in place of g nesting and separating do not both give 1.
 #[test]
 fn erratum_bayes_separated_integrals() {
     // x_1 -> x_0 (code indices). Replace p(x_0 | x_1) by a weight g(x_0, x_1)
@@ -157,6 +163,9 @@ fn erratum_bayes_separated_integrals() {
     verified_dl::record!("erratum.bayes-separated-integrals.c-1", c(1).to_f64());
 }
 
+/// Fails if, summing the sprinkler network's 4 variables out in the proof's
+/// order, a table left after fewer than 4 sums has every entry 1, the table after
+/// 3 sums is not cloudy's prior (1/2, 1/2) exactly, or the one after all 4 is not [1].
 #[test]
 fn erratum_bayes_integration_variables() {
     // Read literally, dx_1 ... dx_k integrates only the first k variables of
@@ -221,6 +230,10 @@ fn cyclic_total(theta: Rational) -> Rational {
     total
 }
 
+/// Fails if the sum of p(a | b) p(b | a) over the two-node cycle is not exactly
+/// 1 + (2θ − 1)² at θ = i/20 (i = 0 to 20), is 1 anywhere but θ = 1/2, or the
+/// network type accepts the cycle: leaving a configuration out or taking
+/// p(a ≠ b | b) to be θ or 1/2 (mutants.rs) is caught.
 #[test]
 fn cyclic_factorization_does_not_sum_to_one() {
     // The values the text quotes: Z(9/10) = 1 + (4/5)^2 = 41/25, Z(0) = 2.
