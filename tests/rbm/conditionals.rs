@@ -208,6 +208,10 @@ fn transpose(rbm: &Rbm) -> Rbm {
     .unwrap()
 }
 
+/// Fails if a line of p(h | v) (Bayes, the cancellation, the factors, ln p(h | v) and p(h | v),
+/// σ(x_j), F(v)) differs from brute force over e^{−E(v, h)} by more than `EXACT_TOL` (in ln p; F
+/// relatively), for any h of 512 machines with weights up to ±100: the source's σ(h_j x_j), the
+/// sign (1 − 2h_j), the hidden bias left out of x, or the last unit dropped would each miss.
 #[test]
 fn h_given_v_every_line_matches_brute_force() {
     let lines = run_hidden_checks();
@@ -269,6 +273,10 @@ fn h_given_v_every_line_matches_brute_force() {
     verified_dl::record!("rbm.h-given-v.machines", MACHINES as f64);
 }
 
+/// Fails if ln p(v | h) or p(v | h), the marginals p(v_i = 1 | h) = σ(y_i), or F(h) differ from
+/// brute force over every v by more than `EXACT_TOL` (in ln p; F relatively), or the transposed
+/// machine's ln p(h | v) differs from ln p(v | h), on 512 machines: y = W h + b built with the
+/// hidden bias a in place of b, or a wrong sign in σ((2v_i − 1) y_i), would miss.
 #[test]
 fn v_given_h_matches_brute_force() {
     let mut rng = seeded(4);
@@ -345,6 +353,10 @@ fn v_given_h_matches_brute_force() {
     );
 }
 
+/// Fails if `Rbm::energy` differs from −Σ v_i W_ij h_j − Σ v_i b_i − Σ h_j a_j summed term by term
+/// in the test, or Σ_{v,h} e^{−E(v, h) − ln Z} with the crate's ln Z differs from 1, by more than
+/// `EXACT_TOL` relatively, on 64 machines up to 6 × 6: a dropped bias term or a wrong sign in E, or
+/// a ln Z that misses a state, breaks it.
 #[test]
 fn energy_defines_a_normalized_joint() {
     let mut rng = seeded(5);
@@ -387,6 +399,10 @@ fn energy_defines_a_normalized_joint() {
     );
 }
 
+/// Fails if `log_z`, `log_z_by(Visible)` or `log_z_by(Hidden)` differs from the log-sum-exp of −E
+/// over every (v, h) by more than `EXACT_TOL` relatively, on 202 machines (visible smaller, hidden
+/// smaller, ties, 16 × 2 and 2 × 16), or a shape case is under a quarter of them: state 0 or the
+/// last state left out of the sum, or the biases swapped in the transposed layer, would miss.
 #[test]
 fn log_z_by_the_smaller_layer_matches_brute_force() {
     let mut rng = seeded(6);
@@ -413,6 +429,10 @@ fn log_z_by_the_smaller_layer_matches_brute_force() {
     verified_dl::verify!("rbm.log-z", Method::Exhaustive, EXACT_TOL, worst, cases);
 }
 
+/// Fails if ln Z of a 16 × 16 machine, too large for brute force, comes out more than `EXACT_TOL`
+/// apart (relatively) through the visible and through the hidden layer: a transpose or a bias mixed
+/// up in one orientation of the enumeration would. It compares the two orientations with each other
+/// only.
 #[test]
 fn log_z_of_a_16_by_16_machine_is_the_same_through_either_layer() {
     let mut rng = seeded(7);
@@ -431,6 +451,9 @@ fn log_z_of_a_16_by_16_machine_is_the_same_through_either_layer() {
     verified_dl::record!("rbm.log-z-16.difference", rel_err(by_v, by_h));
 }
 
+/// Fails if `log_likelihood` of 1 to 5 random rows differs from the average of ln Σ_h p(v, h) over
+/// the brute-force joint table by more than `EXACT_TOL` relatively, on 50 machines: −ln Z left out,
+/// a wrong sign of F(v), or a sum divided by the wrong number of rows would miss.
 #[test]
 fn log_likelihood_is_minus_free_energy_minus_log_z() {
     let mut rng = seeded(8);

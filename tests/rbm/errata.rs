@@ -42,6 +42,10 @@ fn machine() -> (Rbm, Array1<f64>) {
     (rbm, array![1.0])
 }
 
+/// Fails if the source's p(v, h)/p(h) (`source::joint_over_p_h`) differs at any of the four h from
+/// brute-force p(v = 1 | h) or from σ(0.5 + 2h_1 + h_2), or its sum over h from σ(0.5) + σ(2.5) +
+/// σ(1.5) + σ(3.5), by more than `CLOSED_FORM_TOL`; or if it lies within `GAP` of p(h | v), or its
+/// sum within `GAP` of 1, as it would if the line were right.
 #[test]
 fn erratum_rbm_denominator() {
     let (rbm, v) = machine();
@@ -95,6 +99,10 @@ fn erratum_rbm_denominator() {
     verified_dl::record!("erratum.rbm-denominator.sum", total);
 }
 
+/// Fails if the source's Π_j σ(h_j x_j) at h = 0 is not exactly 1/4, or lies within `GAP` of p(h =
+/// 0 | v); if its sum over h is not 1/4 + σ(1) + σ(1)² within `CLOSED_FORM_TOL`, or lies within
+/// `GAP` of 1; or if the corrected factor σ((2h_j − 1) x_j) of `prob_h_given_v` or brute-force p(h
+/// = 0 | v) is not σ(−1)².
 #[test]
 fn erratum_rbm_sigmoid_argument() {
     let (rbm, v) = machine();
@@ -135,6 +143,9 @@ fn erratum_rbm_sigmoid_argument() {
     verified_dl::record!("erratum.rbm-sigmoid-argument.sum", total);
 }
 
+/// Fails if, for x = (1, 1), the source's Σ_{h_i} σ(h_i x_i) is not 1/2 + σ(1), its chain for p(h_1
+/// = 1 | v) not σ(1)(1/2 + σ(1)), `p_h_given_v` not σ(1), or σ(−x) + σ(x) not 1, within
+/// `CLOSED_FORM_TOL`; or if the sum lies within `GAP` of 1 or the chain within `GAP` of the truth.
 #[test]
 fn erratum_rbm_unit_sum() {
     let (rbm, v) = machine();
@@ -171,6 +182,9 @@ fn erratum_rbm_unit_sum() {
     verified_dl::record!("erratum.rbm-unit-sum.truth", truth);
 }
 
+/// Fails if the source's σ((Wᵀv + 1)_j) is not σ(3) and σ(2), or `p_h_given_v` not σ(1) for both
+/// units, within `CLOSED_FORM_TOL`, or if the stray value lies within `GAP` of the truth: keeping
+/// the hidden bias in `stray_constant`, or dropping it from x, would be caught.
 #[test]
 fn erratum_rbm_stray_constant() {
     let (rbm, v) = machine();
@@ -205,6 +219,9 @@ fn erratum_rbm_stray_constant() {
     verified_dl::record!("erratum.rbm-stray-constant.truth", truth[0]);
 }
 
+/// Fails if the source's Π_j p(h_j | v) at v = 1, h = (1, 1) is not σ(1)², the brute-force joint
+/// not e^{2.5}/Z with Z written out by hand, or the product summed over every (v, h) not 2 =
+/// 2^{n_v}, within `CLOSED_FORM_TOL`; or if product and joint lie within `GAP` of each other.
 #[test]
 fn erratum_rbm_joint_product() {
     let (rbm, v) = machine();

@@ -39,6 +39,10 @@ fn log_z_over_hidden(rbm: &Rbm, terms: usize) -> f64 {
     log_sum_exp(&minus_f)
 }
 
+/// Fails if ln Σ_h e^{−F(h)} over the 2^{n_h} hidden states (from `free_energy_hidden`) differs
+/// from the log-sum-exp of all 2^{n_v + n_h} entries of the brute-force table by more than
+/// `EXACT_TOL` relatively, on 40 machines of both orientations; or if the slip of summing only half
+/// the hidden states ever comes within `EXACT_TOL`, or the table has the wrong number of terms.
 #[test]
 fn exercise_the_terms_of_z() {
     let mut rng = seeded(301);
@@ -63,6 +67,10 @@ fn exercise_the_terms_of_z() {
     verified_dl::verify!("rbm.ex-terms", Method::Exhaustive, EXACT_TOL, worst, cases);
 }
 
+/// Fails if ln p(h | v) of the transposed machine (Wᵀ, the two biases exchanged) differs from the
+/// brute-force ln p(v | h) of the original by more than `EXACT_TOL` relatively for any v, on 60
+/// machines; or if fewer than 10 of them are square, or on a square one the wrong transpose that
+/// keeps each bias with its letter comes within `EXACT_TOL`.
 #[test]
 fn exercise_p_v_given_h_by_symmetry() {
     let mut rng = seeded(302);
@@ -124,6 +132,10 @@ fn exercise_p_v_given_h_by_symmetry() {
     );
 }
 
+/// Fails if `one_hidden_log_z` differs from brute-force ln Z over all 2^{n_v + 1} pairs, or F(v) =
+/// −bᵀv − ln(1 + e^{wᵀv + a}) written out differs from brute-force −ln Σ_h e^{−E(v, h)}, by more
+/// than `EXACT_TOL` relatively, on 40 machines with n_v = 1 to 8; or if the slip Z = e^{Σb} + e^{a
+/// + Σ(b + w)} (each 1 + lost) ever passes.
 #[test]
 fn exercise_one_hidden_unit_by_hand() {
     let mut rng = seeded(303);
@@ -163,6 +175,10 @@ fn exercise_one_hidden_unit_by_hand() {
     );
 }
 
+/// Fails if ∂F/∂W, ∂F/∂a or ∂F/∂b from `free_energy_gradient` differs from central differences of
+/// `free_energy` at `FD_STEP` by more than `FD_TOL`, on 30 machines up to 6 × 6 with entries in
+/// [−1, 1]; or if the sign slip ∂F/∂a = +σ(x) ever passes: a missing minus, or σ(x) without the
+/// hidden bias, would miss.
 #[test]
 fn exercise_free_energy_gradient() {
     let mut rng = seeded(304);
@@ -272,6 +288,10 @@ fn quadrature(rbm: &Rbm, h: &Array1<f64>, step: f64, reach: f64) -> Quadrature {
     }
 }
 
+/// Fails if the trapezoid quadrature (step 0.1) of e^{−E(v, h)} from `gaussian_energy` gives a mean
+/// other than `gaussian_visible_mean` (b + W h), a covariance other than the identity, a ln
+/// integral other than the closed form, or a log density other than `gaussian_log_p_v_given_h`, by
+/// more than `QUADRATURE_TOL`; or if the slips mean b − W h or variance 2 ever pass.
 #[test]
 fn exercise_gaussian_visible_units() {
     let mut rng = seeded(305);
@@ -355,6 +375,10 @@ fn log_odds_ratio(log_p: &[f64], n_h: usize) -> f64 {
     m(1, 1) + m(0, 0) - m(1, 0) - m(0, 1)
 }
 
+/// Fails if the log odds ratio ln[p(11) p(00) / (p(10) p(01))] of hidden units 1 and 2 under the
+/// brute-force p(h | v) differs from 0 by more than `EXACT_TOL` (an energy coupling hidden units
+/// would make it nonzero), or if with u h_1 h_2 added to −E it is not u; or if any coupled ratio
+/// looks like 0.
 #[test]
 fn exercise_a_hidden_hidden_coupling() {
     let mut rng = seeded(306);

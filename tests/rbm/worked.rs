@@ -20,6 +20,10 @@ fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// Fails if on the 2 × 2 worked machine any −E(v, h) of the table or of `energy` is not exactly the
+/// triple sum by hand, or if ln Z, or p(h | v = (1, 0)) as Π σ((2h_j − 1) x_j), from
+/// `prob_h_given_v` or by brute force, differs from the table (ln Σ weights, a row over its sum) by
+/// more than `EXACT_TOL`, or x = Wᵀv + a is not (1.5, −2).
 #[test]
 fn worked_example_table_and_conditional() {
     let rbm = worked_rbm().unwrap();
