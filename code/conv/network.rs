@@ -116,18 +116,17 @@ pub enum ConvPath {
 }
 
 /// The parameters of the network. Build it with [`Net::new`] (random) or
-/// [`Net::from_weights`] (given, checked). The weights are public to read;
-/// every method checks their shapes and values again before it uses them.
+/// [`Net::from_weights`] (given, checked); read the weights with [`Net::w`],
+/// [`Net::v`] and [`Net::b`]. The weights are private, so every `Net` has
+/// the shapes of its [`Shape`] and finite entries: the constructors check
+/// it once, and [`Net::sgd_step`] keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Net {
     shape: Shape,
     path: ConvPath,
-    /// Filters, `[filters, k, k]`.
-    pub w: Array3<f64>,
-    /// Fully connected weights, `[classes, flat_len]`.
-    pub v: Array2<f64>,
-    /// Fully connected biases, `[classes]`.
-    pub b: Array1<f64>,
+    pub(crate) w: Array3<f64>,
+    pub(crate) v: Array2<f64>,
+    pub(crate) b: Array1<f64>,
 }
 
 /// The gradient of the loss with respect to every parameter and the input.
@@ -181,6 +180,18 @@ impl Net {
     /// The shape.
     pub fn shape(&self) -> Shape {
         self.shape
+    }
+    /// The filters W, `[filters, k, k]`.
+    pub fn w(&self) -> &Array3<f64> {
+        &self.w
+    }
+    /// The fully connected weights V, `[classes, flat_len]`.
+    pub fn v(&self) -> &Array2<f64> {
+        &self.v
+    }
+    /// The fully connected biases b, `[classes]`.
+    pub fn b(&self) -> &Array1<f64> {
+        &self.b
     }
     /// The path the convolution runs on.
     pub fn conv_path(&self) -> ConvPath {
@@ -262,7 +273,6 @@ impl Net {
     /// The logits z = V flatten(pool(conv(X))) + b.
     pub fn logits(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
         self.check_image(x)?;
-        self.check_weights()?;
         let y = self.conv_maps(x)?;
         let p = max_pool_forward(y.view(), self.shape.pool())?;
         fc_forward(self.v.view(), self.b.view(), flatten(p.view())?.view())
@@ -295,7 +305,6 @@ impl Net {
     /// backward functions in reverse order.
     pub fn loss_and_grad(&self, x: ArrayView2<f64>, label: usize) -> Result<(f64, Grads)> {
         self.check_image(x)?;
-        self.check_weights()?;
         let pool = self.shape.pool();
         let target = one_hot(label, self.shape.classes())?;
         // forward

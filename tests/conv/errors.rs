@@ -33,9 +33,9 @@ fn net6() -> Net {
 
 fn zero_grads(net: &Net) -> Grads {
     Grads {
-        w: Array3::zeros(net.w.raw_dim()),
-        v: Array2::zeros(net.v.raw_dim()),
-        b: Array1::zeros(net.b.raw_dim()),
+        w: Array3::zeros(net.w().raw_dim()),
+        v: Array2::zeros(net.v().raw_dim()),
+        b: Array1::zeros(net.b().raw_dim()),
         x: Array2::zeros((6, 6)),
     }
 }
@@ -61,8 +61,8 @@ fn every_probe_is_an_error_that_names_its_argument() {
     let huge_x = Array2::from_elem((3, 3), 1e300);
     let huge_w = Array3::from_elem((1, 2, 2), 1e300);
     let net = net6();
-    let mut nan_net = net6();
-    nan_net.v[[0, 0]] = f64::NAN;
+    let mut nan_weights = net6().v().clone();
+    nan_weights[[0, 0]] = f64::NAN;
     let mut net_lr = net6();
     let grads = zero_grads(&net);
     let image6 = Array2::<f64>::zeros((6, 6));
@@ -212,12 +212,12 @@ fn every_probe_is_an_error_that_names_its_argument() {
             "fully connected bias b"
         ),
         probe!(
-            nan_net.predict(image6.view()),
-            Error::NonFinite { .. },
-            "fully connected weights V"
-        ),
-        probe!(
-            Net::from_weights(net.shape(), net.w.clone(), nan_net.v.clone(), net.b.clone()),
+            Net::from_weights(
+                net.shape(),
+                net.w().clone(),
+                nan_weights.clone(),
+                net.b().clone()
+            ),
             Error::NonFinite { .. },
             "fully connected weights V"
         ),
@@ -225,8 +225,8 @@ fn every_probe_is_an_error_that_names_its_argument() {
             Net::from_weights(
                 net.shape(),
                 Array3::zeros((2, 2, 2)),
-                net.v.clone(),
-                net.b.clone()
+                net.v().clone(),
+                net.b().clone()
             ),
             Error::ShapeMismatch { .. },
             "conv filters W"

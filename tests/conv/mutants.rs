@@ -353,26 +353,26 @@ fn every_mutant_fails_the_check_that_the_kernel_passes() {
             let (net, x) = loop {
                 let net = Net::new(sh.shape(), rng).unwrap();
                 let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0).unwrap();
-                let y = conv_forward(x.view(), net.w.view(), sh.conv()).unwrap();
+                let y = conv_forward(x.view(), net.w().view(), sh.conv()).unwrap();
                 if pool_margin(y.view(), sh.pool()).unwrap() >= MIN_MARGIN {
                     break (net, x);
                 }
             };
             let label = rng.random_range(0..sh.classes);
-            let y = conv_forward(x.view(), net.w.view(), sh.conv()).unwrap();
+            let y = conv_forward(x.view(), net.w().view(), sh.conv()).unwrap();
             let pooled = max_pool_forward(y.view(), sh.pool()).unwrap();
             let f = flatten(pooled.view()).unwrap();
-            let z = fc_forward(net.v.view(), net.b.view(), f.view()).unwrap();
+            let z = fc_forward(net.v().view(), net.b().view(), f.view()).unwrap();
             let gz =
                 softmax_xent_grad(z.view(), one_hot(label, sh.classes).unwrap().view()).unwrap();
-            let (_, _, df) = fc_backward(net.v.view(), f.view(), gz.view()).unwrap();
+            let (_, _, df) = fc_backward(net.v().view(), f.view(), gz.view()).unwrap();
             let dp = unflatten(df.view(), pooled.dim()).unwrap();
             let dy = if mutation == 0 {
                 max_pool_backward(y.view(), dp.view(), sh.pool()).unwrap()
             } else {
                 pool_grad_variant(&y, &dp, &sh, mutation)
             };
-            let dx = conv_backward_x(net.w.view(), dy.view(), (sh.d, sh.d), sh.conv()).unwrap();
+            let dx = conv_backward_x(net.w().view(), dy.view(), (sh.d, sh.d), sh.conv()).unwrap();
             let fd = gradient(
                 |x: &Array2<f64>| net.loss(x.view(), label).unwrap(),
                 &x,

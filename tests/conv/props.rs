@@ -77,6 +77,9 @@ const PUBLIC_API: &[&str] = &[
     "conv::network::Shape::flat_len",
     "conv::network::Net::from_weights",
     "conv::network::Net::shape",
+    "conv::network::Net::w",
+    "conv::network::Net::v",
+    "conv::network::Net::b",
     "conv::network::Net::conv_path",
     "conv::network::Net::with_conv_path",
     "conv::network::Net::new",
@@ -633,7 +636,7 @@ proptest! {
         let x = fill((d, d), &vals, 3);
         for net in [given, Ok(random)] {
             let Ok(net) = net else { continue };
-            prop_assert!(net.w.iter().chain(net.v.iter()).all(|v| v.is_finite()));
+            prop_assert!(net.w().iter().chain(net.v().iter()).all(|v| v.is_finite()));
             let fast = net.clone().with_conv_path(ConvPath::Im2col);
             prop_assert_eq!(fast.conv_path(), ConvPath::Im2col);
             let z = net.logits(x.view());
@@ -650,13 +653,13 @@ proptest! {
                 prop_assert!(loss.is_finite() && loss >= 0.0);
                 prop_assert!(g.w.iter().chain(g.v.iter()).chain(g.b.iter()).chain(g.x.iter()).all(|v| v.is_finite()));
                 match stepped.sgd_step(&g, lr) {
-                    Ok(()) => prop_assert!(stepped.w.iter().chain(stepped.v.iter()).all(|v| v.is_finite())),
+                    Ok(()) => prop_assert!(stepped.w().iter().chain(stepped.v().iter()).all(|v| v.is_finite())),
                     Err(_) => prop_assert_eq!(&stepped, &net),
                 }
             }
             let junk = Grads { w: fill((1, 1, 1), &vals, 4), v: fill((1, 1), &vals, 5), b: fill(1, &vals, 6), x: x.clone() };
             if stepped.sgd_step(&junk, lr).is_ok() {
-                prop_assert!(stepped.w.iter().all(|v| v.is_finite()));
+                prop_assert!(stepped.w().iter().all(|v| v.is_finite()));
             }
         }
     }
@@ -705,7 +708,7 @@ fn experiment_settings() {
     let (train_set, test_set) = task_data().unwrap();
     assert!(!train_set.is_empty() && !test_set.is_empty());
     let (net, history) = training_run(0).unwrap();
-    assert!(history.is_empty() && net.w.iter().all(|v| v.is_finite()));
+    assert!(history.is_empty() && net.w().iter().all(|v| v.is_finite()));
 }
 
 /// The number of property cases this module runs: at least 10,000 in all.

@@ -209,7 +209,7 @@ fn net_and_image(sh: Sh, rng: &mut Rng) -> (Net, Array2<f64>) {
     loop {
         let net = Net::new(sh.shape(), rng).unwrap();
         let x = uniform(rng, (sh.d, sh.d), -1.0, 1.0).unwrap();
-        let y = conv_forward(x.view(), net.w.view(), sh.conv()).unwrap();
+        let y = conv_forward(x.view(), net.w().view(), sh.conv()).unwrap();
         if pool_margin(y.view(), sh.pool()).unwrap() >= MIN_MARGIN {
             return (net, x);
         }
@@ -230,34 +230,34 @@ fn network_gradient_matches_finite_differences() {
         let (_, g) = net.loss_and_grad(x.view(), label).unwrap();
         let fd_w = gradient(
             |w: &Array3<f64>| {
-                Net::from_weights(net.shape(), w.clone(), net.v.clone(), net.b.clone())
+                Net::from_weights(net.shape(), w.clone(), net.v().clone(), net.b().clone())
                     .unwrap()
                     .loss(x.view(), label)
                     .unwrap()
             },
-            &net.w,
+            net.w(),
             FD_STEP,
         )
         .unwrap();
         let fd_v = gradient(
             |v: &Array2<f64>| {
-                Net::from_weights(net.shape(), net.w.clone(), v.clone(), net.b.clone())
+                Net::from_weights(net.shape(), net.w().clone(), v.clone(), net.b().clone())
                     .unwrap()
                     .loss(x.view(), label)
                     .unwrap()
             },
-            &net.v,
+            net.v(),
             FD_STEP,
         )
         .unwrap();
         let fd_b = gradient(
             |b: &Array1<f64>| {
-                Net::from_weights(net.shape(), net.w.clone(), net.v.clone(), b.clone())
+                Net::from_weights(net.shape(), net.w().clone(), net.v().clone(), b.clone())
                     .unwrap()
                     .loss(x.view(), label)
                     .unwrap()
             },
-            &net.b,
+            net.b(),
             FD_STEP,
         )
         .unwrap();
@@ -719,7 +719,7 @@ fn network_im2col_path_equals_loops() {
         } else {
             uniform(&mut rng, (sh.d, sh.d), -1.0, 1.0).unwrap()
         };
-        let y = conv_forward(x.view(), net.w.view(), sh.conv()).unwrap();
+        let y = conv_forward(x.view(), net.w().view(), sh.conv()).unwrap();
         coverage.ties += has_tie(&y, sh.p, sh.t) as usize;
         let label = rng.random_range(0..sh.classes);
         let (loss, g) = net.loss_and_grad(x.view(), label).unwrap();

@@ -71,7 +71,7 @@ fn training_reaches_95_percent_on_held_out_images() {
     // rows of one sign each, positive, negative, positive; the first has its
     // two largest weights at (2,1) and (3,2) (1-based), one step down and
     // one to the right of each other
-    let w = &net.w;
+    let w = net.w();
     for (a, sign) in [(0, 1.0), (1, -1.0), (2, 1.0)] {
         assert!(
             (0..3).all(|b| w[[1, a, b]] * sign > 0.0),

@@ -54,7 +54,7 @@ pub fn figures() -> Vec<Figure> {
         ],
         ..Plot::default()
     };
-    let filters: Vec<Array2<f64>> = net.w.axis_iter(Axis(0)).map(|w| w.to_owned()).collect();
+    let filters: Vec<Array2<f64>> = net.w().axis_iter(Axis(0)).map(|w| w.to_owned()).collect();
     let (_, test_set) = task_data().expect("the task's sizes are valid");
     let samples: Vec<Array2<f64>> = (0..6).map(|j| test_set[j].x.clone()).collect();
     let mut figures = vec![
