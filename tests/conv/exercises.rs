@@ -20,6 +20,10 @@ use crate::random::MIN_MARGIN;
 /// Random configurations per check.
 const CASES: usize = 300;
 
+/// Fails if `Conv2d::out_size` gives other than 4 for a 7 × 7 input, 3 × 3 filters, stride 2 and
+/// padding 1, or does not keep the side d for every odd k ≤ d ≤ 30 with P = (k − 1)/2 and s = 1
+/// (exact comparisons): padding counted on one side only (d + P − k + 1), or the +1 of floor((d +
+/// 2P − k)/s)+1 missing, would miss.
 #[test]
 fn exercise_padded_output_size() {
     // (a) 7 x 7, 3 x 3 filters, stride 2, padding 1: floor((7 + 2 - 3) / 2) + 1 = 4
@@ -53,6 +57,10 @@ fn pool_case(rng: &mut Rng) -> (usize, usize, Pool) {
     (rng.random_range(1..=3), side, Pool::new(p, t).unwrap())
 }
 
+/// Fails if `avg_pool_backward` differs from central differences of L = Σ G ∘ avg_pool_forward(Y)
+/// by more than `FD_TOL` on any of 300 random cases (1–3 maps of side ≤ 8, p ≤ 4, t ≤ 3), if under
+/// a tenth of them have overlapping windows, or if the answer without the share 1/p² is never
+/// rejected: shares that overwrite instead of adding where windows overlap would miss.
 #[test]
 fn exercise_average_pooling_gradient() {
     let mut rng = seeded(141);
@@ -123,6 +131,10 @@ fn one_window_gradient(y: &Array3<f64>, g: &Array3<f64>, p: usize) -> Array3<f64
     })
 }
 
+/// Fails if, on 300 random maps with t = p and a pooling margin of at least `MIN_MARGIN`,
+/// `max_pool_backward` differs from the test's own one-window scan by more than `EXACT_TOL` or from
+/// central differences of L = Σ G ∘ max_pool_forward(Y) by more than `FD_TOL`, or has more than C
+/// Q² nonzero entries, or if the one-window answer is never wrong for overlapping windows (t < p).
 #[test]
 fn exercise_non_overlapping_pool_gradient() {
     let mut rng = seeded(142);
@@ -179,6 +191,10 @@ fn exercise_non_overlapping_pool_gradient() {
     verified_dl::record!("conv.ex-stride-pool.overlap-fails", overlap_fails as f64);
 }
 
+/// Fails if dL/dW = G Xᵀ or dL/dX = Wᵀ G from `conv1x1_backward` differs from central differences
+/// of L = Σ G ∘ Y (Y by `conv2d_forward` with 1 × 1 filters) by more than `FD_TOL` on 300 random
+/// cases, or if dX with the wrong sign or dW from the first position only is never rejected: W used
+/// untransposed would miss.
 #[test]
 fn exercise_one_by_one_convolution() {
     let mut rng = seeded(143);
@@ -227,6 +243,10 @@ fn exercise_one_by_one_convolution() {
     verified_dl::record!("conv.ex-1x1.worst", worst);
 }
 
+/// Fails if `conv_forward` with the filter dilated by δ (`dilate`) differs from the test's own sum
+/// over the taps X_{is+aδ, js+bδ} by more than `EXACT_TOL`, its side from (d − (k − 1)δ − 1)/s + 1,
+/// or dL/dW read at the taps of `conv_backward_w` from central differences of that sum by more than
+/// `FD_TOL`, on 300 cases: a span of kδ or taps at the wrong places would miss.
 #[test]
 fn exercise_dilated_convolution() {
     let mut rng = seeded(144);

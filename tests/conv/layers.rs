@@ -32,6 +32,10 @@ fn window_starts(d: usize, k: usize, s: usize) -> Vec<usize> {
     (0..d).filter(|u| u % s == 0 && u + k <= d).collect()
 }
 
+/// Fails if `conv_out_size(d, k, s)` differs from the count of window starts found by trying every
+/// position, for any d ≤ 40, k ≤ d, s ≤ d + 1, or if `conv_forward` with a one-hot filter on
+/// X_{u,v} = u d + v does not read exactly the top-left pixel of each counted window (d ≤ 12): the
+/// +1 missing, the source's floor((d − k + 1)/s), or the stride ignored in the loops would miss.
 #[test]
 fn output_sizes_match_visited_positions() {
     // the formula against brute force, for every d, k, s up to 40
@@ -72,6 +76,10 @@ fn output_sizes_match_visited_positions() {
     verified_dl::record!("conv.size.cases", cases as f64);
 }
 
+/// Fails if `pool_out_size(m, p, t)` differs from the count of window starts found by trying every
+/// position, for any m ≤ 30, p ≤ m, t ≤ m + 1, or if `max_pool_forward` on Y_{u,v} = u m + v does
+/// not return exactly the bottom-right entry of each counted window (m ≤ 10): a missing +1, or
+/// windows stepped by 1 instead of t, would miss.
 #[test]
 fn pool_sizes_match_visited_windows() {
     let mut cases = 0;
@@ -107,6 +115,10 @@ fn pool_sizes_match_visited_windows() {
     verified_dl::record!("conv.pool-size.cases", cases as f64);
 }
 
+/// Fails if `conv_out_size` differs from ceil((d − k + 1)/s) for some d ≤ 40, k ≤ d, s ≤ d, if the
+/// source's (d − k + 1)/s (`source::conv_size_dy`) is not right exactly when s divides d − k + 1 or
+/// is never wrong, or if the quoted cases come out otherwise: 3 windows, not 1.5, at d = 5, k = 3;
+/// 3, not 2.5, at d = 7, k = 3, s = 2; a flat length of 8, not 4.5 (all exact comparisons).
 #[test]
 fn erratum_conv_output_size() {
     // (d - k + 1) / 2: d = 5, k = 3, s = 1 has 3 windows per axis, not 1.5
@@ -191,6 +203,10 @@ fn source_dw_errors(d: usize, k: usize, s: usize, seed: u64) -> (f64, f64, f64) 
     )
 }
 
+/// Fails if the source's dL/dW (`source::dw`, its sum up to (d − k + 1)/s) differs from central
+/// differences of L = Σ G ∘ Y through `conv_forward` by more than `FD_TOL`, for any d ≤ 9, k ≤ d, s
+/// ≤ 3 where s divides d − k + 1: a window position (m − 1)s + p off by one, or the filter indices
+/// p and q swapped, would miss.
 #[test]
 fn source_dw_is_right_when_its_limit_is_an_integer() {
     let mut worst = 0.0f64;
@@ -210,6 +226,10 @@ fn source_dw_is_right_when_its_limit_is_an_integer() {
     verified_dl::record!("conv.dW.source-divisible.cases", cases as f64);
 }
 
+/// Fails if, at d = 5, k = 3, s = 2, `conv_backward_w` differs from central differences of L = Σ G
+/// ∘ Y by more than `FD_TOL`, or if the source's dL/dW, whose sum stops at ⌊1.5⌋ = 1 and misses the
+/// windows at m = 2 or n = 2, comes within 0.1 of them, or if its error against the finite
+/// differences and against `conv_backward_w` differ by more than 4 `FD_TOL`.
 #[test]
 fn erratum_conv_dw_limit() {
     // d = 5, k = 3, s = 2: (d-k+1)/s = 1.5, so the sum stops at m = n = 1 and
@@ -245,6 +265,10 @@ fn erratum_conv_dw_limit() {
     );
 }
 
+/// Fails if central differences of Y_{1,1} through `conv_forward` (d = 4, k = 2, s = 1) in W_{a,b}
+/// differ from X_{a,b} by more than `FD_TOL` at any of the k² taps, or if the source's
+/// X_{(m−1)s+p,(n−1)s+q} at p = 2 comes within 0.1 of the derivative in W_{n,q}: a transposed
+/// filter index in the forward pass (X_{b,a}) would miss.
 #[test]
 fn erratum_conv_index() {
     // The source writes dY_{m,n}/dW_{n,q} = X_{(m-1)s+p,(n-1)s+q}: the row of W
@@ -291,6 +315,10 @@ fn erratum_conv_index() {
     );
 }
 
+/// Fails if an entry of `conv_forward` (d = 4, k = 2, s = 1) differs by more than `EXACT_TOL` from
+/// the test's 1-based Σ_{p,q} X_{(m−1)s+p,(n−1)s+q} W_{p,q}, if the first output row is not three
+/// distinct numbers, or if the source's sum as written (for either p) comes within 0.01 of two of
+/// them: a forward pass whose columns ignore n, as the source's, would miss.
 #[test]
 fn erratum_conv_forward_sum() {
     // d = 4, k = 2, s = 1: the first output row has three entries, and for the
@@ -342,6 +370,9 @@ fn erratum_conv_forward_sum() {
     );
 }
 
+/// Fails if `max_pool_forward` with stride 1 is not (M − p + 1)² per map or differs anywhere,
+/// exactly, from the test's 1-based max_{i,j ≤ p} Y_{m+i−1,n+j−1}, on two random maps of every side
+/// M ≤ 7 and window p ≤ M: a window off by one or shifted by p would miss.
 #[test]
 fn source_pool_forward_is_right() {
     // P^c_{m,n} = max_{i,j in 1..p} Y^c_{m+i-1,n+j-1}, written 1-based as in the source
@@ -372,6 +403,10 @@ fn source_pool_forward_is_right() {
     verify!("conv.pool", Method::Exhaustive, 0.0, 0.0, cases);
 }
 
+/// Fails if, on the 3 × 3 map whose entry (2, 2) wins all four 2 × 2 windows, `max_pool_backward`
+/// differs from central differences by more than `FD_TOL`, or gives that entry other than 1+2+3+4 =
+/// 10 or (1, 1) other than 0 (a gradient that overwrites instead of adding gives 4), or if the
+/// source's formula does not give 4 at both (2, 2) and (1, 1), an error of at least 0.5.
 #[test]
 fn erratum_conv_pool_grad() {
     // A 3x3 map, 2x2 windows, stride 1: four windows. Entry (2,2) (1-based)
@@ -458,6 +493,10 @@ fn corrected_pool_grad(y: &Array2<f64>, dp: &Array2<f64>, p: usize) -> Array2<f6
     })
 }
 
+/// Fails if the corrected formula, written 1-based in the test (Σ_{i,j} dL/dP_{u−i+1,v−j+1} over
+/// the windows that (u, v) wins), differs from central differences of L = Σ G ∘ max_pool_forward by
+/// more than `FD_TOL` on maps with margin ≥ 1e-4 of every side M ≤ 8 and p ≤ M (stride 1): a window
+/// index off by one, or only the window at (u, v) counted, would miss.
 #[test]
 fn corrected_source_pool_grad_matches_finite_differences() {
     let mut rng = seeded(42);
@@ -498,6 +537,10 @@ fn corrected_source_pool_grad_matches_finite_differences() {
     verified_dl::record!("conv.pool-grad.corrected-source.cases", cases as f64);
 }
 
+/// Fails if `max_pool_backward` differs from central differences by more than `FD_TOL` (the
+/// ledger's worst) on up to ten maps with margin ≥ 1e-4 per side M ≤ 8 and p ≤ M (stride 1), or if
+/// the source's formula (`source::pool_grad`) is not within `FD_TOL` at p = 1, or not off by more
+/// than 1e-3 on at least nine tenths of the maps with p ≥ 2.
 #[test]
 fn source_pool_grad_is_right_only_for_p_1() {
     // over random maps (stride 1, as in the source): with p = 1 every entry is
@@ -559,6 +602,10 @@ fn source_pool_grad_is_right_only_for_p_1() {
     );
 }
 
+/// Fails if the source's `flat_to_map` and `map_to_flat` are not inverse bijections between 1..C Q²
+/// and the (map, m, n), for C ≤ 4 and Q ≤ 12, or differ from the code's 0-based `unflat_index` and
+/// `flat_index`; if `flatten` is not row-major or `unflatten` does not undo it; or if `flat_index`
+/// does not invert `unflat_index` on maps up to 6 × 6: rows and columns swapped would miss.
 #[test]
 fn flatten_formulas_of_source_are_exact_inverses() {
     let mut cases = 0;
@@ -610,6 +657,10 @@ fn flatten_formulas_of_source_are_exact_inverses() {
     verified_dl::record!("conv.flatten.indices", cases as f64);
 }
 
+/// Fails if `unflatten(g)` differs from central differences of L = g · flatten(P) by more than
+/// `FD_TOL`, or, exactly, from g at the source's index (c − 1)Q² + (m − 1)Q + n, for up to 3 maps
+/// of side Q ≤ 4: a backward pass that reads the maps transposed (m and n swapped) or a flat index
+/// off by one would miss.
 #[test]
 fn flatten_backward_is_unflatten() {
     // the source's backward formula dL/dP^c_{m,n} = dL/dF_{(c-1)Q^2+(m-1)Q+n}:
@@ -649,6 +700,10 @@ fn flatten_backward_is_unflatten() {
     );
 }
 
+/// Fails if, for d = 6, k = 3, s = 1, p = 2, the source's pooled side is not 3, flat index 10 does
+/// not lie in map 2 (not the kernel size 3) by the source's ceiling and by `unflat_index`, the
+/// network's `Shape` does not have 3 × 3 pooled maps and 18 flat entries, or `flatten` does not put
+/// entry (1, 1) of map 2 at index 10 (all exact comparisons).
 #[test]
 fn erratum_conv_flatten_symbol() {
     // The source's k is both the kernel size and the map index:
@@ -685,6 +740,10 @@ fn erratum_conv_flatten_symbol() {
     );
 }
 
+/// Fails if at a tie `max_pool_backward` sends a window's gradient anywhere but to the first
+/// largest entry in row-major order (on three small maps), as `>=` for `>` in the argmax would; or
+/// if at a tie the central difference is not 0.5 within `FD_TOL`, the one-sided slopes not 1 and 0,
+/// or the pooling margin not 0.
 #[test]
 fn pool_ties_go_to_the_first_maximum() {
     // all four entries of a 2x2 window equal: the gradient goes to (0,0)
@@ -892,6 +951,10 @@ fn bad_input_is_an_error_that_names_the_values() {
     );
 }
 
+/// Fails if Σ_{m,n} G_{m,n} ∂Y_{m,n}/∂W, each ∂Y_{m,n}/∂W by central differences through
+/// `conv_forward`, differs from central differences of L = Σ G ∘ Y or from `conv_backward_w` by
+/// more than `FD_TOL` (d = 5, k = 2, s = 1), or if the unindexed reading, one factor Σ G for every
+/// term, comes within 0.1 of them: a `conv_backward_w` that drops the weight G_{m,n} would miss.
 #[test]
 fn omission_conv_dw_chain_rule_sums_entry_by_entry() {
     // The source's chain rule, sum_{m,n} dLoss/dY^i dY^i_{m,n}/dW^i_{p,q},

@@ -56,6 +56,10 @@ pub(crate) fn padded_case(
     (conv, x, w, b, g)
 }
 
+/// Fails if `Conv2d::out_size(d, k)` with padding P ≤ 4 and stride s ≤ 6 differs from the count of
+/// window starts that fit in the padded axis of length d + 2P, for any d ≤ 20 and k ≤ d + 2P, or
+/// accepts a kernel of length d + 2P + 1: the padding counted on one side only (d + P), or the +1
+/// missing, would miss.
 #[test]
 fn padded_output_size_counts_windows() {
     // M = floor((d + 2P - k) / s) + 1 against the windows that fit in the padded axis
@@ -82,6 +86,10 @@ fn padded_output_size_counts_windows() {
     verify!("conv.pad-size", Method::Exhaustive, 0.0, 0.0, cases);
 }
 
+/// Fails if `conv2d_forward_padded`, or dL/dX, dL/dW or dL/db of `conv2d_backward_padded`, differs
+/// by more than `EXACT_TOL` from the im2col path run on the input padded with zeros by slicing
+/// (dL/dX with its border cut off), on 400 random cases: the padding added to a tap's position
+/// instead of subtracted, or forgotten (the conv.pad mutants), would miss.
 #[test]
 fn padded_conv_is_conv_of_zero_padded_input() {
     // the crate's padded loops against the im2col path, a separate code, on X padded by slicing
@@ -111,6 +119,10 @@ fn padded_conv_is_conv_of_zero_padded_input() {
     verified_dl::record!("conv.pad.worst", worst);
 }
 
+/// Fails if dL/dX, dL/dW or dL/db of `conv2d_backward_padded` differs from central differences of L
+/// = Σ G ∘ `conv2d_forward_padded` by more than `FD_TOL` on 400 random cases, or fewer than a tenth
+/// have a kernel larger than the unpadded input: a pixel not shifted by P in dL/dX, or taps in the
+/// padding not skipped in dL/dW, would miss.
 #[test]
 fn padded_conv_gradients_match_finite_differences() {
     let mut rng = seeded(132);

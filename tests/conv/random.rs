@@ -216,6 +216,10 @@ fn net_and_image(sh: Sh, rng: &mut Rng) -> (Net, Array2<f64>) {
     }
 }
 
+/// Fails if dL/dW, dL/dV, dL/db or dL/dX from `Net::loss_and_grad` differs from central differences
+/// of `Net::loss` by more than `FD_TOL` on 600 stratified random networks with pooling margin ≥
+/// `MIN_MARGIN`, or a named case has under a quarter of them or an edge under 10: a pooling
+/// gradient that overwrites instead of adding (the conv.network mutant) would miss.
 #[test]
 fn network_gradient_matches_finite_differences() {
     let mut rng = seeded(101);
@@ -303,6 +307,10 @@ pub(crate) fn conv_case(rng: &mut Rng, case: usize) -> (Sh, Array2<f64>, Array3<
     (sh, x, w, g)
 }
 
+/// Fails if `conv_backward_w` differs from central differences of L = Σ G ∘ `conv_forward` by more
+/// than `FD_TOL` on 600 stratified random shapes, or the coverage falls short: the last window
+/// dropped, the filter indices transposed, or the stride ignored in the window's position (the
+/// conv.dW mutants) would miss.
 #[test]
 fn conv_dw_matches_finite_differences() {
     let mut rng = seeded(102);
@@ -327,6 +335,10 @@ fn conv_dw_matches_finite_differences() {
     verified_dl::record!("conv.random.dW.worst", worst);
 }
 
+/// Fails if `conv_backward_x` differs from central differences of L = Σ G ∘ `conv_forward` by more
+/// than `FD_TOL` on 600 stratified shapes, or the last (d − k) mod s rows, which no window reaches,
+/// are not exactly 0, or no case has such rows: the filter read from the other end, only the first
+/// filter's term, or each pixel's first window skipped (the conv.dX mutants) would miss.
 #[test]
 fn conv_dx_matches_finite_differences() {
     let mut rng = seeded(103);
@@ -360,6 +372,10 @@ fn conv_dx_matches_finite_differences() {
     verified_dl::record!("conv.random.dX.worst", worst);
 }
 
+/// Fails if `conv_backward_x_full` (the full correlation of dL/dY dilated by s with the filter
+/// turned by 180°) differs from the loops of `conv_backward_x` by more than `EXACT_TOL` on 600
+/// stratified shapes: a filter not flipped, a wrong number of zeros inserted by `dilate`, or the
+/// rows that no window reaches not left at zero would miss.
 #[test]
 fn conv_dx_is_full_correlation_of_dilated_gradient() {
     let mut rng = seeded(104);
@@ -385,6 +401,10 @@ fn conv_dx_is_full_correlation_of_dilated_gradient() {
     verified_dl::record!("conv.random.dX-full.worst", worst);
 }
 
+/// Fails if `max_pool_backward` differs from central differences of L = Σ G ∘ `max_pool_forward` by
+/// more than `FD_TOL` on 600 stratified shapes with maps of margin ≥ `MIN_MARGIN`: a window's
+/// gradient that overwrites instead of adding, or is spread evenly over the window (the
+/// conv.pool-grad mutants), would miss.
 #[test]
 fn pool_gradient_matches_finite_differences() {
     let mut rng = seeded(105);
@@ -424,6 +444,9 @@ fn pool_gradient_matches_finite_differences() {
     verified_dl::record!("conv.random.pool-grad.worst", worst);
 }
 
+/// Fails if dL/dV = g fᵀ, dL/db = g or dL/df = Vᵀ g from `fc_backward` differs from central
+/// differences of g · `fc_forward` by more than `FD_TOL` on 600 random layers up to 5 × 12: dL/df
+/// with the wrong sign or dL/db missing (the conv.fc mutants) would miss.
 #[test]
 fn fc_gradient_matches_finite_differences() {
     let mut rng = seeded(106);
@@ -455,6 +478,10 @@ fn fc_gradient_matches_finite_differences() {
     verified_dl::record!("conv.random.cases", CASES as f64);
 }
 
+/// Fails if `softmax_jacobian` differs from the finite-difference Jacobian of softmax, or
+/// `softmax_backward` from Jᵀ g, by more than `FD_TOL` on 600 random logits in [−5, 5] of length ≤
+/// 6: σσᵀ added in place of subtracted, or the diagonal missing (the conv.softmax-jac mutants),
+/// would miss.
 #[test]
 fn softmax_jacobian_matches_finite_differences() {
     let mut rng = seeded(107);
@@ -486,6 +513,9 @@ fn softmax_jacobian_matches_finite_differences() {
     verified_dl::record!("conv.random.softmax-jac.worst", worst);
 }
 
+/// Fails if σ(z) − τ from `softmax_xent_grad` differs from central differences of `cross_entropy`
+/// by more than `FD_TOL` on 600 logits in [−5, 5], half with one-hot targets and half with random
+/// distributions: τ − σ, or σ(1 − σ) − τ (the conv.softmax-xent mutants), would miss.
 #[test]
 fn softmax_xent_gradient_matches_finite_differences() {
     let mut rng = seeded(108);
@@ -545,6 +575,10 @@ fn general_case(rng: &mut Rng) -> (usize, Array4<f64>, Array4<f64>, Array1<f64>,
     (s, x, w, b, g)
 }
 
+/// Fails if dL/dX, dL/dW or dL/db of `conv2d_backward` differs from central differences of L = Σ G
+/// ∘ `conv2d_forward` by more than `FD_TOL` on 600 random cases (≤ 2 images, ≤ 3 channels and
+/// filters, rectangular inputs up to 8 × 8 and kernels, stride ≤ 4): dL/dX summed over the wrong
+/// channel, or dL/db summed over one image only, would miss.
 #[test]
 fn general_conv_gradients_match_finite_differences() {
     let mut rng = seeded(109);
@@ -580,6 +614,10 @@ fn general_conv_gradients_match_finite_differences() {
     verified_dl::record!("conv.random.general-grad.worst", worst);
 }
 
+/// Fails if, for one image, one channel and zero bias, Y, dL/dW or dL/dX of `conv2d_forward` and
+/// `conv2d_backward` differ from `conv_forward`, `conv_backward_w` and `conv_backward_x` at all
+/// (the test asserts a worst of exactly 0, below `EXACT_TOL`) on 600 stratified shapes: a window
+/// offset or a transposed index in either implementation would miss.
 #[test]
 fn general_conv_reduces_to_source_layer() {
     // one image, one channel, no bias: the general convolution is the source's layer
@@ -624,6 +662,10 @@ fn general_conv_reduces_to_source_layer() {
     verified_dl::record!("conv.random.general-reduces.worst", worst);
 }
 
+/// Fails if the im2col path (`conv2d_forward_fast`, `conv2d_backward_fast`) differs from the loops
+/// (`conv2d_forward`, `conv2d_backward`) in Y, dL/dX, dL/dW or dL/db by more than `EXACT_TOL` on
+/// the 600 cases of the general gradient check: window columns in the wrong tap order, or col2im
+/// adding to the wrong pixel, would miss.
 #[test]
 fn fast_path_equals_loops() {
     let mut rng = seeded(109); // the same cases as the gradient check of the loops
@@ -651,6 +693,10 @@ fn fast_path_equals_loops() {
     verified_dl::record!("conv.random.im2col.worst", worst);
 }
 
+/// Fails if the im2col path differs from the loops in Y, dL/dX, dL/dW or dL/db by more than
+/// `EXACT_TOL` on five large inputs (up to 94 × 94, 8 channels) whose window matrix is built in
+/// several blocks of `BLOCK_ENTRIES`, down to one output row per block: a block boundary that drops
+/// or repeats an output row would miss.
 #[test]
 fn fast_path_equals_loops_across_blocks() {
     // inputs large enough that the window matrix is built in several blocks
@@ -759,6 +805,10 @@ pub(crate) fn has_tie(y: &Array3<f64>, p: usize, t: usize) -> bool {
     })
 }
 
+/// Fails if `max_pool_backward` differs by more than `EXACT_TOL` from the test's own scan (the
+/// window's maximum, then the first entry equal to it, gradients added) on 600 stratified shapes
+/// whose maps take three values, or ties occur in under a quarter of them: the last maximum winning
+/// (`>=` for `>`, the conv.pool-tie mutant) would miss.
 #[test]
 fn pool_backward_sends_ties_to_the_first_maximum_on_random_maps() {
     // maps whose entries take one of three values, so that most windows with
