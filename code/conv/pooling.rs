@@ -96,9 +96,9 @@ pub fn max_pool_backward(
 // ANCHOR: pool_margin
 /// The smallest gap, over all pooling windows, between the winning entry and
 /// the best other entry of its window (infinity if every window has one
-/// entry, p = 1: there is no other entry). Finite differences of step h see
+/// entry, p = 1: there is no other entry). Finite differences of step eps see
 /// the true pooling gradient only if no perturbation can change a winner,
-/// that is if this margin exceeds the largest change h can cause in Y.
+/// that is if this margin exceeds the largest change eps can cause in Y.
 ///
 /// Errors if `y` is not finite, or if a gap overflows (entries of opposite
 /// sign near f64::MAX).
