@@ -90,6 +90,10 @@ fn infeasibility(g: &Graph, caps: &Caps, flow: f64) -> f64 {
     worst / scale
 }
 
+/// Fails if, on 2000 random graphs of 1 to 10 nodes, `max_flow` differs at all (`DYADIC_TOL`) from
+/// the least `cut_value` of all 2^n cuts or the cut of its source set, or the flows break a
+/// capacity the test recorded, conservation or the value: an augmentation that stops early, or a
+/// residual updated on the wrong arc of a pair, is caught.
 #[test]
 fn max_flow_equals_the_brute_force_minimum_cut() {
     let mut rng = seeded(4101);
@@ -127,6 +131,11 @@ fn max_flow_equals_the_brute_force_minimum_cut() {
 /// On graphs far too large for brute force, max-flow/min-cut duality is the
 /// check: a feasible flow whose value equals the capacity of a cut is a
 /// maximum flow, and the cut a minimum cut (every flow is at most every cut).
+///
+/// Fails if, on the cut graphs of three noisy test images (200², 128², 96²), the cut of the
+/// returned source set differs from the flow, or the flows break a capacity written out again,
+/// conservation or the value, by more than `EXACT_TOL` relatively: a source set other than what the
+/// residual graph reaches from s opens a gap.
 #[test]
 fn max_flow_is_certified_by_its_cut_on_large_images() {
     let (mut worst, mut cases) = (0.0f64, 0);
@@ -249,6 +258,9 @@ pub(super) fn check_cut(build: Construction) -> (f64, usize, usize) {
     (worst, cases, problems)
 }
 
+/// Fails if, for every configuration of 60 random problems up to 4 × 4 with β ≥ 0, the `cut_value`
+/// of `cut_graph`'s graph plus its constant K differs at all (`DYADIC_TOL`) from `energy`: terminal
+/// arcs swapped, a pair capacity β instead of 2β, or K without −β per pair (the mutants) all miss.
 #[test]
 fn every_cut_costs_the_energy_minus_a_constant() {
     let (worst, cases, problems) = check_cut(crate_cut_graph);
@@ -263,6 +275,11 @@ fn every_cut_costs_the_energy_minus_a_constant() {
 /// table must be -beta a b, its submodularity margin
 /// E(+,-) + E(-,+) - E(+,+) - E(-,-) must be 4 beta, and `cut_graph` must
 /// exist exactly when the margin is not negative.
+///
+/// Fails if, for β from −2 to 2 in quarters, a 1 × 2 energy differs from −βab or the margin from 4β
+/// (`DYADIC_TOL`), `cut_graph` accepts a β < 0 or refuses a β ≥ 0 (exactly 8 refusals, each a
+/// `BadValue` naming β), or its cut plus constant misses the table: a pair capacity β instead of 2β
+/// is caught.
 #[test]
 fn pair_term_is_submodular_exactly_when_beta_is_nonnegative() {
     let y = Array2::<i8>::ones((1, 2));
@@ -332,6 +349,10 @@ fn signed(rng: &mut Rng, sign: i32) -> f64 {
     f64::from(sign * rng.random_range(1..=8)) / 4.0
 }
 
+/// Fails if the energy of `map_graph_cut`'s x differs at all (`DYADIC_TOL`) from the least energy
+/// over every configuration, on 60 problems up to 4 × 4 for each of the 18 sign patterns of (α, η,
+/// β ≥ 0), or the energy it returns is not that of its x: the source side read as x_i = −1, or the
+/// terminal arcs swapped, returns a configuration above the minimum.
 #[test]
 fn graph_cut_finds_the_exhaustive_minimum_for_every_submodular_sign() {
     let mut rng = seeded(4104);
@@ -364,6 +385,10 @@ fn graph_cut_finds_the_exhaustive_minimum_for_every_submodular_sign() {
     verified_dl::record!("ising.map-cut.exhaustive-worst", worst);
 }
 
+/// Fails if, for β < 0 on 400 random problems up to 4 × 4, the cut of σx in the graph of field σc
+/// and coupling −β plus its constant differs from E(x) for some x (first 100 problems), or
+/// `map_graph_cut`'s energy from the exhaustive minimum, at all (`DYADIC_TOL`): a field not
+/// multiplied by σ, or an x′ not mapped back by σ, is caught.
 #[test]
 fn checkerboard_substitution_reverses_the_sign_of_beta() {
     let mut rng = seeded(4105);
@@ -444,6 +469,10 @@ fn exhaustive_argmin(y: &Array2<i8>, p: &Params) -> Vec<Array2<i8>> {
         .collect()
 }
 
+/// Fails if y is not the unique enumerated minimiser of 300 problems with η > |α| + 4|β|, the bound
+/// is not tight on 3 × 3 (y 2^−30 below it, a tie with the flipped centre at it, the flip above),
+/// or the figure's cut is not y for β ≤ 0.5 or is y at 0.75 (the recorded worst is the constant 0):
+/// pairs counted twice would halve the bound.
 #[test]
 fn map_is_y_when_eta_exceeds_alpha_plus_four_beta() {
     let mut rng = seeded(4107);
@@ -528,6 +557,11 @@ fn map_is_y_when_eta_exceeds_alpha_plus_four_beta() {
 /// The same comparison as above with real parameters (not multiples of 1/4),
 /// as in Bishop's eta = 2.1: the capacities are rounded, so the energies may
 /// differ by round-off, relative to the size of the energy.
+///
+/// Fails if the energy of `map_graph_cut`'s x is more than `EXACT_TOL` relatively off the
+/// exhaustive minimum on 300 problems up to 4 × 4 with real α, β, η (β of either sign), or the
+/// energy returned is not exactly that of x: a checkerboard substitution not undone for β < 0 is
+/// caught.
 #[test]
 fn graph_cut_finds_the_exhaustive_minimum_with_real_parameters() {
     let mut rng = seeded(4110);
@@ -658,6 +692,11 @@ impl Recorded {
 /// arcs, to one, or none) and a few edges (parallel ones included), then
 /// solving. After every solve the reported flows must be a flow of the value
 /// returned, and that value the brute-force minimum cut of everything added so far.
+///
+/// Fails if, after any solve, the flow differs at all (`DYADIC_TOL`) from the brute-force minimum
+/// cut of the capacities the test recorded, or from the recorded cut of the source set, or the
+/// flows break a recorded capacity, conservation or the value: a second solve that returns the
+/// first one's flow, or an `add_terminal` that drops the flow through a node, is caught.
 #[test]
 fn incremental_solves_give_a_feasible_maximum_flow() {
     let mut rng = seeded(4111);

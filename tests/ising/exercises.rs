@@ -63,6 +63,10 @@ fn check_threshold(claim: Threshold) -> (usize, usize) {
     (wrong, cases)
 }
 
+/// Fails if the answer α > kβ + η disagrees in any case (`DYADIC_TOL` on the count) with
+/// `icm_update` on an all-ink 3 × 3 image observed as ink, at the centre, an edge and a corner,
+/// with α at, 1/4 either side of, and away from the threshold, or `local_diff` is not 2α − 2kβ − 2η
+/// there, or a mutant answer (k = 4 everywhere, η/2 for η, turning on the tie) passes.
 #[test]
 fn exercise_field_threshold() {
     let (wrong, cases) = check_threshold(threshold);
@@ -150,6 +154,10 @@ fn check_eta_zero(claim: EtaZero) -> (usize, usize) {
     (wrong, cases)
 }
 
+/// Fails if, with η = 0 and β > 0, the minimisers by enumeration of 60 problems up to 3 × 4 are not
+/// all paper for α > 0, all ink for α < 0 and both for α = 0 (`DYADIC_TOL` on the count), or
+/// `map_graph_cut` returns none of them, or a mutant answer (α's sign reversed, a single minimiser
+/// at α = 0) passes.
 #[test]
 fn exercise_map_when_eta_is_zero() {
     let (wrong, cases) = check_eta_zero(eta_zero);
@@ -212,6 +220,10 @@ fn check_arcs(claim: ArcCount) -> (usize, usize) {
     (worst, cases)
 }
 
+/// Fails if the arcs of `cut_graph`'s graph, counted from its capacities for each shape 1 × 1 to
+/// 6 × 6 (α = 0, β = 1, η = 1.5), are not 6RC − 2(R + C) in all and 5RC − 2(R + C) non-zero
+/// (tolerance 0), or a mutant answer (one arc per pair, both terminal arcs non-zero) passes; so
+/// would a graph with each pair once.
 #[test]
 fn exercise_arcs_of_the_cut_graph() {
     let (worst, cases) = check_arcs(arc_count);
@@ -276,6 +288,10 @@ fn check_orders(run: Run) -> (f64, usize) {
     (worst, cases)
 }
 
+/// Fails if `icm_in_order`, in raster, reverse-raster or checkerboard order on 100 random problems
+/// up to 6 × 6, ends where one flip still lowers the full energy (`DYADIC_TOL`), a single sweep
+/// passes that check, an order lists other pixels, the worked example does not end at −13.5, −13.5
+/// and −14.5, or updates within one colour do not commute when shuffled.
 #[test]
 fn exercise_icm_in_other_orders() {
     // every order ends at a single-flip local minimum ...
@@ -400,6 +416,10 @@ fn check_region(formula: Region) -> (f64, usize) {
     (worst, cases)
 }
 
+/// Fails if `region_flip_diff` differs at all (`DYADIC_TOL`) from E(x with D flipped) − E(x), from
+/// two full energies, on 300 random regions of random images up to 6 × 6, or is not −4 for the
+/// 2 × 2 block: the border term without its 2, the pairs inside D counted, or the field term's sign
+/// reversed (the mutants) all miss.
 #[test]
 fn exercise_energy_change_of_a_region() {
     let (worst, cases) = check_region(crate_region);

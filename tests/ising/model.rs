@@ -82,6 +82,10 @@ pub(super) fn check_energy(e: EnergyFn) -> (f64, usize) {
     (worst, cases)
 }
 
+/// Fails if `energy` differs at all (`DYADIC_TOL` = 0) from the energy rebuilt from every pair of
+/// pixels at Manhattan distance one, on 20 random grids of each shape 1 × 1 to 6 × 6, or `pairs`
+/// does not list R(C − 1) + (R − 1)C pairs: pairs counted twice, vertical pairs left out, or the
+/// field term's sign reversed (the mutants) all miss.
 #[test]
 fn energy_counts_each_pair_once() {
     for rows in 1..=6 {
@@ -191,6 +195,10 @@ fn neighbour_count((rows, cols): (usize, usize), (r, c): (usize, usize)) -> usiz
     neighbours((rows, cols), (r, c)).len()
 }
 
+/// Fails if `local_diff` differs at all (`DYADIC_TOL`) from E(x_m = +1) − E(x_m = −1), or
+/// `flip_diff` from E(−x_m, rest) − E(x), at any pixel of the stratified grids, or corners, edges
+/// or interior pixels are under a quarter of the full grids' pixels: β's sign wrong, α not doubled,
+/// the right neighbour left out, or the flip's sign wrong (the mutants) all miss.
 #[test]
 fn local_diff_equals_full_energy_difference() {
     let (worst, worst_flip, cases, coverage) = check_local_diff(crate_local_diff, crate_flip_diff);
@@ -251,6 +259,10 @@ fn energy_double_counted(x: &Array2<i8>, y: &Array2<i8>, p: &Params) -> f64 {
     p.alpha() * field - p.beta() * coupling - p.eta() * data
 }
 
+/// Fails if the local difference of the test's energy summed over ordered pairs is not exactly
+/// 2α − 4βS − 2ηy_m (`DYADIC_TOL`), or the crate's `local_diff` equals it at a pixel where βS ≠ 0,
+/// or such pixels are not over a third of the cases: a `local_diff` that counted each pair twice
+/// would match the doubled form and fail.
 #[test]
 fn double_counted_pairs_double_the_coupling_term() {
     let mut rng = seeded(4003);
@@ -314,6 +326,10 @@ fn minimisers(y: &Array2<i8>, p: &Params) -> (f64, Vec<Array2<i8>>) {
     (best, argmin)
 }
 
+/// Fails if, with α = β = 0, the minimisers of `energy` over every configuration of 3 random images
+/// of each shape up to 4 × 4 are not exactly {y} for η > 0 and {−y} for η < 0, or not all 2^n at
+/// energy 0 for η = 0: a data term of the wrong sign, or one that skips a pixel, is caught. The
+/// recorded worst is the constant 0; only these assertions can fail.
 #[test]
 fn map_at_beta_and_alpha_zero_is_y_for_every_grid_up_to_4x4() {
     let mut rng = seeded(4004);
@@ -463,6 +479,10 @@ fn icm_at_bishops_parameters_goes_against_y_only_when_every_neighbour_does() {
     verified_dl::record!("ising.icm-bishop.cases", cases as f64);
 }
 
+/// Fails if one `icm_update`, in raster order on 200 random problems up to 8 × 8 (half with η = kβ,
+/// so that ties Δ_m = 0 are common), raises the full energy (`DYADIC_TOL`) or moves a pixel without
+/// strictly lowering it, or `icm_from` ends elsewhere or where one flip still lowers the energy: an
+/// update to the higher state, or one that flips on a tie, is caught.
 #[test]
 fn icm_never_raises_the_energy_and_stops_at_a_single_flip_minimum() {
     let mut rng = seeded(4005);
