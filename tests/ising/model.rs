@@ -405,14 +405,6 @@ fn neighbours((rows, cols): (usize, usize), (r, c): (usize, usize)) -> Vec<(usiz
     out
 }
 
-/// At Bishop's beta = 1, eta = 2.1, alpha = 0, one ICM update sets pixel m to
-/// -y_m only if beta |S| > eta, i.e. |S| > 2.1 with S the neighbour sum: for
-/// an interior pixel (S even) all four neighbours equal to -y_m, for an edge
-/// pixel all three, for a corner never; otherwise to y_m (never a tie: S is
-/// an integer). At beta = 1.1 (|S| > 1.9): three of four inside, all three on
-/// an edge, both at a corner. Every neighbourhood: all 2^9 configurations of
-/// a 3 x 3 grid, at its centre, an edge pixel and a corner, each with both
-/// observations (so with the pixel's own value both equal to and unlike y_m).
 /// An ICM update of pixel `(r, c)`.
 pub(super) type Update = fn(&mut Array2<i8>, ArrayView2<i8>, &Params, (usize, usize));
 
