@@ -188,27 +188,16 @@ fn by_label_count(chapters: &[Chapter]) -> usize {
     all.len()
 }
 
-/// A test function of `tests/` that verifies a label, with what its
-/// documentation says would make it fail.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifyingTest {
-    /// `module::function`, as the ledger records the test.
-    pub test: String,
-    /// The file it is in, relative to the repository.
-    pub file: String,
-    /// The sentence of its doc comment that starts with "Fails", if any.
-    pub fails_if: Option<String>,
-}
-
-/// Every function of `tests/<binary>/<module>.rs` whose body calls
-/// `verify!`, with the "Fails if ..." (or "Fails when ...") paragraph of its
-/// doc comment: the paragraph from that word to the next blank doc line.
-pub fn verifying_tests(root: &Path) -> Vec<VerifyingTest> {
-    let mut out = Vec::new();
+/// What the tests of `tests/<binary>/<module>.rs` say would make them fail,
+/// by `module::function` (the name the ledger records): the paragraph of a
+/// function's doc comment that starts with "Fails if" (or "Fails when"), up
+/// to the next blank doc line.
+pub fn failure_conditions(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
     let Ok(dirs) = std::fs::read_dir(root.join("tests")) else {
         return out;
     };
-    let mut files: Vec<std::path::PathBuf> = dirs
+    let files = dirs
         .filter_map(|d| d.ok())
         .map(|d| d.path())
         .filter(|p| p.is_dir())
@@ -217,61 +206,30 @@ pub fn verifying_tests(root: &Path) -> Vec<VerifyingTest> {
                 .into_iter()
                 .flatten()
                 .filter_map(|f| f.ok())
-                .map(|f| f.path())
         })
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
-    files.sort();
+        .map(|f| f.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"));
     for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let (Ok(text), Some(module)) = (std::fs::read_to_string(&path), path.file_stem()) else {
             continue;
         };
-        let module = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let file = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        out.extend(
-            test_functions(&text)
-                .into_iter()
-                .filter(|f| f.body.contains("verify!("))
-                .map(|f| VerifyingTest {
-                    test: format!("{module}::{}", f.name),
-                    file: file.clone(),
-                    fails_if: fails_sentence(&f.doc),
-                }),
-        );
+        let module = module.to_string_lossy();
+        for (name, doc) in documented_functions(&text) {
+            if let Some(fails) = fails_sentence(&doc) {
+                out.insert(format!("{module}::{name}"), fails);
+            }
+        }
     }
     out
 }
 
-/// What [`verifying_tests`] says would make each test fail, by `module::function`.
-pub fn failure_conditions(root: &Path) -> BTreeMap<String, String> {
-    verifying_tests(root)
-        .into_iter()
-        .filter_map(|t| t.fails_if.map(|f| (t.test, f)))
-        .collect()
-}
-
-struct TestFunction {
-    name: String,
-    doc: Vec<String>,
-    body: String,
-}
-
-/// The top-level and nested `fn` items of a test file with their doc
-/// comments; a function's body runs to the next line that starts an item at
-/// the same or a lower indentation.
-fn test_functions(text: &str) -> Vec<TestFunction> {
+/// Every `fn` of a source file with the doc comment above it (attributes and
+/// plain comments between the two are skipped).
+fn documented_functions(text: &str) -> Vec<(String, Vec<String>)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim_start();
-        let indent = line.len() - t.len();
         let Some(rest) = t.strip_prefix("fn ").or_else(|| t.strip_prefix("pub fn ")) else {
             continue;
         };
@@ -280,32 +238,15 @@ fn test_functions(text: &str) -> Vec<TestFunction> {
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
         let mut doc = Vec::new();
-        let mut j = i;
-        while j > 0 {
-            j -= 1;
-            let above = lines[j].trim();
+        for above in lines[..i].iter().rev().map(|l| l.trim()) {
             if let Some(d) = above.strip_prefix("///") {
                 doc.push(d.trim().to_string());
-            } else if above.starts_with("#[")
-                || above.starts_with("//") && !above.starts_with("///")
-            {
-                continue;
-            } else {
+            } else if !(above.starts_with("#[") || above.starts_with("//")) {
                 break;
             }
         }
         doc.reverse();
-        let mut body = String::new();
-        for next in &lines[i + 1..] {
-            let nt = next.trim_start();
-            let nindent = next.len() - nt.len();
-            if nindent <= indent && !nt.is_empty() && !nt.starts_with('}') && !nt.starts_with(')') {
-                break;
-            }
-            body.push_str(next);
-            body.push('\n');
-        }
-        out.push(TestFunction { name, doc, body });
+        out.push((name, doc));
     }
     out
 }

@@ -338,3 +338,31 @@ fn catches_two_listings_back_to_back_and_a_page_too_long() {
     s.write("src/one.md", &long);
     assert_caught(&s.problems(), "src/one.md has 305 lines: split it");
 }
+
+#[test]
+fn every_check_in_the_ledger_says_what_would_make_it_fail() {
+    let root = book_tools::book_root();
+    let ledger = fs::read_to_string(root.join("src/appendix/ledger.md")).unwrap();
+    let unstated: Vec<&str> = ledger
+        .lines()
+        .filter(|l| l.ends_with("| (not stated) |"))
+        .collect();
+    assert!(
+        unstated.is_empty(),
+        "checks whose test has no \"Fails if\" paragraph (run `cargo run -p book-tools -- unstated`):\n{}",
+        unstated.join("\n")
+    );
+    // The parser takes the paragraph that starts with "Fails if", and only it.
+    let s = Scratch::new("fails-if");
+    fs::create_dir_all(s.0.join("tests/one")).unwrap();
+    s.write(
+        "tests/one/part.rs",
+        "/// What it checks.\n///\n/// Fails if the sum is off\n/// by one.\n///\n/// More.\n#[test]\nfn checked() {\n    verify!(\"one.x\", Method::Property, 0.0, 0.0, 1);\n}\n\n#[test]\nfn unstated() {\n    verify!(\"one.x\", Method::Property, 0.0, 0.0, 1);\n}\n",
+    );
+    let stated = book_tools::ledger::failure_conditions(&s.0);
+    assert_eq!(
+        stated.get("part::checked").map(String::as_str),
+        Some("Fails if the sum is off by one.")
+    );
+    assert!(!stated.contains_key("part::unstated"));
+}
