@@ -64,6 +64,19 @@ pub fn lint(root: &Path) -> Vec<String> {
             problems.push(format!("SUMMARY.md lists {path}, which does not exist"));
         }
     }
+    // The table of contents names each page by its title, so that the
+    // sidebar, the page and the PDF's outline agree.
+    for (title, path) in summary_titles(&summary) {
+        let Ok(text) = fs::read_to_string(src.join(&path)) else {
+            continue;
+        };
+        let heading = crate::chapters::title(&text);
+        if heading != title {
+            problems.push(format!(
+                "SUMMARY.md calls {path} \"{title}\", but its title is \"{heading}\""
+            ));
+        }
+    }
     let lib = fs::read_to_string(root.join("code/lib.rs")).unwrap_or_default();
     for path in &listed {
         if !lib.contains(&format!("include_str!(\"../src/{path}\")")) {
@@ -378,6 +391,26 @@ pub fn back_to_back_listings(markdown: &str) -> Vec<usize> {
         let quiet = t.is_empty() || (t.starts_with("<!--") && t.ends_with("-->"));
         if !quiet {
             only_quiet = false;
+        }
+    }
+    out
+}
+
+/// The (title, path) of every page that `SUMMARY.md` links.
+fn summary_titles(summary: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in summary.lines() {
+        let (Some(open), Some(mid)) = (line.find('['), line.find("](")) else {
+            continue;
+        };
+        let Some(close) = line[mid..].find(')') else {
+            continue;
+        };
+        if open < mid {
+            out.push((
+                line[open + 1..mid].to_string(),
+                line[mid + 2..mid + close].to_string(),
+            ));
         }
     }
     out

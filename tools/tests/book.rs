@@ -366,3 +366,16 @@ fn every_check_in_the_ledger_says_what_would_make_it_fail() {
     );
     assert!(!stated.contains_key("part::unstated"));
 }
+
+#[test]
+fn catches_a_table_of_contents_entry_that_is_not_the_page_title() {
+    let s = Scratch::new("titles");
+    s.write(
+        "src/one.md",
+        "# One, at length\n\n$$\nx = 1 \\tag{one.x}\n$$\n\n```rs\n{{#include ../code/a.rs:f}}\n```\n",
+    );
+    assert_caught(
+        &s.problems(),
+        "SUMMARY.md calls one.md \"One\", but its title is \"One, at length\"",
+    );
+}

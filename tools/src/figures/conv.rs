@@ -414,7 +414,7 @@ fn im2col_diagram() -> Figure {
         format!("X_{{{}{}}}", c / d + 1, c % d + 1)
     };
     let marked = (d + 1 + 1) as f64; // X_{22}, the code of pixel (2, 2)
-    let mut canvas = Canvas::new(600.0, 250.0);
+    let mut canvas = Canvas::new(600.0, 268.0);
     let (x0, y0) = (30.0, 70.0);
     canvas.text(x0, 40.0, "input X, 3 × 3", LABEL, Anchor::Start);
     canvas.grid(
