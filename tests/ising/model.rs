@@ -11,6 +11,8 @@ use verified_dl::ising::image::add_noise;
 use verified_dl::ising::model::{energy, flip_diff, local_diff, pairs, Params};
 use verified_dl::Error;
 
+use crate::Misses;
+
 /// Tolerance of the comparisons in this file: none. Every parameter is a
 /// multiple of 1/4 of size at most 2 and every energy a sum of a few hundred
 /// such terms, so every value and every partial sum is a dyadic rational with
@@ -329,9 +331,10 @@ fn minimisers(y: &Array2<i8>, p: &Params) -> (f64, Vec<Array2<i8>>) {
 /// Fails if, with α = β = 0, the minimisers of `energy` over every configuration of 3 random images
 /// of each shape up to 4 × 4 are not exactly {y} for η > 0 and {−y} for η < 0, or not all 2^n at
 /// energy 0 for η = 0: a data term of the wrong sign, or one that skips a pixel, is caught. The
-/// recorded worst is the constant 0; only these assertions can fail.
+/// recorded worst is the number of these minimisations that disagree.
 #[test]
 fn map_at_beta_and_alpha_zero_is_y_for_every_grid_up_to_4x4() {
+    let mut misses = Misses::default();
     let mut rng = seeded(4004);
     let mut cases = 0;
     for rows in 1..=4 {
@@ -341,13 +344,19 @@ fn map_at_beta_and_alpha_zero_is_y_for_every_grid_up_to_4x4() {
                 let eta = f64::from(rng.random_range(1..=8)) / 4.0;
                 // eta > 0: the unique minimiser is y
                 let (_, argmin) = minimisers(&y, &Params::new(0.0, 0.0, eta).unwrap());
-                assert_eq!(argmin, vec![y.clone()], "eta = {eta}, y = {y}");
+                misses.compare(argmin, vec![y.clone()], || {
+                    format!("the minimisers, eta = {eta}, y = {y}")
+                });
                 // eta < 0: the unique minimiser is -y
                 let (_, argmin) = minimisers(&y, &Params::new(0.0, 0.0, -eta).unwrap());
-                assert_eq!(argmin, vec![y.mapv(|v| -v)], "eta = {}, y = {y}", -eta);
+                misses.compare(argmin, vec![y.mapv(|v| -v)], || {
+                    format!("the minimisers, eta = {}, y = {y}", -eta)
+                });
                 // eta = 0: every configuration has energy 0
                 let (best, argmin) = minimisers(&y, &Params::new(0.0, 0.0, 0.0).unwrap());
-                assert_eq!((best, argmin.len()), (0.0, 1 << (rows * cols)));
+                misses.compare((best, argmin.len()), (0.0, 1 << (rows * cols)), || {
+                    format!("the least energy and its minimisers, eta = 0, y = {y}")
+                });
                 cases += 3;
             }
         }
@@ -356,7 +365,7 @@ fn map_at_beta_and_alpha_zero_is_y_for_every_grid_up_to_4x4() {
         "ising.map-beta0",
         Method::Exhaustive,
         DYADIC_TOL,
-        0.0,
+        misses.worst("ising.map-beta0"),
         cases
     );
 }
