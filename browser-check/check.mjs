@@ -48,6 +48,7 @@ let mathCount = 0;
 const idsByPage = new Map();
 const internalLinks = [];
 const apiLinks = new Set();
+let diagramShots = 0;
 
 for (const theme of ["light", "navy"]) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 1400 } });
@@ -126,6 +127,22 @@ for (const theme of ["light", "navy"]) {
     if (theme === "light" || pagePath === "print.html" || pagePath === "checking.html") {
       const name = `${pagePath.replace(/\//g, "_").replace(/\.html$/, "")}-${theme}.png`;
       await page.screenshot({ path: path.join(shotDir, name) });
+    }
+    // Every diagram drawn by the crate, in both themes: it must have loaded
+    // and be drawn on its own white card, whatever the page's background.
+    const diagrams = await page.$$("figure.diagram img");
+    for (const [i, img] of diagrams.entries()) {
+      const card = await img.evaluate((el) => ({
+        loaded: el.complete && el.naturalWidth > 0,
+        src: el.getAttribute("src"),
+        alt: (el.getAttribute("alt") ?? "").trim().length,
+      }));
+      if (!card.loaded) failures.push(`${where}: diagram did not load: ${card.src}`);
+      if (card.alt < 20) failures.push(`${where}: diagram ${card.src} has no real alt text`);
+      await img.scrollIntoViewIfNeeded();
+      const base = pagePath.replace(/\//g, "_").replace(/\.html$/, "");
+      await img.screenshot({ path: path.join(shotDir, `${base}-diagram${i + 1}-${theme}.png`) });
+      diagramShots++;
     }
     await page.close();
   }
@@ -293,4 +310,4 @@ if (failures.length) {
   process.exit(1);
 }
 console.log(`browser check: ${n} pages in 2 themes, ${mathCount} formulas rendered, ${internalLinks.length} section links resolved, ${apiLinks.size} API pages linked (all present); no raw TeX, no broken image, no request off this machine.`);
-console.log(`screenshots: ${shotDir}`);
+console.log(`screenshots: ${shotDir} (${diagramShots} of diagrams, in both themes)`);

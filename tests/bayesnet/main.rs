@@ -13,14 +13,7 @@ mod props;
 mod source;
 mod strata;
 
-/// The number of cases of a property test: `n`, times the factor in the
-/// environment variable `PROPTEST_SCALE` (a long run: `PROPTEST_SCALE=20
-/// cargo test --test <chapter> props`), 1 when it is unset.
-pub fn scaled(n: u32) -> u32 {
-    let factor = std::env::var("PROPTEST_SCALE")
-        .ok()
-        .and_then(|v| v.parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
-    n.saturating_mul(factor)
-}
+#[allow(dead_code)] // this chapter counts no misses
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::scaled;

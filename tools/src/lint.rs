@@ -111,6 +111,30 @@ pub fn lint(root: &Path) -> Vec<String> {
         }
     }
 
+    // Every link from a page to a section of a page names an id that page has.
+    let ids: BTreeMap<String, BTreeSet<String>> = chapters
+        .iter()
+        .map(|c| (c.path.clone(), page_ids(&c.text)))
+        .collect();
+    for chapter in &chapters {
+        for (line, target, id) in section_links(&chapter.text) {
+            let dir = Path::new(&chapter.path).parent().unwrap_or(Path::new(""));
+            let page = if target.is_empty() {
+                chapter.path.clone()
+            } else {
+                normalize(&dir.join(&target))
+            };
+            if let Some(known) = ids.get(&page) {
+                if !known.contains(&id) {
+                    problems.push(format!(
+                        "src/{}:{line}: link to {page}#{id}, which has no such section or anchor",
+                        chapter.path
+                    ));
+                }
+            }
+        }
+    }
+
     // Pages a reader can take in, and listings that prose introduces.
     for chapter in &chapters {
         let lines = chapter.text.lines().count();
@@ -414,4 +438,99 @@ fn summary_titles(summary: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The ids a page gives its sections and anchors: a heading's explicit
+/// `{#id}` or the id mdBook derives from its text (lower case, spaces to
+/// `-`, other punctuation dropped), and every HTML `id="..."`.
+fn page_ids(markdown: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let mut in_fence = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        if let Some(heading) = line.strip_prefix('#') {
+            let heading = heading.trim_start_matches('#').trim();
+            if let Some((_, rest)) = heading.rsplit_once("{#") {
+                ids.insert(rest.trim_end_matches('}').trim().to_string());
+            } else {
+                let id: String = heading
+                    .chars()
+                    .filter_map(|c| {
+                        if c.is_alphanumeric() || c == '_' || c == '-' {
+                            Some(c.to_lowercase().next().unwrap_or(c))
+                        } else if c.is_whitespace() {
+                            Some('-')
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
+                ids.insert(id);
+            }
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("id=\"") {
+            let after = &rest[at + 4..];
+            let Some(end) = after.find('"') else { break };
+            ids.insert(after[..end].to_string());
+            rest = &after[end..];
+        }
+    }
+    ids
+}
+
+/// The Markdown links `[text](page.md#id)` (or `page.html#id`, as the
+/// generated appendices write them) and `[text](#id)` of a page,
+/// outside code: (1-based line, page as written or empty, id).
+fn section_links(markdown: &str) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for (i, line) in markdown.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(at) = rest.find("](") {
+            let after = &rest[at + 2..];
+            let Some(end) = after.find(')') else { break };
+            let target = &after[..end];
+            if let Some((page, id)) = target.split_once('#') {
+                let page = match page.strip_suffix(".html") {
+                    Some(stem) => format!("{stem}.md"),
+                    None => page.to_string(),
+                };
+                let local = page.is_empty() || (page.ends_with(".md") && !page.contains("://"));
+                if local && !id.is_empty() {
+                    out.push((i + 1, page, id.to_string()));
+                }
+            }
+            rest = &after[end..];
+        }
+    }
+    out
+}
+
+/// `a/../b/c.md` as `b/c.md`: the path of a linked page relative to `src/`.
+fn normalize(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().to_string()),
+            _ => {}
+        }
+    }
+    parts.join("/")
 }

@@ -32,7 +32,9 @@ pub fn unallowed_typed_numbers(chapter: &str, markdown: &str) -> Vec<(usize, Str
 
 /// The numbers of a chapter's prose that look measured: scientific notation
 /// (`1.05e-10`, `1.05 \times 10^{-10}`), percentages (`98.9%`, `96 %`,
-/// `96\%`) and counts of checked things (`512 machines`, `1,000 cases`),
+/// `96\%`), timings (`3.3 ms`, `187 µs`), speed-ups (`15.3×`, `4 times
+/// faster`, but not the dimension `4×4`) and counts of checked things
+/// (`512 machines`, `1,000 cases`),
 /// outside code blocks, inline code and HTML comments. Each is the 1-based
 /// line and the text found. A measured number must come from the tests
 /// (`{{#measured name}}`); a constant of the problem is allowed by listing it
@@ -144,6 +146,21 @@ pub fn typed_numbers(markdown: &str) -> Vec<(usize, String)> {
                 || tail.starts_with(" percent")
             {
                 Some(format!("{number}%"))
+            } else if let Some(unit) = ["ms", "µs", "ns"].iter().find(|u| {
+                let t = tail.trim_start_matches([' ', '\u{a0}']);
+                t.starts_with(*u) && !t[u.len()..].starts_with(char::is_alphanumeric)
+            }) {
+                Some(format!("{number} {unit}"))
+            } else if (tail.starts_with('×') || tail.starts_with(" ×"))
+                && !tail
+                    .trim_start()
+                    .trim_start_matches('×')
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit() || c == '$' || c == '\\')
+                || tail.starts_with(" times faster")
+                || tail.starts_with(" times slower")
+            {
+                Some(format!("{number}×"))
             } else {
                 let word: String = tail
                     .trim_start_matches([' ', '\u{a0}'])
