@@ -139,9 +139,11 @@ for (const theme of ["light", "navy"]) {
       }));
       if (!card.loaded) failures.push(`${where}: diagram did not load: ${card.src}`);
       if (card.alt < 20) failures.push(`${where}: diagram ${card.src} has no real alt text`);
+      // the whole figure, caption and page background included
+      const figure = await img.evaluateHandle((el) => el.closest("figure"));
       await img.scrollIntoViewIfNeeded();
       const base = pagePath.replace(/\//g, "_").replace(/\.html$/, "");
-      await img.screenshot({ path: path.join(shotDir, `${base}-diagram${i + 1}-${theme}.png`) });
+      await figure.asElement().screenshot({ path: path.join(shotDir, `${base}-diagram${i + 1}-${theme}.png`) });
       diagramShots++;
     }
     await page.close();
