@@ -392,10 +392,15 @@ fn catches_a_link_to_a_section_a_page_does_not_have() {
         "# Two\n\n## A section\n\n<a id=\"erratum-x\"></a>\n\nSee [one](one.md#nowhere), [here](#a-section), [x](#erratum-x), [there](one.html#missing).\n\n```rust,ignore\n{{#include ../code/a.rs:f}}\n```\n",
     );
     let problems = s.problems();
-    assert_caught(&problems, "src/two.md:7: link to one.md#nowhere, which has no such section");
+    assert_caught(
+        &problems,
+        "src/two.md:7: link to one.md#nowhere, which has no such section",
+    );
     assert_caught(&problems, "link to one.md#missing");
     assert!(
-        !problems.iter().any(|p| p.contains("#a-section") || p.contains("#erratum-x")),
+        !problems
+            .iter()
+            .any(|p| p.contains("#a-section") || p.contains("#erratum-x")),
         "{problems:#?}"
     );
 }
