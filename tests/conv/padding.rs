@@ -6,13 +6,12 @@
 use ndarray::{s, Array1, Array4};
 use rand::RngExt;
 use verified_dl::check::ledger::Method;
-use verified_dl::check::{
-    compare_arrays, gradient, seeded, uniform, Rng, EXACT_TOL, FD_STEP, FD_TOL,
-};
+use verified_dl::check::{compare_arrays, seeded, uniform, Rng, EXACT_TOL, FD_TOL};
 use verified_dl::conv::fast::{conv2d_backward_fast, conv2d_forward_fast};
 use verified_dl::conv::general::{conv2d_backward_padded, conv2d_forward_padded, Conv2d};
 use verified_dl::verify;
 
+use crate::random::general_grads_against_differences;
 use crate::Misses;
 
 /// Random configurations per check.
@@ -147,22 +146,11 @@ fn padded_conv_gradients_match_finite_differences() {
         if w.shape()[2] > x.shape()[2] || w.shape()[3] > x.shape()[3] {
             larger_kernel += 1;
         }
-        let loss = |x: &Array4<f64>, w: &Array4<f64>, b: &Array1<f64>| {
-            (&g * &conv2d_forward_padded(x.view(), w.view(), b.view(), conv).unwrap()).sum()
-        };
         let grads = conv2d_backward_padded(x.view(), w.view(), g.view(), conv).unwrap();
-        let r = compare_arrays(
-            &gradient(|x| loss(x, &w, &b), &x, FD_STEP).unwrap(),
-            &grads.x,
-        )
-        .max(compare_arrays(
-            &gradient(|w| loss(&x, w, &b), &w, FD_STEP).unwrap(),
-            &grads.w,
-        ))
-        .max(compare_arrays(
-            &gradient(|b| loss(&x, &w, b), &b, FD_STEP).unwrap(),
-            &grads.b,
-        ));
+        let forward = |x: &Array4<f64>, w: &Array4<f64>, b: &Array1<f64>| {
+            conv2d_forward_padded(x.view(), w.view(), b.view(), conv).unwrap()
+        };
+        let r = general_grads_against_differences(forward, (&x, &w, &b), &g, &grads);
         assert!(r.within(FD_TOL), "{conv:?}: {r}");
         worst = worst.max(r.worst);
     }

@@ -11,7 +11,7 @@ use verified_dl::check::{
 use verified_dl::conv::convolution::*;
 use verified_dl::conv::dense::*;
 use verified_dl::conv::fast::{conv2d_backward_fast, conv2d_forward_fast};
-use verified_dl::conv::general::{conv2d_backward, conv2d_forward};
+use verified_dl::conv::general::{conv2d_backward, conv2d_forward, ConvGrads};
 use verified_dl::conv::network::{ConvPath, Net, Shape};
 use verified_dl::conv::pooling::*;
 use verified_dl::conv::size::{conv_out_size, Conv, Pool};
@@ -575,6 +575,27 @@ fn general_case(rng: &mut Rng) -> (usize, Array4<f64>, Array4<f64>, Array1<f64>,
     (s, x, w, b, g)
 }
 
+/// The worst of the three comparisons of a general convolution's gradients
+/// `grads` with central differences of the loss sum(G ⊙ forward(X, W, b)),
+/// whose gradients they claim to be.
+pub(super) fn general_grads_against_differences(
+    forward: impl Fn(&Array4<f64>, &Array4<f64>, &Array1<f64>) -> Array4<f64>,
+    (x, w, b): (&Array4<f64>, &Array4<f64>, &Array1<f64>),
+    g: &Array4<f64>,
+    grads: &ConvGrads,
+) -> Report {
+    let loss = |x: &Array4<f64>, w: &Array4<f64>, b: &Array1<f64>| (g * &forward(x, w, b)).sum();
+    compare_arrays(&gradient(|x| loss(x, w, b), x, FD_STEP).unwrap(), &grads.x)
+        .max(compare_arrays(
+            &gradient(|w| loss(x, w, b), w, FD_STEP).unwrap(),
+            &grads.w,
+        ))
+        .max(compare_arrays(
+            &gradient(|b| loss(x, w, b), b, FD_STEP).unwrap(),
+            &grads.b,
+        ))
+}
+
 /// Fails if dL/dX, dL/dW or dL/db of `conv2d_backward` differs from central differences of L = Σ G
 /// ∘ `conv2d_forward` by more than `FD_TOL` on 600 random cases (≤ 2 images, ≤ 3 channels and
 /// filters, rectangular inputs up to 8 × 8 and kernels, stride ≤ 4): dL/dX summed over the wrong
@@ -585,22 +606,11 @@ fn general_conv_gradients_match_finite_differences() {
     let mut worst = 0.0f64;
     for _ in 0..CASES {
         let (s, x, w, b, g) = general_case(&mut rng);
-        let loss = |x: &Array4<f64>, w: &Array4<f64>, b: &Array1<f64>| {
-            (&g * &conv2d_forward(x.view(), w.view(), b.view(), s).unwrap()).sum()
-        };
         let grads = conv2d_backward(x.view(), w.view(), g.view(), s).unwrap();
-        let r = compare_arrays(
-            &gradient(|x| loss(x, &w, &b), &x, FD_STEP).unwrap(),
-            &grads.x,
-        )
-        .max(compare_arrays(
-            &gradient(|w| loss(&x, w, &b), &w, FD_STEP).unwrap(),
-            &grads.w,
-        ))
-        .max(compare_arrays(
-            &gradient(|b| loss(&x, &w, b), &b, FD_STEP).unwrap(),
-            &grads.b,
-        ));
+        let forward = |x: &Array4<f64>, w: &Array4<f64>, b: &Array1<f64>| {
+            conv2d_forward(x.view(), w.view(), b.view(), s).unwrap()
+        };
+        let r = general_grads_against_differences(forward, (&x, &w, &b), &g, &grads);
         assert!(r.within(FD_TOL), "{r}");
         worst = worst.max(r.worst);
     }
