@@ -23,7 +23,8 @@ fn logistic(x: f64) -> f64 {
 /// Fails if on the 2 × 2 worked machine any −E(v, h) of the table or of `energy` is not exactly the
 /// triple sum by hand, or if ln Z, or p(h | v = (1, 0)) as Π σ((2h_j − 1) x_j), from
 /// `prob_h_given_v` or by brute force, differs from the table (ln Σ weights, a row over its sum) by
-/// more than `EXACT_TOL`, or x = Wᵀv + a is not (1.5, −2).
+/// more than `EXACT_TOL`, or x = Wᵀv + a is not (1.5, −2), or the table's largest exponent
+/// is not 3, at v = (1, 1), h = (1, 0) alone (the page's most probable state).
 #[test]
 fn worked_example_table_and_conditional() {
     let rbm = worked_rbm().unwrap();
@@ -60,6 +61,15 @@ fn worked_example_table_and_conditional() {
             z += minus_e.exp();
         }
     }
+    // The page's most probable state, v = (1, 1) with h = (1, 0) (state
+    // numbers 3 and 1), is the one largest exponent of the table.
+    let top: Vec<(usize, usize)> = (0..4)
+        .flat_map(|k| (0..4).map(move |l| (k, l)))
+        .filter(|&(k, l)| table[(k, l)] == table.iter().copied().fold(f64::MIN, f64::max))
+        .collect();
+    assert_eq!(top, vec![(3, 1)]);
+    assert_eq!((bits(3), bits(1)), ("11".to_string(), "10".to_string()));
+    assert_eq!(table[(3, 1)], 3.0);
     let log_z = rbm.log_z().unwrap();
     worst = worst.max(rel_err(log_z, z.ln()));
     assert!(worst <= EXACT_TOL);
