@@ -94,12 +94,13 @@ fn tick_label(v: f64, log: bool) -> String {
         if s == "-0" {
             "0".to_string()
         } else {
-            s.to_string()
+            // a typeset minus, not a hyphen
+            s.replace('-', "−")
         }
     } else {
         let s = format!("{v:.0e}");
         match s.split_once('e') {
-            Some((m, e)) => format!("{m}·10^{{{}}}", e.replace('-', "−")),
+            Some((m, e)) => format!("{}·10^{{{}}}", m.replace('-', "−"), e.replace('-', "−")),
             None => s,
         }
     }
@@ -232,7 +233,8 @@ impl Plot {
             }
             legend.push((color, &series.name));
         }
-        // The legend goes in the corner of the plot that hides the fewest points.
+        // The legend goes where it hides the least of the curves: a corner, or the
+        // middle of the top or bottom edge.
         let longest = legend
             .iter()
             .map(|(_, n)| display_width(n))
@@ -243,10 +245,33 @@ impl Plot {
             (LEFT + 4.0, TOP + 4.0),
             (W - RIGHT - bw - 4.0, H - BOTTOM - bh - 4.0),
             (LEFT + 4.0, H - BOTTOM - bh - 4.0),
+            // the middle of the top and bottom edges, for curves that leave
+            // every corner busy
+            (LEFT + (W - LEFT - RIGHT - bw) / 2.0, TOP + 4.0),
+            (LEFT + (W - LEFT - RIGHT - bw) / 2.0, H - BOTTOM - bh - 4.0),
         ];
+        // What a corner would hide: the markers, and the lines sampled along
+        // each segment (a line of two points can cross a whole corner).
+        let drawn: Vec<(f64, f64)> = self
+            .series
+            .iter()
+            .zip(&pts)
+            .flat_map(|(series, points)| {
+                let steps = if series.markers { 1 } else { 16 };
+                let mut out: Vec<(f64, f64)> = points.first().copied().into_iter().collect();
+                for pair in points.windows(2) {
+                    let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
+                    out.extend((1..=steps).map(|i| {
+                        let f = i as f64 / steps as f64;
+                        (x0 + f * (x1 - x0), y0 + f * (y1 - y0))
+                    }));
+                }
+                out
+            })
+            .collect();
         let hidden = |(bx, by): (f64, f64)| {
-            pts.iter()
-                .flatten()
+            drawn
+                .iter()
                 .filter(|&&(x, y)| {
                     let (qx, qy) = (px(x), py(y));
                     qx >= bx && qx <= bx + bw && qy >= by && qy <= by + bh
