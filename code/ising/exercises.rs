@@ -1,9 +1,9 @@
 //! The code the chapter's exercises ask for: ICM in another visiting order,
 //! and the energy change of flipping a whole region at once.
 
-use super::icm::{update, Icm};
-use super::model::{energy_unchecked, ensure_grid, ensure_pair, ensure_spins, Params, Pixel};
-use crate::error::{ensure_shape, Error, Result};
+use super::icm::{sweep_until_still, update, Icm};
+use super::model::{ensure_grid, ensure_pair, ensure_spins, Params, Pixel};
+use crate::error::{ensure_shape, Result};
 use ndarray::ArrayView2;
 
 // ANCHOR: ising_order
@@ -53,26 +53,11 @@ pub fn icm_in_order(
 ) -> Result<Icm> {
     ensure_spins("y", y)?;
     let pixels = order.pixels(y.nrows(), y.ncols())?;
-    let mut x = y.to_owned();
-    let mut energies = vec![energy_unchecked(x.view(), y, params)];
-    for sweep in 1..=max_sweeps {
-        let mut changed = 0;
-        for &(r, c) in &pixels {
-            changed += usize::from(update(&mut x, y, params, r, c));
-        }
-        energies.push(energy_unchecked(x.view(), y, params));
-        if changed == 0 {
-            return Ok(Icm {
-                x,
-                sweeps: sweep,
-                energies,
-            });
-        }
-    }
-    Err(Error::BadSize {
-        what: "max_sweeps".to_string(),
-        value: max_sweeps,
-        constraint: "too few: ICM was still changing pixels in the last sweep allowed".to_string(),
+    sweep_until_still(y.to_owned(), y, params, max_sweeps, |x| {
+        Ok(pixels
+            .iter()
+            .map(|&(r, c)| usize::from(update(x, y, params, r, c)))
+            .sum())
     })
 }
 // ANCHOR_END: ising_icm_in_order

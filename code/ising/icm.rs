@@ -83,15 +83,30 @@ pub fn icm_from(
     max_sweeps: usize,
 ) -> Result<Icm> {
     ensure_pair(x0, y)?;
-    let mut x = x0.to_owned();
+    sweep_until_still(x0.to_owned(), y, params, max_sweeps, |x| {
+        icm_sweep(x, y, params)
+    })
+}
+
+/// Repeats `sweep` on `x`, which returns how many pixels it changed, until a
+/// sweep changes none, recording the energy before the first sweep and
+/// after each (an error if `max_sweeps` sweeps are not enough). The
+/// arguments were checked by the caller.
+pub(crate) fn sweep_until_still(
+    mut x: Array2<i8>,
+    y: ArrayView2<i8>,
+    params: &Params,
+    max_sweeps: usize,
+    mut sweep: impl FnMut(&mut Array2<i8>) -> Result<usize>,
+) -> Result<Icm> {
     let mut energies = vec![energy_unchecked(x.view(), y, params)];
-    for sweep in 1..=max_sweeps {
-        let changed = icm_sweep(&mut x, y, params)?;
+    for sweeps in 1..=max_sweeps {
+        let changed = sweep(&mut x)?;
         energies.push(energy_unchecked(x.view(), y, params));
         if changed == 0 {
             return Ok(Icm {
                 x,
-                sweeps: sweep,
+                sweeps,
                 energies,
             });
         }
