@@ -232,6 +232,28 @@ fn rationals_are_exact_and_checked() {
     assert!(worst <= EXACT_TOL, "worst {worst:e}");
 }
 
+/// p(x) as the product of the tables, each reshaped by ndarray (row-major)
+/// to (r_{pa_1}, ..., r_{pa_m}, r_k) and indexed by the parents' values as
+/// listed, then x_k: an independent reading of the row convention.
+pub(super) fn joint_by_reshaped_tables(net: &BayesNet, x: &[usize]) -> f64 {
+    let mut joint = 1.0;
+    for k in 0..net.len() {
+        let parents = net.parents(k).unwrap();
+        let mut dims: Vec<usize> = parents.iter().map(|&j| net.arity()[j]).collect();
+        dims.push(net.arity()[k]);
+        let table = net
+            .table(k)
+            .unwrap()
+            .clone()
+            .into_shape_with_order(dims)
+            .unwrap();
+        let mut index: Vec<usize> = parents.iter().map(|&j| x[j]).collect();
+        index.push(x[k]);
+        joint *= table[index.as_slice()];
+    }
+    joint
+}
+
 #[test]
 fn rows_are_row_major_over_the_parents_as_listed() {
     // Every total is 1 whatever map from parent values to rows is used, so
@@ -248,21 +270,7 @@ fn rows_are_row_major_over_the_parents_as_listed() {
             .unwrap()
             .take(50)
         {
-            let mut expected = 1.0;
-            for k in 0..net.len() {
-                let parents = net.parents(k).unwrap();
-                let mut dims: Vec<usize> = parents.iter().map(|&j| net.arity()[j]).collect();
-                dims.push(net.arity()[k]);
-                let table = net
-                    .table(k)
-                    .unwrap()
-                    .clone()
-                    .into_shape_with_order(dims)
-                    .unwrap();
-                let mut index: Vec<usize> = parents.iter().map(|&j| x[j]).collect();
-                index.push(x[k]);
-                expected *= table[index.as_slice()];
-            }
+            let expected = joint_by_reshaped_tables(&net, &x);
             // Same factors, same order of multiplication: equal to the last bit.
             assert_eq!(net.joint(&x).unwrap(), expected, "x = {x:?}");
             checked += 1;

@@ -10,6 +10,8 @@ use verified_dl::bayesnet::sampling::AncestralSampler;
 use verified_dl::bayesnet::{example, parents_after_order, proof_steps, BayesNet, Rational, Table};
 use verified_dl::check::{rel_err, seeded, SeededRng, EXACT_TOL};
 
+use crate::errors::joint_by_reshaped_tables;
+
 /// How many of the order check's DAGs, and how many random networks, the
 /// checks of the mutants run on (the real checks run on more).
 const MUTANT_DAGS: usize = 300;
@@ -295,24 +297,9 @@ fn joint_check(kernel: &Joint<'_>) -> bool {
             .unwrap()
             .collect();
         let total: f64 = configs.iter().map(|x| kernel(&net, x)).sum();
-        let rows_ok = configs.iter().all(|x| {
-            let mut expected = 1.0;
-            for k in 0..net.len() {
-                let parents = net.parents(k).unwrap();
-                let mut dims: Vec<usize> = parents.iter().map(|&j| net.arity()[j]).collect();
-                dims.push(net.arity()[k]);
-                let table = net
-                    .table(k)
-                    .unwrap()
-                    .clone()
-                    .into_shape_with_order(dims)
-                    .unwrap();
-                let mut index: Vec<usize> = parents.iter().map(|&j| x[j]).collect();
-                index.push(x[k]);
-                expected *= table[index.as_slice()];
-            }
-            rel_err(kernel(&net, x), expected) <= EXACT_TOL
-        });
+        let rows_ok = configs
+            .iter()
+            .all(|x| rel_err(kernel(&net, x), joint_by_reshaped_tables(&net, x)) <= EXACT_TOL);
         rel_err(total, 1.0) <= EXACT_TOL && rows_ok
     })
 }
