@@ -13,7 +13,4 @@ mod props;
 mod source;
 mod strata;
 
-#[allow(dead_code)] // this chapter counts no misses
-#[path = "../common/mod.rs"]
-mod common;
-pub use common::scaled;
+pub use checks::scaled;

@@ -139,7 +139,7 @@ fn public_fns(stem: &str, text: &str) -> Vec<String> {
 
 #[test]
 fn public_api_is_listed() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("code/bayesnet");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../code/bayesnet");
     let mut missing = Vec::new();
     let mut count = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {

@@ -13,6 +13,4 @@ mod random;
 mod train;
 mod xent;
 
-#[path = "../common/mod.rs"]
-mod common;
-pub use common::{scaled, Misses};
+pub use checks::{scaled, Misses};

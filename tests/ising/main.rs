@@ -12,6 +12,4 @@ mod model;
 mod mutants;
 mod props;
 
-#[path = "../common/mod.rs"]
-mod common;
-pub use common::{scaled, Misses};
+pub use checks::{scaled, Misses};

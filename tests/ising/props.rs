@@ -77,7 +77,7 @@ const PUBLIC_API: &[&str] = &[
 /// The `pub fn` items of the chapter's sources, named as in [`PUBLIC_API`]:
 /// a `pub fn` inside `impl Type` (at the start of a line) is `Type::name`.
 fn public_functions() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("code/ising");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../code/ising");
     let mut names = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

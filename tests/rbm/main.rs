@@ -14,6 +14,4 @@ mod props;
 mod train;
 mod worked;
 
-#[path = "../common/mod.rs"]
-mod common;
-pub use common::{scaled, Misses};
+pub use checks::{scaled, Misses};

@@ -119,7 +119,7 @@ const WITHOUT_ARGUMENTS: &[&str] = &[
 /// `pub fn` names of code/rbm/*.rs, as "rbm::<file>::f" for free functions and
 /// "rbm::<Type>::f" for methods (the type of the enclosing `impl`).
 fn public_functions() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("code/rbm");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../code/rbm");
     let mut names = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

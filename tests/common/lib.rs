@@ -1,6 +1,8 @@
-//! Helpers that every chapter's test binary shares, included by each
-//! `tests/<chapter>/main.rs` (a folder without a `main.rs` is no test
-//! binary of its own).
+//! The library of the `checks` package: the helpers that every chapter's test
+//! binary (`tests/<chapter>/main.rs`) shares, compiled once and re-exported
+//! by each binary's `main.rs`.
+
+#![forbid(unsafe_code)]
 
 /// The number of cases of a property test: `n`, times the factor in the
 /// environment variable `PROPTEST_SCALE` (a long run: `PROPTEST_SCALE=20
